@@ -1,0 +1,15 @@
+# promlite in one container: `docker run -p 9090:9090 -v promlite-data:/promlite/data promlite`
+FROM node:22-bookworm-slim AS build
+WORKDIR /promlite
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY . .
+
+FROM node:22-bookworm-slim
+WORKDIR /promlite
+COPY --from=build /promlite /promlite
+EXPOSE 9090
+VOLUME ["/promlite/data"]
+ENTRYPOINT ["node", "bin/promlite.mjs", "serve"]
+CMD ["--config.file=config/promlite.yml", "--storage.tsdb.path=data/", "--web.listen-address=0.0.0.0:9090"]

@@ -1,0 +1,66 @@
+/**
+ * buildApp(deps) assembles the fastify application; listening is the caller's business
+ * (tests use app.inject). Every area is an explicit route plugin with narrow dependencies.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Registry } from 'prom-client';
+import { lifecycleRoutes, type LifecycleOptions } from './lifecycle.ts';
+import { selfMetricsRoutes } from './selfMetrics.ts';
+import { ApiException, sendError } from './respond.ts';
+
+export interface AppDeps {
+  logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
+  registry: Registry;
+  lifecycle: LifecycleOptions;
+  /** Extra route plugins (API areas), registered in order after the built-in ones. */
+  plugins?: Array<{ plugin: (app: FastifyInstance, opts: any) => Promise<void>; opts?: Record<string, unknown> }>;
+  /** Largest request body accepted (bytes). */
+  bodyLimit?: number;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const loggerOpt =
+    deps.logger && typeof (deps.logger as { info?: unknown }).info === 'function'
+      ? { loggerInstance: deps.logger as FastifyServerOptions['loggerInstance'] }
+      : { logger: (deps.logger as FastifyServerOptions['logger']) ?? false };
+  const app = Fastify({
+    ...loggerOpt,
+    bodyLimit: deps.bodyLimit ?? 32 * 1024 * 1024,
+    disableRequestLogging: true,
+    // Prometheus clients put `match[]` in query strings; keep repeated keys as arrays.
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  // Form-encoded POST bodies (Grafana, promtool and Prometheus send them); parsed without a plugin.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    const out: Record<string, string | string[]> = {};
+    for (const [k, v] of new URLSearchParams(body as string)) {
+      const prev = out[k];
+      if (prev === undefined) out[k] = v;
+      else if (Array.isArray(prev)) prev.push(v);
+      else out[k] = [prev, v];
+    }
+    done(null, out);
+  });
+  // Remote write/read bodies are snappy-compressed protobuf: keep them as raw buffers.
+  app.addContentTypeParser(['application/x-protobuf', 'application/octet-stream'], { parseAs: 'buffer' }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  app.setErrorHandler((e, req, reply) => {
+    if (e instanceof ApiException) return sendError(reply, e.type, e.message);
+    const err = e instanceof Error ? e : new Error(String(e));
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      if (req.url.startsWith('/api/')) return sendError(reply, 'bad_data', err.message);
+      return reply.code(status).send(err.message);
+    }
+    req.log.error({ err }, 'request failed');
+    return sendError(reply, 'internal', err.message);
+  });
+
+  await app.register(lifecycleRoutes, deps.lifecycle);
+  await app.register(selfMetricsRoutes, { registry: deps.registry });
+  for (const p of deps.plugins ?? []) await app.register(p.plugin, p.opts ?? {});
+  return app;
+}

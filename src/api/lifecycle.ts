@@ -1,0 +1,59 @@
+/**
+ * Non-API endpoints Prometheus serves: /-/healthy, /-/ready, /-/reload, /-/quit. Texts and
+ * status codes match Prometheus 2.42 (research/api-compat.md §2.6).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+export interface LifecycleOptions {
+  isReady: () => boolean;
+  /** --web.enable-lifecycle */
+  lifecycleEnabled: boolean;
+  reload: () => Promise<void>;
+  quit: () => void;
+}
+
+export async function lifecycleRoutes(app: FastifyInstance, opts: LifecycleOptions): Promise<void> {
+  const text = (reply: FastifyReply, code: number, body: string) =>
+    reply.code(code).header('content-type', 'text/plain; charset=utf-8').send(body);
+
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/-/healthy',
+    handler: (_req, reply) => text(reply, 200, 'Prometheus Server is Healthy.\n'),
+  });
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/-/ready',
+    handler: (_req, reply) =>
+      opts.isReady() ? text(reply, 200, 'Prometheus Server is Ready.\n') : text(reply, 503, 'Service Unavailable'),
+  });
+
+  const guarded = (action: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
+    async (req: FastifyRequest, reply: FastifyReply) => {
+      if (req.method !== 'POST' && req.method !== 'PUT') return text(reply, 405, 'Only POST or PUT requests allowed');
+      if (!opts.lifecycleEnabled) return text(reply, 403, 'Lifecycle API is not enabled.');
+      return action(req, reply);
+    };
+
+  app.route({
+    method: ['GET', 'POST', 'PUT'],
+    url: '/-/reload',
+    handler: guarded(async (_req, reply) => {
+      try {
+        await opts.reload();
+        return text(reply, 200, '');
+      } catch (e) {
+        return text(reply, 500, `failed to reload config: ${(e as Error).message}`);
+      }
+    }),
+  });
+  app.route({
+    method: ['GET', 'POST', 'PUT'],
+    url: '/-/quit',
+    handler: guarded(async (_req, reply) => {
+      await text(reply, 200, 'Requesting termination... Goodbye!');
+      setImmediate(opts.quit);
+      return reply;
+    }),
+  });
+}

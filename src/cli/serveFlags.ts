@@ -1,0 +1,102 @@
+/**
+ * Flags of `promlite serve`. Names follow Prometheus wherever Prometheus has the flag, so
+ * existing docker-compose files and systemd units keep working.
+ */
+import { parseArgs } from 'node:util';
+
+export interface ServeFlags {
+  configFile: string;
+  notifierConfigFile: string;
+  storagePath: string;
+  retentionTime: string;
+  retentionSize: string;
+  listenAddress: string;
+  externalUrl: string;
+  enableLifecycle: boolean;
+  enableAdminApi: boolean;
+  enableRemoteWriteReceiver: boolean;
+  webConfigFile: string;
+  logLevel: string;
+  logFormat: string;
+  queryMaxSamples: number;
+  queryTimeout: string;
+  queryMaxConcurrency: number;
+  queryLookbackDelta: string;
+  rulesForOutageTolerance: string;
+  rulesForGracePeriod: string;
+  rulesResendDelay: string;
+}
+
+interface FlagSpec {
+  key: keyof ServeFlags;
+  type: 'string' | 'boolean' | 'number';
+  default: string | boolean | number;
+  help: string;
+}
+
+/** Flag name (without `--`) → spec. Order is the order shown by --help. */
+export const SERVE_FLAGS: Record<string, FlagSpec> = {
+  'config.file': { key: 'configFile', type: 'string', default: 'config/promlite.yml', help: 'Prometheus configuration file path.' },
+  'notifier.config.file': { key: 'notifierConfigFile', type: 'string', default: 'config/alertmanager.yml', help: 'Alertmanager-format notifier configuration file path.' },
+  'storage.tsdb.path': { key: 'storagePath', type: 'string', default: 'data/', help: 'Base path for metrics storage.' },
+  'storage.tsdb.retention.time': { key: 'retentionTime', type: 'string', default: '15d', help: 'How long to retain samples in storage.' },
+  'storage.tsdb.retention.size': { key: 'retentionSize', type: 'string', default: '0', help: 'Maximum number of bytes that can be stored (units: B, KB, MB, GB, TB, PB, EB); 0 disables.' },
+  'web.listen-address': { key: 'listenAddress', type: 'string', default: '0.0.0.0:9090', help: 'Address to listen on for UI, API, and telemetry.' },
+  'web.external-url': { key: 'externalUrl', type: 'string', default: '', help: 'The URL under which promlite is externally reachable.' },
+  'web.enable-lifecycle': { key: 'enableLifecycle', type: 'boolean', default: false, help: 'Enable shutdown and reload via HTTP request.' },
+  'web.enable-admin-api': { key: 'enableAdminApi', type: 'boolean', default: false, help: 'Enable API endpoints for admin control actions.' },
+  'web.enable-remote-write-receiver': { key: 'enableRemoteWriteReceiver', type: 'boolean', default: false, help: 'Enable API endpoint accepting remote write requests.' },
+  'web.config.file': { key: 'webConfigFile', type: 'string', default: '', help: 'Path to configuration file that can enable TLS or authentication.' },
+  'log.level': { key: 'logLevel', type: 'string', default: 'info', help: 'Only log messages with the given severity or above. One of: [debug, info, warn, error]' },
+  'log.format': { key: 'logFormat', type: 'string', default: 'logfmt', help: 'Output format of log messages. One of: [logfmt, json]' },
+  'query.max-samples': { key: 'queryMaxSamples', type: 'number', default: 50_000_000, help: 'Maximum number of samples a single query can load into memory.' },
+  'query.timeout': { key: 'queryTimeout', type: 'string', default: '2m', help: 'Maximum time a query may take before being aborted.' },
+  'query.max-concurrency': { key: 'queryMaxConcurrency', type: 'number', default: 20, help: 'Maximum number of queries executed concurrently.' },
+  'query.lookback-delta': { key: 'queryLookbackDelta', type: 'string', default: '5m', help: 'The maximum lookback duration for retrieving metrics during expression evaluations.' },
+  'rules.alert.for-outage-tolerance': { key: 'rulesForOutageTolerance', type: 'string', default: '1h', help: "Max time to tolerate promlite outage for restoring 'for' state of alert." },
+  'rules.alert.for-grace-period': { key: 'rulesForGracePeriod', type: 'string', default: '10m', help: "Minimum duration between alert and restored 'for' state." },
+  'rules.alert.resend-delay': { key: 'rulesResendDelay', type: 'string', default: '1m', help: 'Minimum amount of time to wait before resending an alert to Alertmanager.' },
+};
+
+export class UsageError extends Error {}
+
+export function parseServeFlags(args: string[]): ServeFlags {
+  const options: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const [name, spec] of Object.entries(SERVE_FLAGS)) {
+    options[name] = { type: spec.type === 'boolean' ? 'boolean' : 'string' };
+    // Prometheus's kingpin accepts --no-<flag> for booleans.
+    if (spec.type === 'boolean') options[`no-${name}`] = { type: 'boolean' };
+  }
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(SERVE_FLAGS)) {
+    let v: string | boolean | number | undefined = values[name];
+    if (spec.type === 'boolean' && values[`no-${name}`]) v = false;
+    if (v === undefined) v = spec.default;
+    if (spec.type === 'number') {
+      const n = Number(v);
+      if (!Number.isFinite(n) || !Number.isInteger(n) || n < 0) {
+        throw new UsageError(`invalid value ${JSON.stringify(v)} for flag --${name}: expected a non-negative integer`);
+      }
+      out[spec.key] = n;
+    } else {
+      out[spec.key] = v;
+    }
+  }
+  return out as unknown as ServeFlags;
+}
+
+export function serveUsage(): string {
+  const lines = ['Flags of `promlite serve`:'];
+  for (const [name, spec] of Object.entries(SERVE_FLAGS)) {
+    const arg = spec.type === 'boolean' ? '' : `=${spec.type === 'number' ? 'N' : 'VALUE'}`;
+    const def = spec.type === 'boolean' ? '' : ` (default: ${JSON.stringify(spec.default)})`;
+    lines.push(`  --${name}${arg}`.padEnd(44) + spec.help + def);
+  }
+  return lines.join('\n');
+}
