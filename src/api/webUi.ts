@@ -1,0 +1,60 @@
+/**
+ * Serves the built UI (web/dist): `/` redirects to `/query`; the page paths return index.html;
+ * `/static/*` returns the bundle. The bundle is built by `npm install` (prepare script); if it
+ * is missing, it is built once on first start.
+ */
+import type { FastifyInstance } from 'fastify';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+const PAGES = ['/query', '/graph', '/alerts', '/targets'];
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+async function ensureBuilt(): Promise<boolean> {
+  if (existsSync(join(DIST, 'index.html'))) return true;
+  try {
+    await import(fileURLToPath(new URL('../../scripts/build-web.mjs', import.meta.url)));
+    return existsSync(join(DIST, 'index.html'));
+  } catch {
+    return false;
+  }
+}
+
+export async function webUiRoutes(app: FastifyInstance): Promise<void> {
+  const built = await ensureBuilt();
+  const cache = new Map<string, Buffer>();
+  const file = (rel: string): Buffer | null => {
+    const p = normalize(join(DIST, rel));
+    if (!p.startsWith(DIST)) return null; // no path traversal
+    let b = cache.get(p);
+    if (!b) {
+      if (!existsSync(p)) return null;
+      b = readFileSync(p);
+      cache.set(p, b);
+    }
+    return b;
+  };
+
+  app.get('/', async (_req, reply) => reply.redirect('/query', 302));
+  for (const page of PAGES) {
+    app.get(page, async (_req, reply) => {
+      const html = built ? file('index.html') : null;
+      if (!html) return reply.code(503).type('text/plain').send('The web UI is not built: run `npm run build:web`.\n');
+      return reply.type('text/html; charset=utf-8').send(html);
+    });
+  }
+  app.get('/static/*', async (req, reply) => {
+    const rel = (req.params as { '*': string })['*'];
+    const body = file(join('static', rel));
+    if (!body) return reply.code(404).type('text/plain').send('404 page not found\n');
+    return reply.type(TYPES[extname(rel)] ?? 'application/octet-stream').header('cache-control', 'no-cache').send(body);
+  });
+}
