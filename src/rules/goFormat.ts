@@ -15,9 +15,13 @@ export function formatFloatExp(v: number, upper = false): string {
   return upper ? s.toUpperCase() : s;
 }
 
+/** Like formatRFC3339Nano, but 0 means Go's zero time (`0001-01-01T00:00:00Z`), e.g. "never evaluated". */
+export function formatGoTime(ms: number): string {
+  return ms === 0 ? '0001-01-01T00:00:00Z' : formatRFC3339Nano(ms);
+}
+
 /** Go's time.Time JSON encoding in UTC: RFC3339 with trailing zeros of the fraction trimmed. */
 export function formatRFC3339Nano(ms: number): string {
-  if (ms === 0) return '0001-01-01T00:00:00Z';
   const iso = new Date(ms).toISOString(); // 2026-11-22T18:03:58.670Z
   return iso.replace(/\.(\d{3})Z$/, (_m, frac: string) => {
     const f = frac.replace(/0+$/, '');
