@@ -48,7 +48,7 @@ test('/api/v1/rules and /api/v1/alerts data in Prometheus shapes', async () => {
   assert.equal(g.interval, 30);
   assert.equal(g.lastEvaluation, iso(slot));
   assert.deepEqual(g.rules[0], { name: 'job:up:sum', query: 'sum by (job) (up)', health: 'ok', evaluationTime: 0, lastEvaluation: iso(slot), type: 'recording' });
-  const alerting = g.rules[1] as Record<string, unknown>;
+  const alerting = g.rules[1] as unknown as Record<string, unknown>;
   assert.deepEqual(Object.keys(alerting), ['state', 'name', 'query', 'duration', 'keepFiringFor', 'labels', 'annotations', 'alerts', 'health', 'evaluationTime', 'lastEvaluation', 'type']);
   assert.equal(alerting.state, 'firing');
   assert.equal(alerting.duration, 60);
