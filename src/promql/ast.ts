@@ -116,6 +116,12 @@ export interface VectorSelector {
   /** Offset in ms (negative allowed). */
   offset: number;
   at: AtModifier | null;
+  /**
+   * Set only when the offset is a duration expression that depends on the query
+   * (`offset step()`); then `offset` is 0 until resolveDurationExprs() fills it in.
+   * The expression is in seconds.
+   */
+  offsetExpr?: Expr;
   posRange: PosRange;
 }
 
@@ -124,6 +130,8 @@ export interface MatrixSelector {
   vectorSelector: VectorSelector;
   /** Range in ms. */
   range: number;
+  /** Set only for a query-dependent range (`[step() + 1m]`), in seconds; see VectorSelector.offsetExpr. */
+  rangeExpr?: Expr;
   posRange: PosRange;
 }
 
@@ -135,6 +143,10 @@ export interface SubqueryExpr {
   step: number;
   offset: number;
   at: AtModifier | null;
+  /** Query-dependent durations (seconds), see VectorSelector.offsetExpr. */
+  rangeExpr?: Expr;
+  stepExpr?: Expr;
+  offsetExpr?: Expr;
   posRange: PosRange;
 }
 

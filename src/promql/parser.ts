@@ -1,0 +1,36 @@
+/**
+ * PromQL text -> type-checked AST. `parseExpr` is the entry point for the engine, rules and
+ * the API; every user mistake becomes one `PromQLParseError` carrying all problems found.
+ */
+import { PromQLLexer } from '../../grammar/tokens.ts';
+import type { Expr } from './ast.ts';
+import { AstBuilder, cstParser } from './astBuilder.ts';
+import { PromQLParseError, ProblemList, type ParseProblem } from './parseError.ts';
+import { lexerProblem, parserProblem } from './syntaxErrors.ts';
+import { checkTypes } from './typeCheck.ts';
+
+const builder = new AstBuilder();
+
+/** Parses and type-checks a PromQL expression. Throws `PromQLParseError` on any problem. */
+export function parseExpr(input: string): Expr {
+  const lexed = PromQLLexer.tokenize(input);
+  const syntax: ParseProblem[] = lexed.errors.map((e) => lexerProblem(e, input));
+
+  if (lexed.tokens.length === 0 && syntax.length === 0) {
+    throw new PromQLParseError(input, [{ posRange: { start: 0, end: input.length }, message: 'no expression found in input' }]);
+  }
+
+  cstParser.input = lexed.tokens;
+  const cst = cstParser.query();
+  for (const e of cstParser.errors) syntax.push(parserProblem(e, input));
+  if (syntax.length > 0) {
+    syntax.sort((a, b) => a.posRange.start - b.posRange.start);
+    throw new PromQLParseError(input, syntax);
+  }
+
+  const problems = new ProblemList();
+  const expr = builder.build(cst, problems);
+  checkTypes(expr, input, problems);
+  if (!problems.empty) throw new PromQLParseError(input, problems.problems);
+  return expr;
+}
