@@ -1,0 +1,92 @@
+/** SampleIterator over a sorted, non-overlapping sequence of XOR chunks, limited to [mint, maxt]. */
+import type { SampleIterator } from './interface.ts';
+import { XorIterator } from './xorChunk.ts';
+
+export interface ChunkRef {
+  minT: number;
+  maxT: number;
+  data: Uint8Array;
+}
+
+export class ChunkSeqIterator implements SampleIterator {
+  private ci = -1;
+  private readonly it = new XorIterator();
+  private ts: Float64Array = new Float64Array(0);
+  private vs: Float64Array = new Float64Array(0);
+  private n = 0;
+  private i = 0;
+  private done = false;
+  private error: Error | null = null;
+
+  constructor(
+    private readonly chunks: readonly ChunkRef[],
+    private readonly mint: number,
+    private readonly maxt: number,
+  ) {}
+
+  /** Loads the next chunk overlapping the range with maxT >= minT; false when none is left. */
+  private loadNext(minT: number): boolean {
+    for (;;) {
+      this.ci++;
+      if (this.ci >= this.chunks.length) return false;
+      const c = this.chunks[this.ci];
+      if (c.minT > this.maxt) return false;
+      if (c.maxT < minT) continue;
+      this.it.reset(c.data);
+      const e = this.it.err();
+      if (e) {
+        this.error = e;
+        return false;
+      }
+      this.ts = this.it.timestamps();
+      this.vs = this.it.values();
+      this.n = this.it.length();
+      this.i = 0;
+      // Skip to minT within the chunk.
+      while (this.i < this.n && this.ts[this.i] < minT) this.i++;
+      if (this.i < this.n) return true;
+    }
+  }
+
+  next(): boolean {
+    if (this.done) return false;
+    if (this.ci < 0) {
+      if (!this.loadNext(this.mint)) return this.finish();
+    } else {
+      this.i++;
+      if (this.i >= this.n && !this.loadNext(this.mint)) return this.finish();
+    }
+    if (this.ts[this.i] > this.maxt) return this.finish();
+    return true;
+  }
+
+  seek(t: number): boolean {
+    if (this.done) return false;
+    if (t < this.mint) t = this.mint;
+    if (this.ci < 0) {
+      if (!this.loadNext(t)) return this.finish();
+    } else if (this.ts[this.i] < t) {
+      while (this.i < this.n && this.ts[this.i] < t) this.i++;
+      if (this.i >= this.n && !this.loadNext(t)) return this.finish();
+    }
+    if (this.ts[this.i] > this.maxt) return this.finish();
+    return true;
+  }
+
+  private finish(): boolean {
+    this.done = true;
+    return false;
+  }
+
+  atT(): number {
+    return this.ts[this.i];
+  }
+
+  atV(): number {
+    return this.vs[this.i];
+  }
+
+  err(): Error | null {
+    return this.error;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * SQLite schema of the time-series store, versioned with PRAGMA user_version. Each migration
+ * runs once, in order, inside one transaction; a database from a newer promlite is refused.
+ */
+import type { Database } from 'better-sqlite3';
+
+const MIGRATIONS: string[] = [
+  // 1: series index, chunks, head checkpoint, append log.
+  `
+  CREATE TABLE series (
+    id INTEGER PRIMARY KEY,
+    labels TEXT NOT NULL UNIQUE      -- canonical key (Labels.key())
+  );
+  CREATE TABLE postings (
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    series_id INTEGER NOT NULL,
+    PRIMARY KEY (name, value, series_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE chunks (
+    series_id INTEGER NOT NULL,
+    min_t INTEGER NOT NULL,
+    max_t INTEGER NOT NULL,
+    data BLOB NOT NULL,             -- XOR chunk (xorChunk.ts)
+    PRIMARY KEY (series_id, min_t)
+  ) WITHOUT ROWID;
+  -- Open head chunks as of the last compaction; the append log holds what came after.
+  CREATE TABLE head_chunks (
+    series_id INTEGER PRIMARY KEY,
+    data BLOB NOT NULL
+  );
+  -- One row per committed batch (appendLog.ts), replayed at open, truncated by compaction.
+  CREATE TABLE append_log (
+    id INTEGER PRIMARY KEY,
+    data BLOB NOT NULL
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(`database schema version ${current} is newer than this promlite supports (${SCHEMA_VERSION})`);
+  }
+  if (current === 0) {
+    // Must be chosen before the first table exists: lets retention give pages back to the OS.
+    db.pragma('auto_vacuum = INCREMENTAL');
+  }
+  for (let v = current; v < SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,134 @@
+/** Querier of the SQLite store: postings pick the series, chunks + head give the samples. */
+import type { Querier, SampleIterator, SelectHints, Series, SeriesSet } from './interface.ts';
+import { compareLabels, compareStrings, type Labels } from './labels.ts';
+import type { Matcher } from './matcher.ts';
+import { ChunkSeqIterator, type ChunkRef } from './chunkSeqIterator.ts';
+import type { HeadSeries } from './headSeries.ts';
+import { checkSelectMatchers } from './selectSemantics.ts';
+import { errSeriesSet } from './seriesSet.ts';
+import type { SqliteStorage } from './sqliteStorage.ts';
+
+export class SqliteQuerier implements Querier {
+  constructor(
+    private readonly store: SqliteStorage,
+    private readonly mint: number,
+    private readonly maxt: number,
+  ) {}
+
+  select(matchers: Matcher[], hints?: SelectHints): SeriesSet {
+    const err = checkSelectMatchers(matchers);
+    if (err) return errSeriesSet(err);
+    let list: HeadSeries[];
+    try {
+      list = this.store.matchingSeries(matchers, this.mint, this.maxt);
+    } catch (e) {
+      return errSeriesSet(e as Error);
+    }
+    if (hints?.sorted) list.sort((a, b) => compareLabels(a.labels, b.labels));
+    return new SqliteSeriesSet(this.store, list, this.mint, this.maxt, hints?.labelsOnly === true);
+  }
+
+  labelNames(matchers: Matcher[] = []): string[] {
+    const names = new Set<string>();
+    for (const s of this.store.matchingSeries(matchers, this.mint, this.maxt)) s.labels.forEach((n) => names.add(n));
+    return [...names].sort(compareStrings);
+  }
+
+  labelValues(name: string, matchers: Matcher[] = []): string[] {
+    const values = new Set<string>();
+    for (const s of this.store.matchingSeries(matchers, this.mint, this.maxt)) {
+      const v = s.labels.get(name);
+      if (v !== '') values.add(v);
+    }
+    return [...values].sort(compareStrings);
+  }
+
+  close(): void {}
+}
+
+/** A series whose chunks were read when the set reached it; iterators decode that snapshot. */
+class SnapshotSeries implements Series {
+  constructor(
+    readonly labels: Labels,
+    private readonly chunks: ChunkRef[],
+    private readonly mint: number,
+    private readonly maxt: number,
+  ) {}
+  iterator(): SampleIterator {
+    return new ChunkSeqIterator(this.chunks, this.mint, this.maxt);
+  }
+}
+
+/** labelsOnly: chunks are read only if someone asks for an iterator anyway. */
+class LazySeries implements Series {
+  constructor(
+    private readonly store: SqliteStorage,
+    private readonly s: HeadSeries,
+    private readonly mint: number,
+    private readonly maxt: number,
+  ) {}
+  get labels(): Labels {
+    return this.s.labels;
+  }
+  iterator(): SampleIterator {
+    return new ChunkSeqIterator(this.store.chunksOf(this.s, this.mint, this.maxt), this.mint, this.maxt);
+  }
+}
+
+class SqliteSeriesSet implements SeriesSet {
+  private i = -1;
+  private cur: Series | null = null;
+  private error: Error | null = null;
+
+  constructor(
+    private readonly store: SqliteStorage,
+    private readonly list: HeadSeries[],
+    private readonly mint: number,
+    private readonly maxt: number,
+    private readonly labelsOnly: boolean,
+  ) {}
+
+  next(): boolean {
+    while (++this.i < this.list.length) {
+      const s = this.list[this.i];
+      if (this.labelsOnly) {
+        this.cur = new LazySeries(this.store, s, this.mint, this.maxt);
+        return true;
+      }
+      let chunks: ChunkRef[];
+      try {
+        chunks = this.store.chunksOf(s, this.mint, this.maxt);
+      } catch (e) {
+        this.error = e as Error;
+        this.i = this.list.length;
+        return false;
+      }
+      // Only series with a sample inside the range count (chunk bounds can straddle a gap).
+      const probe = new ChunkSeqIterator(chunks, this.mint, this.maxt);
+      if (!probe.next()) {
+        if (probe.err()) {
+          this.error = probe.err();
+          this.i = this.list.length;
+          return false;
+        }
+        continue;
+      }
+      this.cur = new SnapshotSeries(s.labels, chunks, this.mint, this.maxt);
+      return true;
+    }
+    this.cur = null;
+    return false;
+  }
+
+  at(): Series {
+    return this.cur!;
+  }
+
+  err(): Error | null {
+    return this.error;
+  }
+
+  warnings(): string[] {
+    return [];
+  }
+}

@@ -1,0 +1,559 @@
+/**
+ * SqliteStorage: the persistent time-series store (DESIGN.md "Storage").
+ *
+ *  - series + postings tables index label sets; all series are also kept in memory (HeadSeries).
+ *  - Samples go into an in-memory XOR head chunk per series. Each commit writes ONE append_log
+ *    row (the whole batch) in one transaction, so a committed batch survives kill -9.
+ *  - compact() writes chunks cut from the heads into `chunks`, checkpoints the open heads into
+ *    `head_chunks` and truncates the append log — all in one transaction. Opening replays
+ *    head_chunks + the remaining log rows.
+ *  - Retention (time, size, per-selector rules) and compaction run on node-cron schedules;
+ *    runRetention(now) / compact() can be called directly (tests inject a clock).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import cron from 'node-cron';
+import type { Registry } from 'prom-client';
+import { systemClock, type Clock } from '../clock.ts';
+import { AppendError, type Appender, type Querier, type SeriesRef, type Storage } from './interface.ts';
+import { compareLabels, Labels } from './labels.ts';
+import type { Matcher } from './matcher.ts';
+import { SampleBatch, decodeBatch, encodeBatch } from './appendLog.ts';
+import { APPLIED, DEFAULT_CUT_POLICY, DUPLICATE, HeadSeries, OUT_OF_ORDER, type CutPolicy } from './headSeries.ts';
+import { PostingsIndex } from './postings.ts';
+import { migrate } from './schema.ts';
+import { checkSelectMatchers } from './selectSemantics.ts';
+import { SqliteQuerier } from './sqliteQuerier.ts';
+import { StorageMetrics } from './storageMetrics.ts';
+import { XorIterator } from './xorChunk.ts';
+import { applyRetention, type RetentionOptions, type RetentionResult } from './retention.ts';
+import { computeTsdbStats, type TsdbStats } from './tsdbStats.ts';
+import { deleteSeriesData } from './deleteSeries.ts';
+
+export type { RetentionOptions, RetentionRule, RetentionResult } from './retention.ts';
+export type { TsdbStats } from './tsdbStats.ts';
+
+/** pino-compatible subset. */
+export interface StorageLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface OpenStorageOptions {
+  /** Data directory; the database is `<path>/promlite.db` (created if missing). */
+  path: string;
+  retention?: RetentionOptions;
+  clock?: Clock;
+  /** prom-client registry for the promlite_tsdb_* self-metrics. */
+  registry?: Registry;
+  logger?: StorageLogger;
+  /** Run compaction and retention on node-cron schedules (default true; tests pass false). */
+  schedule?: boolean;
+  /** Cron expression for compaction (default every 5 minutes). */
+  compactCron?: string;
+  /** Cron expression for retention (default every 15 minutes). */
+  retentionCron?: string;
+  /** Compact right after a commit once the append log exceeds this many bytes (default 64 MiB). */
+  maxAppendLogBytes?: number;
+  /** When to cut head chunks (default 120 samples or 2 h). */
+  cutPolicy?: CutPolicy;
+}
+
+export const DB_FILE_NAME = 'promlite.db';
+
+const silentLogger: StorageLogger = { info() {}, warn() {}, error() {} };
+
+/** Opens (creating if needed) the store in `opts.path` and replays its append log. */
+export function openStorage(opts: OpenStorageOptions): SqliteStorage {
+  return new SqliteStorage(opts);
+}
+
+/** Serialises a label set for the series table (JSON of sorted name/value pairs: canonical, UTF-8 safe). */
+function labelsToText(l: Labels): string {
+  const flat: string[] = [];
+  l.forEach((n, v) => flat.push(n, v));
+  return JSON.stringify(flat);
+}
+
+function labelsFromText(s: string): Labels {
+  const flat = JSON.parse(s) as string[];
+  const names: string[] = [];
+  const values: string[] = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    names.push(flat[i]);
+    values.push(flat[i + 1]);
+  }
+  return Labels.fromSortedArrays(names, values);
+}
+
+export class SqliteStorage implements Storage {
+  readonly db: Database.Database;
+  readonly dbPath: string;
+  readonly clock: Clock;
+  readonly metrics: StorageMetrics;
+  /** @internal */ readonly postings: PostingsIndex;
+  /** @internal */ readonly byId = new Map<number, HeadSeries>();
+  /** @internal */ readonly cut: CutPolicy;
+  private readonly byKey = new Map<string, HeadSeries>();
+  private readonly logger: StorageLogger;
+  private readonly retention: RetentionOptions;
+  private readonly maxLogBytes: number;
+  private readonly tasks: Array<{ stop(): void | Promise<void> }> = [];
+  private nextId = 1;
+  private batchStamp = 0;
+  private lastLogId = 0;
+  private logBytes = 0;
+  private closed = false;
+
+  private readonly stmt: {
+    insertSeries: Database.Statement<[number, string]>;
+    insertLog: Database.Statement<[Buffer]>;
+    insertChunk: Database.Statement<[number, number, number, Uint8Array]>;
+    upsertHead: Database.Statement<[number, Uint8Array]>;
+    deleteHead: Database.Statement<[number]>;
+    truncateLog: Database.Statement<[number]>;
+    chunksInRange: Database.Statement<[number, number, number, number], { min_t: number; max_t: number; data: Buffer }>;
+  };
+
+  constructor(opts: OpenStorageOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.logger = opts.logger ?? silentLogger;
+    this.retention = opts.retention ?? {};
+    this.maxLogBytes = opts.maxAppendLogBytes ?? 64 * 1024 * 1024;
+    this.cut = opts.cutPolicy ?? DEFAULT_CUT_POLICY;
+    fs.mkdirSync(opts.path, { recursive: true });
+    this.dbPath = path.join(opts.path, DB_FILE_NAME);
+    this.db = new Database(this.dbPath);
+    try {
+      this.db.pragma('journal_mode = WAL');
+      // WAL + NORMAL: a commit is in the OS before commit() returns, so it survives a process
+      // crash (kill -9); only an OS crash / power loss can lose the last commits.
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('busy_timeout = 5000');
+      migrate(this.db);
+      this.postings = new PostingsIndex(this.db);
+      this.stmt = {
+        insertSeries: this.db.prepare('INSERT INTO series (id, labels) VALUES (?, ?)'),
+        insertLog: this.db.prepare('INSERT INTO append_log (data) VALUES (?)'),
+        insertChunk: this.db.prepare('INSERT OR REPLACE INTO chunks (series_id, min_t, max_t, data) VALUES (?, ?, ?, ?)'),
+        upsertHead: this.db.prepare('INSERT OR REPLACE INTO head_chunks (series_id, data) VALUES (?, ?)'),
+        deleteHead: this.db.prepare('DELETE FROM head_chunks WHERE series_id = ?'),
+        truncateLog: this.db.prepare('DELETE FROM append_log WHERE id <= ?'),
+        chunksInRange: this.db.prepare(
+          'SELECT min_t, max_t, data FROM chunks WHERE series_id = ? AND min_t >= ? AND min_t <= ? AND max_t >= ? ORDER BY min_t',
+        ),
+      };
+      this.metrics = new StorageMetrics(opts.registry, {
+        numSeries: () => this.byId.size,
+        numMemChunks: () => this.numMemChunks(),
+        appendLogBytes: () => this.logBytes,
+        dbFileBytes: () => this.fileBytes(),
+        minTime: () => this.minTime(),
+        maxTime: () => this.maxTime(),
+      });
+      this.load();
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
+    if (opts.schedule !== false) {
+      const guard = (what: string, fn: () => void) => () => {
+        try {
+          fn();
+        } catch (e) {
+          this.logger.error({ err: e }, `storage ${what} failed`);
+        }
+      };
+      this.tasks.push(cron.schedule(opts.compactCron ?? '*/5 * * * *', guard('compaction', () => this.compact()), { noOverlap: true }));
+      this.tasks.push(cron.schedule(opts.retentionCron ?? '*/15 * * * *', guard('retention', () => this.runRetention()), { noOverlap: true }));
+    }
+  }
+
+  // ---- open / replay ----
+
+  private load(): void {
+    const t0 = performance.now();
+    for (const row of this.db.prepare<[], { id: number; labels: string }>('SELECT id, labels FROM series').iterate()) {
+      const s = new HeadSeries(row.id, labelsFromText(row.labels));
+      s.persisted = true;
+      this.byId.set(s.id, s);
+      this.byKey.set(s.labels.key(), s);
+      if (s.id >= this.nextId) this.nextId = s.id + 1;
+    }
+    const bounds = this.db.prepare<[], { id: number; mn: number; mx: number }>('SELECT series_id AS id, MIN(min_t) AS mn, MAX(max_t) AS mx FROM chunks GROUP BY series_id');
+    for (const row of bounds.iterate()) {
+      const s = this.byId.get(row.id);
+      if (!s) continue;
+      s.minT = row.mn;
+      s.maxT = row.mx;
+      // The last value's bits are unknown here; a sample at exactly lastT is then a duplicate.
+      s.lastT = row.mx;
+      s.lastHi = 0x7ff80000;
+      s.lastLo = 0xdeadbeef;
+    }
+    const it = new XorIterator();
+    for (const row of this.db.prepare<[], { id: number; data: Buffer }>('SELECT series_id AS id, data FROM head_chunks').iterate()) {
+      const s = this.byId.get(row.id);
+      if (!s) continue;
+      it.reset(row.data);
+      const n = it.length();
+      if (it.err() || n === 0) {
+        this.logger.warn({ series: s.labels.toString(), err: it.err() }, 'dropping unreadable head chunk checkpoint');
+        continue;
+      }
+      const ts = it.timestamps();
+      s.restoreHead(new Uint8Array(row.data), ts[0], ts[n - 1]);
+      if (ts[0] < s.minT) s.minT = ts[0];
+      if (ts[n - 1] > s.maxT) s.maxT = ts[n - 1];
+      s.lastT = it.decodeState.t;
+      s.lastHi = it.decodeState.vHi;
+      s.lastLo = it.decodeState.vLo;
+    }
+    let rows = 0;
+    let samples = 0;
+    for (const row of this.db.prepare<[], { id: number; data: Buffer }>('SELECT id, data FROM append_log ORDER BY id').iterate()) {
+      rows++;
+      this.lastLogId = row.id;
+      this.logBytes += row.data.length;
+      let b;
+      try {
+        b = decodeBatch(row.data);
+      } catch (e) {
+        this.logger.error({ row: row.id, err: e }, 'skipping corrupt append log row');
+        continue;
+      }
+      for (let i = 0; i < b.n; i++) {
+        const s = this.byId.get(b.ids[i]);
+        if (s && s.apply(b.ts[i], b.vw[2 * i + 1], b.vw[2 * i], this.cut) === APPLIED) samples++;
+      }
+    }
+    this.logger.info({ series: this.byId.size, logRows: rows, samples, ms: Math.round(performance.now() - t0) }, 'storage opened, append log replayed');
+  }
+
+  // ---- writing ----
+
+  appender(): Appender {
+    this.assertOpen();
+    return new SqliteAppender(this, ++this.batchStamp);
+  }
+
+  /** @internal */
+  seriesFor(ref: SeriesRef, labels: Labels): HeadSeries {
+    if (ref !== 0) {
+      const s = this.byId.get(ref);
+      if (s) return s;
+    }
+    const key = labels.key();
+    let s = this.byKey.get(key);
+    if (!s) {
+      if (labels.size === 0) this.reject('invalid_labels', 'empty label set');
+      s = new HeadSeries(this.nextId++, labels);
+      this.byId.set(s.id, s);
+      this.byKey.set(key, s);
+    }
+    return s;
+  }
+
+  /** @internal counts and throws a rejection. */
+  reject(reason: 'out_of_order' | 'duplicate_timestamp' | 'invalid_labels', message: string): never {
+    this.metrics.samplesRejected.inc({ reason });
+    throw new AppendError(reason, message);
+  }
+
+  /** @internal one transaction: new series + postings + one append_log row; then the heads. */
+  commitBatch(batch: SampleBatch, newSeries: HeadSeries[]): void {
+    this.assertOpen();
+    let blob: Buffer | null = null;
+    this.db.transaction(() => {
+      for (const s of newSeries) {
+        if (s.persisted || this.byId.get(s.id) !== s) continue;
+        this.stmt.insertSeries.run(s.id, labelsToText(s.labels));
+        s.labels.forEach((n, v) => this.postings.add(n, v, s.id));
+      }
+      if (batch.n > 0) {
+        blob = encodeBatch(batch);
+        this.lastLogId = Number(this.stmt.insertLog.run(blob).lastInsertRowid);
+      }
+    })();
+    for (const s of newSeries) s.persisted = true;
+    if (blob === null) return;
+    this.logBytes += (blob as Buffer).length;
+    let applied = 0;
+    const { ids, ts, vw } = batch;
+    for (let i = 0; i < batch.n; i++) {
+      const s = this.byId.get(ids[i]);
+      if (!s) continue; // deleted meanwhile
+      const r = s.apply(ts[i], vw[2 * i + 1], vw[2 * i], this.cut);
+      if (r === APPLIED) applied++;
+      // Another appender committed newer samples of this series in between: count, as Prometheus does.
+      else if (r === OUT_OF_ORDER) this.metrics.samplesRejected.inc({ reason: 'out_of_order' });
+      else if (r === DUPLICATE) this.metrics.samplesRejected.inc({ reason: 'duplicate_timestamp' });
+    }
+    this.metrics.samplesAppended.inc(applied);
+    if (this.logBytes > this.maxLogBytes) this.compact();
+  }
+
+  /**
+   * Writes chunks cut from the heads into `chunks`, checkpoints changed heads into
+   * `head_chunks` and truncates the append log, in one transaction.
+   */
+  compact(): void {
+    this.assertOpen();
+    const t0 = performance.now();
+    const withClosed: HeadSeries[] = [];
+    const dirty: HeadSeries[] = [];
+    for (const s of this.byId.values()) {
+      if (s.closed.length > 0) withClosed.push(s);
+      if (s.headDirty) dirty.push(s);
+    }
+    withClosed.sort((a, b) => a.id - b.id);
+    let chunks = 0;
+    try {
+      this.db.transaction(() => {
+        for (const s of withClosed) {
+          if (!s.persisted) continue;
+          for (const c of s.closed) {
+            this.stmt.insertChunk.run(s.id, c.minT, c.maxT, c.data);
+            chunks++;
+          }
+        }
+        for (const s of dirty) {
+          if (!s.persisted) continue;
+          if (s.head && s.head.numSamples() > 0) this.stmt.upsertHead.run(s.id, s.head.bytes());
+          else if (s.headRowStored) this.stmt.deleteHead.run(s.id);
+        }
+        this.stmt.truncateLog.run(this.lastLogId);
+      })();
+    } catch (e) {
+      this.metrics.compactionFailures.inc();
+      throw e;
+    }
+    for (const s of withClosed) if (s.persisted) s.closed = [];
+    for (const s of dirty) {
+      if (!s.persisted) continue;
+      s.headDirty = false;
+      s.headRowStored = s.head !== null && s.head.numSamples() > 0;
+    }
+    this.logBytes = 0;
+    this.metrics.compactions.inc();
+    this.logger.info({ chunks, heads: dirty.length, ms: Math.round(performance.now() - t0) }, 'storage compaction done');
+  }
+
+  // ---- reading ----
+
+  querier(mint: number, maxt: number): Querier {
+    this.assertOpen();
+    return new SqliteQuerier(this, mint, maxt);
+  }
+
+  /** Label sets of series with samples in [mint, maxt] matching a selector, sorted (for /api/v1/series). */
+  series(matchers: Matcher[], mint = -Infinity, maxt = Infinity): Labels[] {
+    const err = checkSelectMatchers(matchers);
+    if (err) throw err;
+    return this.matchingSeries(matchers, mint, maxt)
+      .map((s) => s.labels)
+      .sort(compareLabels);
+  }
+
+  /** @internal series matching the matchers whose time bounds overlap [mint, maxt]. */
+  matchingSeries(matchers: readonly Matcher[], mint: number, maxt: number): HeadSeries[] {
+    const out: HeadSeries[] = [];
+    const ids = matchers.length === 0 ? this.byId.keys() : this.postings.resolve(matchers, () => this.byId.keys());
+    for (const id of ids) {
+      const s = this.byId.get(id);
+      if (s && s.minT <= maxt && s.maxT >= mint) out.push(s);
+    }
+    return out;
+  }
+
+  /** @internal chunks of a series overlapping [mint, maxt], oldest first, snapshotted now. */
+  chunksOf(s: HeadSeries, mint: number, maxt: number): Array<{ minT: number; maxT: number; data: Uint8Array }> {
+    const out: Array<{ minT: number; maxT: number; data: Uint8Array }> = [];
+    // A chunk never spans more than the cut range, so min_t bounds the scan from below too.
+    for (const r of this.stmt.chunksInRange.all(s.id, mint - this.cut.maxRangeMs, maxt, mint)) out.push({ minT: r.min_t, maxT: r.max_t, data: r.data });
+    for (const c of s.closed) if (c.minT <= maxt && c.maxT >= mint) out.push(c);
+    if (s.head && s.head.numSamples() > 0 && s.headMinT <= maxt && s.headMaxT >= mint) {
+      out.push({ minT: s.headMinT, maxT: s.headMaxT, data: s.head.bytes().slice() });
+    }
+    return out;
+  }
+
+  // ---- admin ----
+
+  /**
+   * Deletes the samples of series matching a selector within [mint, maxt] (all time by
+   * default); series left without samples disappear. Returns the number of series touched.
+   */
+  deleteSeries(matchers: Matcher[], mint = -Infinity, maxt = Infinity): number {
+    const err = checkSelectMatchers(matchers);
+    if (err) throw err;
+    this.compact(); // everything in chunks / head_chunks, empty log: deletion then needs no replay care
+    const victims = this.matchingSeries(matchers, mint, maxt);
+    this.db.transaction(() => {
+      for (const s of victims) deleteSeriesData(this, s, mint, maxt);
+    })();
+    return victims.length;
+  }
+
+  /** @internal forget a series entirely (rows, postings, memory). Call inside a transaction. */
+  dropSeries(s: HeadSeries): void {
+    this.db.prepare('DELETE FROM chunks WHERE series_id = ?').run(s.id);
+    this.stmt.deleteHead.run(s.id);
+    this.db.prepare('DELETE FROM series WHERE id = ?').run(s.id);
+    this.postings.remove(s.id, s.labels);
+    this.byId.delete(s.id);
+    this.byKey.delete(s.labels.key());
+  }
+
+  /** Online backup of the whole database (consistent snapshot) into a new file. */
+  backup(destFile: string): void {
+    this.assertOpen();
+    if (fs.existsSync(destFile)) throw new Error(`backup target ${destFile} already exists`);
+    fs.mkdirSync(path.dirname(path.resolve(destFile)), { recursive: true });
+    this.db.prepare('VACUUM INTO ?').run(destFile);
+  }
+
+  /** Applies time, size and rule retention as of `now` (ms). */
+  runRetention(now = this.clock.now()): RetentionResult {
+    this.assertOpen();
+    const r = applyRetention(this, this.retention, now);
+    if (r.deletedChunks > 0 || r.deletedSeries > 0) this.logger.info({ ...r }, 'storage retention applied');
+    return r;
+  }
+
+  /** Head statistics and top-N cardinality for /api/v1/status/tsdb. */
+  stats(limit = 10): TsdbStats {
+    return computeTsdbStats(this.byId.values(), limit, this.minTime(), this.maxTime(), this.numMemChunks());
+  }
+
+  // ---- bookkeeping ----
+
+  /** @internal */
+  numMemChunks(): number {
+    let n = 0;
+    for (const s of this.byId.values()) n += s.memChunks();
+    return n;
+  }
+
+  /** @internal bytes of the db file + WAL. */
+  fileBytes(): number {
+    let n = 0;
+    for (const f of [this.dbPath, this.dbPath + '-wal']) {
+      try {
+        n += fs.statSync(f).size;
+      } catch {
+        /* absent */
+      }
+    }
+    return n;
+  }
+
+  /** @internal pages in use (excluding the free list), in bytes. */
+  usedBytes(): number {
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    return (pages - free) * pageSize;
+  }
+
+  appendLogBytes(): number {
+    return this.logBytes;
+  }
+
+  minTime(): number {
+    let t = Infinity;
+    for (const s of this.byId.values()) if (s.minT < t) t = s.minT;
+    return t;
+  }
+
+  maxTime(): number {
+    let t = -Infinity;
+    for (const s of this.byId.values()) if (s.maxT > t) t = s.maxT;
+    return t;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('storage is closed');
+  }
+
+  /** Stops schedules, compacts (so the next open replays little) and closes the database. */
+  close(): void {
+    if (this.closed) return;
+    for (const t of this.tasks) void t.stop();
+    try {
+      this.compact();
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.closed = true;
+      this.db.close();
+    }
+  }
+}
+
+class SqliteAppender implements Appender {
+  private readonly batch = new SampleBatch();
+  private readonly newSeries: HeadSeries[] = [];
+  private done = false;
+
+  constructor(
+    private readonly store: SqliteStorage,
+    private readonly stamp: number,
+  ) {}
+
+  append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
+    if (this.done) throw new Error('appender already committed or rolled back');
+    const s = this.store.seriesFor(ref, labels);
+    F64[0] = v;
+    let hi = U32[1];
+    const lo = U32[0];
+    if (v !== v && lo === 2 && (hi & 0x7ff7ffff) === 0x7ff00000) hi = 0x7ff00000; // canonical stale marker
+    let lastT: number, lastHi: number, lastLo: number;
+    if (s.pendStamp === this.stamp) {
+      lastT = s.pendT;
+      lastHi = s.pendHi;
+      lastLo = s.pendLo;
+    } else {
+      lastT = s.lastT;
+      lastHi = s.lastHi;
+      lastLo = s.lastLo;
+      if (!s.persisted) this.newSeries.push(s);
+    }
+    if (t <= lastT) {
+      if (t < lastT) this.store.reject('out_of_order', `out of order sample for ${s.labels.toString()}: timestamp ${t} is older than ${lastT}`);
+      if (hi === lastHi && lo === lastLo) return s.id;
+      this.store.reject('duplicate_timestamp', `duplicate sample for timestamp ${t} with a different value for ${s.labels.toString()}`);
+    }
+    if (!Number.isSafeInteger(t)) throw new RangeError(`sample timestamp must be an integer number of milliseconds, got ${t}`);
+    s.pendStamp = this.stamp;
+    s.pendT = t;
+    s.pendHi = hi;
+    s.pendLo = lo;
+    this.batch.add(s.id, t, hi, lo);
+    return s.id;
+  }
+
+  commit(): void {
+    if (this.done) return;
+    this.done = true;
+    this.releasePending();
+    this.store.commitBatch(this.batch, this.newSeries);
+  }
+
+  rollback(): void {
+    this.done = true;
+    this.releasePending();
+  }
+
+  private releasePending(): void {
+    const ids = this.batch.ids;
+    for (let i = 0; i < this.batch.n; i++) {
+      const s = this.store.byId.get(ids[i]);
+      if (s && s.pendStamp === this.stamp) s.pendStamp = 0;
+    }
+  }
+}
+
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
