@@ -28,7 +28,7 @@ export class HttpSink {
   readonly received: Received[] = [];
   status: (req: http.IncomingMessage) => number = () => 200;
   private server!: http.Server;
-  constructor(private readonly clock?: ManualClock) {}
+  clock: ManualClock | undefined;
 
   async start(): Promise<string> {
     this.server = http.createServer((req, res) => {

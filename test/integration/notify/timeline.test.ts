@@ -36,7 +36,7 @@ function summary() {
 test('group_wait, group_interval, repeat_interval and resolution', async () => {
   sink.clear();
   const h = makeHarness(config());
-  (sink as any).clock = h.clock;
+  sink.clock = h.clock;
   const tAlert = (instance: string, endsAt = 0) => ({ labels: { alertname: 'Down', instance }, startsAt: T0, endsAt });
   h.push(tAlert('a'));
   await h.at(29 * S);
@@ -77,7 +77,7 @@ test('resolve_timeout resolves alerts without endsAt; send_resolved false suppre
   for (const sendResolved of [true, false]) {
     sink.clear();
     const h = makeHarness(config('global:\n  resolve_timeout: 2m', `    send_resolved: ${sendResolved}`));
-    (sink as any).clock = h.clock;
+    sink.clock = h.clock;
     h.push({ labels: { alertname: 'Flaky' } });
     await h.at(30 * S);
     assert.equal(sink.received.length, 1);
