@@ -1,0 +1,203 @@
+// An approximation of html/template's contextual autoescaping, enough for notification
+// templates (Alertmanager renders email HTML with html/template). Instead of analysing the
+// template statically as Go does, the sink tracks the HTML context of the output written so far
+// and escapes each action's value for that context:
+//   text / <title>          -> HTML escaping (& < > " ' + and NUL, as Go's htmlEscaper)
+//   quoted attribute value  -> HTML escaping
+//   URL attribute (href...) -> at URL start: scheme filter (#ZgotmplZ) + normalisation;
+//                              in the query/fragment: percent-encoding; then HTML escaping
+//   <script>/<style>        -> JS-string / CSS-ish escaping is not modelled: HTML escaping
+// Values of type SafeHTML are emitted verbatim in text context. `urlquery`/`html` at the end of
+// a pipeline count as already escaped for their context, as in Go.
+
+import type { OutputSink } from './exec.ts';
+import { SafeHTML, SafeURL } from './safeTypes.ts';
+
+const HTML_REPL: Record<string, string> = {
+  '\0': '\uFFFD',
+  '"': '&#34;',
+  '&': '&amp;',
+  "'": '&#39;',
+  '+': '&#43;',
+  '<': '&lt;',
+  '>': '&gt;',
+};
+
+export function htmlEscaper(s: string): string {
+  return s.replace(/[\0"&'+<>]/g, (c) => HTML_REPL[c]!);
+}
+
+/** Go's processURLOnto: `norm` keeps reserved characters and existing %XX escapes. */
+export function urlProcess(s: string, norm: boolean): string {
+  const bytes = Buffer.from(s, 'utf8');
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    const c = String.fromCharCode(b);
+    if (norm && '!#$&*+,/:;=?@[]'.includes(c)) {
+      out += c;
+      continue;
+    }
+    if ('-._~'.includes(c) || /[A-Za-z0-9]/.test(c)) {
+      out += c;
+      continue;
+    }
+    if (c === '%' && norm && i + 2 < bytes.length && isHex(bytes[i + 1]!) && isHex(bytes[i + 2]!)) {
+      out += c;
+      continue;
+    }
+    out += '%' + b.toString(16).padStart(2, '0');
+  }
+  return out;
+}
+
+function isHex(b: number): boolean {
+  return (b >= 48 && b <= 57) || (b >= 65 && b <= 70) || (b >= 97 && b <= 102);
+}
+
+const URL_ATTRS = new Set(['action', 'archive', 'background', 'cite', 'classid', 'codebase', 'data', 'formaction', 'href', 'icon', 'longdesc', 'manifest', 'poster', 'profile', 'src', 'usemap', 'xmlns']);
+
+type State = 'text' | 'tagName' | 'inTag' | 'attrName' | 'afterAttrName' | 'beforeValue' | 'attrValue' | 'comment' | 'rcdata' | 'rawtext';
+
+export class HtmlSink implements OutputSink {
+  private parts: string[] = [];
+  size = 0;
+  private state: State = 'text';
+  private tagName = '';
+  private isEndTag = false;
+  private attrName = '';
+  private quote = ''; // '"', "'" or '' (unquoted)
+  private attrValue = '';
+  private special = ''; // element name of rcdata/rawtext content
+
+  text(s: string): void {
+    this.emit(s);
+  }
+
+  value(printed: string, raw: unknown, lastFunc?: string): void {
+    this.emit(this.escapeForContext(printed, raw, lastFunc));
+  }
+
+  result(): string {
+    return this.parts.join('');
+  }
+
+  private emit(s: string): void {
+    this.parts.push(s);
+    this.size += s.length;
+    for (let i = 0; i < s.length; i++) this.feed(s, i);
+  }
+
+  private escapeForContext(s: string, raw: unknown, lastFunc?: string): string {
+    switch (this.state) {
+      case 'text':
+      case 'rcdata':
+        if (raw instanceof SafeHTML && this.state === 'text') return s;
+        return lastFunc === 'html' ? s : htmlEscaper(s);
+      case 'comment':
+        return ''; // Go drops output inside HTML comments
+      case 'rawtext':
+        return htmlEscaper(s);
+      case 'attrValue':
+      case 'beforeValue': {
+        if (!URL_ATTRS.has(this.attrName)) return htmlEscaper(s);
+        const soFar = this.state === 'attrValue' ? this.attrValue : '';
+        let v: string;
+        if (lastFunc === 'urlquery') v = s;
+        else if (/[?#]/.test(soFar)) v = urlProcess(s, false);
+        else if (soFar === '') {
+          const safe = raw instanceof SafeURL || !/^\s*[A-Za-z][A-Za-z0-9+.-]*:/.test(s) || /^\s*(https?|mailto):/i.test(s);
+          v = safe ? urlProcess(s, true) : '#ZgotmplZ';
+        } else v = urlProcess(s, true);
+        return htmlEscaper(v);
+      }
+      default:
+        return htmlEscaper(s);
+    }
+  }
+
+  private endTag(): void {
+    const name = this.tagName.toLowerCase();
+    if (!this.isEndTag && (name === 'title' || name === 'textarea')) {
+      this.state = 'rcdata';
+      this.special = name;
+    } else if (!this.isEndTag && (name === 'script' || name === 'style')) {
+      this.state = 'rawtext';
+      this.special = name;
+    } else this.state = 'text';
+  }
+
+  private feed(s: string, i: number): void {
+    const c = s[i]!;
+    const ws = c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f';
+    switch (this.state) {
+      case 'text':
+        if (c === '<') {
+          if (s.startsWith('<!--', i)) this.state = 'comment';
+          else if (/[A-Za-z/]/.test(s[i + 1] ?? '')) {
+            this.state = 'tagName';
+            this.tagName = '';
+            this.isEndTag = false;
+          }
+        }
+        return;
+      case 'comment':
+        if (c === '>' && s.slice(Math.max(0, i - 2), i) === '--') this.state = 'text';
+        return;
+      case 'rcdata':
+      case 'rawtext':
+        if (c === '<' && s.slice(i + 1, i + 2 + this.special.length).toLowerCase() === '/' + this.special) {
+          this.state = 'tagName';
+          this.tagName = '';
+          this.isEndTag = false;
+        }
+        return;
+      case 'tagName':
+        if (c === '/' && this.tagName === '') this.isEndTag = true;
+        else if (ws) this.state = 'inTag';
+        else if (c === '>') this.endTag();
+        else this.tagName += c;
+        return;
+      case 'inTag':
+        if (c === '>') this.endTag();
+        else if (!ws && c !== '/') {
+          this.state = 'attrName';
+          this.attrName = c.toLowerCase();
+        }
+        return;
+      case 'attrName':
+        if (c === '=') this.state = 'beforeValue';
+        else if (ws) this.state = 'afterAttrName';
+        else if (c === '>') this.endTag();
+        else this.attrName += c.toLowerCase();
+        return;
+      case 'afterAttrName':
+        if (c === '=') this.state = 'beforeValue';
+        else if (c === '>') this.endTag();
+        else if (!ws) {
+          this.state = 'attrName';
+          this.attrName = c.toLowerCase();
+        }
+        return;
+      case 'beforeValue':
+        if (ws) return;
+        if (c === '>') {
+          this.endTag();
+          return;
+        }
+        this.state = 'attrValue';
+        this.attrValue = '';
+        if (c === '"' || c === "'") this.quote = c;
+        else {
+          this.quote = '';
+          this.attrValue = c;
+        }
+        return;
+      case 'attrValue':
+        if (this.quote ? c === this.quote : ws) this.state = 'inTag';
+        else if (!this.quote && c === '>') this.endTag();
+        else this.attrValue += c;
+        return;
+    }
+  }
+}
