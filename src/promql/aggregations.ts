@@ -1,0 +1,286 @@
+/**
+ * Aggregation operators (sum, avg, count, min, max, group, stddev, stdvar, quantile,
+ * count_values, topk, bottomk, limitk, limit_ratio), evaluated per step and per group.
+ */
+import type { AggregateExpr } from './ast.ts';
+import { Labels, LabelsBuilder, METRIC_NAME } from '../storage/labels.ts';
+import { evalError } from './errors.ts';
+import type { Evaluator } from './evaluator.ts';
+import { MeanAccumulator, kahanSumInc } from './kahan.ts';
+import { type EvalResult, type StepSeries, type VectorSteps, SeriesCollector, countPresent, newStepSeries } from './steps.ts';
+import { formatFloat } from './values.ts';
+import { isValidLabelName } from './labelNames.ts';
+import { labelHashFraction } from './labelHash.ts';
+
+interface Group {
+  labels: Labels;
+  members: number[];
+}
+
+export function evalAggregate(ev: Evaluator, e: AggregateExpr): EvalResult {
+  // The parameter is evaluated first, as in Prometheus.
+  let param: Float64Array | null = null;
+  let label = '';
+  if (e.op === 'count_values') {
+    label = ev.evalString(e.param!);
+    if (!isValidLabelName(label)) throw evalError(`invalid label name ${goQuote(label)}`);
+  } else if (e.param !== null) {
+    param = ev.evalScalar(e.param);
+  }
+  const input = ev.evalVector(e.expr);
+  const groups = groupSeries(input.series, e);
+  let out: VectorSteps;
+  switch (e.op) {
+    case 'topk':
+    case 'bottomk':
+    case 'limitk':
+    case 'limit_ratio':
+      out = selectK(ev, e, input.series, groups, param!);
+      break;
+    case 'count_values':
+      out = countValues(ev, input.series, groups, label);
+      break;
+    case 'quantile':
+      checkQuantileParam(ev, e, param!);
+      out = reduce(ev, input.series, groups, (vals, i) => quantile(param![i], vals));
+      break;
+    default:
+      out = simpleAggregate(ev, e.op, input.series, groups);
+  }
+  ev.releaseSamples(countPresent(input));
+  ev.addSamples(countPresent(out));
+  return out;
+}
+
+function groupSeries(series: StepSeries[], e: AggregateExpr): Group[] {
+  const byKey = new Map<string, Group>();
+  const groups: Group[] = [];
+  const dropForWithout = [...e.grouping, METRIC_NAME];
+  for (let i = 0; i < series.length; i++) {
+    const m = series[i].metric;
+    const labels = e.without ? m.without(dropForWithout) : m.keep(e.grouping);
+    const key = labels.key();
+    let g = byKey.get(key);
+    if (!g) {
+      g = { labels, members: [] };
+      byKey.set(key, g);
+      groups.push(g);
+    }
+    g.members.push(i);
+  }
+  return groups;
+}
+
+function simpleAggregate(ev: Evaluator, op: AggregateExpr['op'], series: StepSeries[], groups: Group[]): VectorSteps {
+  const out: StepSeries[] = [];
+  for (const g of groups) {
+    const res = newStepSeries(g.labels, ev.n);
+    let any = false;
+    for (let i = 0; i < ev.n; i++) {
+      let count = 0;
+      let acc = 0;
+      let c = 0;
+      let mean = 0;
+      let avg: MeanAccumulator | null = null;
+      for (const k of g.members) {
+        const s = series[k];
+        if (!s.present[i]) continue;
+        const f = s.values[i];
+        count++;
+        switch (op) {
+          case 'sum':
+            [acc, c] = kahanSumInc(f, acc, c);
+            break;
+          case 'avg':
+            (avg ??= new MeanAccumulator()).add(f);
+            break;
+          case 'min':
+            if (count === 1 || acc > f || Number.isNaN(acc)) acc = f;
+            break;
+          case 'max':
+            if (count === 1 || acc < f || Number.isNaN(acc)) acc = f;
+            break;
+          case 'stddev':
+          case 'stdvar': {
+            const delta = f - mean;
+            mean += delta / count;
+            acc += delta * (f - mean);
+            break;
+          }
+        }
+      }
+      if (count === 0) continue;
+      let v: number;
+      switch (op) {
+        case 'sum':
+          v = acc + c;
+          break;
+        case 'avg':
+          v = avg!.value();
+          break;
+        case 'count':
+          v = count;
+          break;
+        case 'group':
+          v = 1;
+          break;
+        case 'stdvar':
+          v = acc / count;
+          break;
+        case 'stddev':
+          v = Math.sqrt(acc / count);
+          break;
+        default:
+          v = acc;
+      }
+      res.values[i] = v;
+      res.present[i] = 1;
+      any = true;
+    }
+    if (any) out.push(res);
+  }
+  return { kind: 'vector', series: out };
+}
+
+/** Generic per-group reduction over the values present at each step. */
+function reduce(ev: Evaluator, series: StepSeries[], groups: Group[], fn: (values: number[], step: number) => number): VectorSteps {
+  const out: StepSeries[] = [];
+  for (const g of groups) {
+    const res = newStepSeries(g.labels, ev.n);
+    let any = false;
+    for (let i = 0; i < ev.n; i++) {
+      const vals: number[] = [];
+      for (const k of g.members) if (series[k].present[i]) vals.push(series[k].values[i]);
+      if (vals.length === 0) continue;
+      res.values[i] = fn(vals, i);
+      res.present[i] = 1;
+      any = true;
+    }
+    if (any) out.push(res);
+  }
+  return { kind: 'vector', series: out };
+}
+
+function checkQuantileParam(ev: Evaluator, e: AggregateExpr, q: Float64Array): void {
+  for (let i = 0; i < ev.n; i++) {
+    if (!(q[i] >= 0 && q[i] <= 1)) {
+      ev.ctx.annotations.warn(`quantile value should be between 0 and 1, got ${goG(q[i])}`, e.param!.posRange);
+      return;
+    }
+  }
+}
+
+/** Prometheus's quantile over a set of values (linear interpolation between ranks). */
+export function quantile(q: number, values: number[]): number {
+  if (values.length === 0 || Number.isNaN(q)) return NaN;
+  if (q < 0) return -Infinity;
+  if (q > 1) return Infinity;
+  values.sort((a, b) => (Number.isNaN(a) ? (Number.isNaN(b) ? 0 : -1) : Number.isNaN(b) ? 1 : a - b));
+  const n = values.length;
+  const rank = q * (n - 1);
+  const lower = Math.max(0, Math.floor(rank));
+  const upper = Math.min(n - 1, lower + 1);
+  const weight = rank - Math.floor(rank);
+  return values[lower] * (1 - weight) + values[upper] * weight;
+}
+
+function countValues(ev: Evaluator, series: StepSeries[], groups: Group[], label: string): VectorSteps {
+  const out = new SeriesCollector(ev.n);
+  const lb = new LabelsBuilder();
+  for (const g of groups) {
+    for (let i = 0; i < ev.n; i++) {
+      const counts = new Map<string, number>();
+      for (const k of g.members) {
+        if (!series[k].present[i]) continue;
+        const key = formatFloat(series[k].values[i]);
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      for (const [value, count] of counts) {
+        const metric = lb.reset(g.labels).set(label, value).labels();
+        out.add(metric, false, i, count);
+      }
+    }
+  }
+  return out.result();
+}
+
+/** topk, bottomk, limitk and limit_ratio: keep input series (with their labels) per step. */
+function selectK(ev: Evaluator, e: AggregateExpr, series: StepSeries[], groups: Group[], param: Float64Array): VectorSteps {
+  const ks = new Float64Array(ev.n);
+  for (let i = 0; i < ev.n; i++) {
+    const p = param[i];
+    if (e.op === 'limit_ratio') {
+      if (Number.isNaN(p)) throw evalError('Ratio value is NaN');
+      if (p < -1 || p > 1) {
+        ev.ctx.annotations.warn(`ratio value should be between -1 and 1, got ${goG(p)}, capping to ${p < 0 ? -1 : 1}`, e.param!.posRange);
+      }
+      ks[i] = Math.max(-1, Math.min(1, p));
+    } else {
+      if (Number.isNaN(p)) throw evalError('Parameter value is NaN');
+      ks[i] = Math.trunc(Math.max(Math.min(p, Number.MAX_SAFE_INTEGER), Number.MIN_SAFE_INTEGER));
+    }
+  }
+  const out = new SeriesCollector(ev.n);
+  const fractions = e.op === 'limit_ratio' ? series.map((s) => labelHashFraction(s.metric)) : null;
+  for (const g of groups) {
+    for (let i = 0; i < ev.n; i++) {
+      const present = g.members.filter((k) => series[k].present[i]);
+      if (present.length === 0) continue;
+      let chosen: number[];
+      if (e.op === 'limit_ratio') {
+        const r = ks[i];
+        chosen = present.filter((k) => (r >= 0 ? fractions![k] < r : fractions![k] >= 1 + r));
+      } else {
+        const k = ks[i];
+        if (k < 1) continue;
+        if (e.op === 'limitk') chosen = present.slice(0, k);
+        else {
+          const top = e.op === 'topk';
+          // NaN ranks below every number for topk and above every number for bottomk.
+          const sorted = present.slice().sort((a, b) => {
+            const va = series[a].values[i];
+            const vb = series[b].values[i];
+            const na = Number.isNaN(va);
+            const nb = Number.isNaN(vb);
+            if (na || nb) return na === nb ? 0 : na ? 1 : -1;
+            return top ? vb - va : va - vb;
+          });
+          chosen = sorted.slice(0, k);
+        }
+      }
+      for (const k of chosen) {
+        const s = series[k];
+        out.add(s.metric, s.dropName, i, s.values[i]);
+      }
+    }
+  }
+  return out.result();
+}
+
+/** Go's %g for the numbers that appear in warnings. */
+export function goG(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  const abs = Math.abs(v);
+  if (abs !== 0 && (abs < 1e-4 || abs >= 1e21)) {
+    return v.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+  }
+  return String(v);
+}
+
+/** Go's %q for a string: valid UTF-8 printed as is, invalid bytes as \x escapes. */
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (ch === '"' || ch === '\\') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\r') out += '\\r';
+    else if (cp === 0xfffd) out += '\\ufffd';
+    else if (cp < 0x20 || cp === 0x7f) out += '\\x' + cp.toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return out + '"';
+}

@@ -1,0 +1,275 @@
+/**
+ * Query lifecycle: parse, apply limits (max samples, timeout, concurrency, lookback delta),
+ * evaluate, and turn the evaluator's step values into Prometheus result types.
+ *
+ *   const engine = new Engine({ maxSamples: 50e6, timeoutMs: 120_000 });
+ *   const { result, warnings } = await engine.rangeQuery(storage, 'sum(rate(x[5m]))', start, end, step);
+ *
+ * Errors are `QueryError`s whose `type` maps onto the API's errorType.
+ */
+import type { Expr } from './ast.ts';
+import type { Queryable } from '../storage/interface.ts';
+import { Labels, METRIC_NAME, compareLabels } from '../storage/labels.ts';
+import { parseExpr } from './parser.ts';
+import { PromQLParseError } from './parseError.ts';
+import { resolveDurationExprs } from './durationExpr.ts';
+import { Annotations } from './annotations.ts';
+import { QueryError } from './errors.ts';
+import { Evaluator, type QueryContext, kindName } from './evaluator.ts';
+import type { EvalResult, StepSeries } from './steps.ts';
+import type { QueryValue, Sample, Series } from './values.ts';
+
+export { QueryError } from './errors.ts';
+export type { QueryErrorType } from './errors.ts';
+
+export interface EngineOptions {
+  /** --query.max-samples: samples a query may hold in memory at once. */
+  maxSamples?: number;
+  /** --query.timeout in ms. */
+  timeoutMs?: number;
+  /** --query.max-concurrency: queries evaluated at once; more wait in line. */
+  maxConcurrency?: number;
+  /** --query.lookback-delta in ms. */
+  lookbackDeltaMs?: number;
+  /** Step of subqueries without one (`[5m:]`): the global evaluation interval. */
+  defaultSubqueryStepMs?: number;
+  /** Wall clock for the timeout (injectable for tests). */
+  now?: () => number;
+}
+
+export interface QueryOptions {
+  signal?: AbortSignal;
+  /** Per-query override of the lookback delta (the API's lookback_delta parameter). */
+  lookbackDeltaMs?: number;
+}
+
+export interface QueryStats {
+  /** Peak number of samples held in memory, as counted for the max-samples limit. */
+  peakSamples: number;
+}
+
+export interface QueryResult {
+  result: QueryValue;
+  /** Rendered annotations: `PromQL warning: ... (line:col)`. */
+  warnings: string[];
+  infos: string[];
+  stats: QueryStats;
+}
+
+export const ENGINE_DEFAULTS = {
+  maxSamples: 50_000_000,
+  timeoutMs: 120_000,
+  maxConcurrency: 20,
+  lookbackDeltaMs: 5 * 60_000,
+  defaultSubqueryStepMs: 60_000,
+} as const;
+
+export class Engine {
+  readonly opts: Required<Omit<EngineOptions, 'now'>>;
+  private readonly now: () => number;
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(opts: EngineOptions = {}) {
+    this.opts = {
+      maxSamples: opts.maxSamples ?? ENGINE_DEFAULTS.maxSamples,
+      timeoutMs: opts.timeoutMs ?? ENGINE_DEFAULTS.timeoutMs,
+      maxConcurrency: opts.maxConcurrency ?? ENGINE_DEFAULTS.maxConcurrency,
+      lookbackDeltaMs: opts.lookbackDeltaMs ?? ENGINE_DEFAULTS.lookbackDeltaMs,
+      defaultSubqueryStepMs: opts.defaultSubqueryStepMs ?? ENGINE_DEFAULTS.defaultSubqueryStepMs,
+    };
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Evaluates `qs` at time `t` (ms). */
+  async instantQuery(queryable: Queryable, qs: string | Expr, t: number, opts: QueryOptions = {}): Promise<QueryResult> {
+    return this.withSlot(opts, (deadline) => this.execInstant(queryable, qs, t, opts, deadline));
+  }
+
+  /** Evaluates `qs` at start, start+step, ... <= end (ms). */
+  async rangeQuery(
+    queryable: Queryable,
+    qs: string | Expr,
+    start: number,
+    end: number,
+    step: number,
+    opts: QueryOptions = {},
+  ): Promise<QueryResult> {
+    return this.withSlot(opts, (deadline) => this.execRange(queryable, qs, start, end, step, opts, deadline));
+  }
+
+  /** Synchronous instant query without the concurrency gate (rules, tests). */
+  instantQuerySync(queryable: Queryable, qs: string | Expr, t: number, opts: QueryOptions = {}): QueryResult {
+    return this.execInstant(queryable, qs, t, opts, this.now() + this.opts.timeoutMs);
+  }
+
+  /** Synchronous range query without the concurrency gate. */
+  rangeQuerySync(queryable: Queryable, qs: string | Expr, start: number, end: number, step: number, opts: QueryOptions = {}): QueryResult {
+    return this.execRange(queryable, qs, start, end, step, opts, this.now() + this.opts.timeoutMs);
+  }
+
+  private async withSlot<T>(opts: QueryOptions, run: (deadline: number) => T): Promise<T> {
+    const deadline = this.now() + this.opts.timeoutMs;
+    if (this.active >= this.opts.maxConcurrency) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    this.active++;
+    try {
+      if (opts.signal?.aborted) throw new QueryError('canceled', 'query was canceled in queue');
+      if (this.now() > deadline) throw new QueryError('timeout', 'query timed out in queue');
+      return run(deadline);
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private execInstant(queryable: Queryable, qs: string | Expr, t: number, opts: QueryOptions, deadline: number): QueryResult {
+    const { expr, text } = this.parse(qs, { startMs: t, endMs: t, stepMs: 0 });
+    const { ev, ctx } = this.evaluator(queryable, text, Float64Array.of(t), t, t, 0, opts, deadline);
+    const res = ev.eval(expr);
+    return this.finish(ctx, toInstantValue(res, t));
+  }
+
+  private execRange(
+    queryable: Queryable,
+    qs: string | Expr,
+    start: number,
+    end: number,
+    step: number,
+    opts: QueryOptions,
+    deadline: number,
+  ): QueryResult {
+    if (step <= 0) throw new QueryError('bad_data', 'zero or negative query resolution step widths are not accepted. Try a positive integer');
+    if (end < start) throw new QueryError('bad_data', 'end timestamp must not be before start time');
+    const { expr, text } = this.parse(qs, { startMs: start, endMs: end, stepMs: step });
+    const times: number[] = [];
+    for (let t = start; t <= end; t += step) times.push(t);
+    const { ev, ctx } = this.evaluator(queryable, text, Float64Array.from(times), start, end, step, opts, deadline);
+    const res = ev.eval(expr);
+    if (res.kind !== 'scalar' && res.kind !== 'vector') {
+      throw new QueryError('bad_data', `invalid expression type "${kindName(res)}" for range query, must be Scalar or instant Vector`);
+    }
+    return this.finish(ctx, toMatrixValue(res, ev.stepTimes));
+  }
+
+  private parse(qs: string | Expr, times: { startMs: number; endMs: number; stepMs: number }): { expr: Expr; text: string } {
+    if (typeof qs !== 'string') return { expr: resolveDurationExprs(qs, times), text: '' };
+    try {
+      return { expr: resolveDurationExprs(parseExpr(qs), times), text: qs };
+    } catch (e) {
+      if (e instanceof PromQLParseError) throw new QueryError('bad_data', e.message);
+      throw e;
+    }
+  }
+
+  private evaluator(
+    queryable: Queryable,
+    text: string,
+    times: Float64Array,
+    start: number,
+    end: number,
+    step: number,
+    opts: QueryOptions,
+    deadline: number,
+  ): { ev: Evaluator; ctx: QueryContext } {
+    const ctx: QueryContext = {
+      queryable,
+      lookbackDelta: opts.lookbackDeltaMs ?? this.opts.lookbackDeltaMs,
+      maxSamples: this.opts.maxSamples,
+      currentSamples: 0,
+      peakSamples: 0,
+      deadline,
+      signal: opts.signal,
+      annotations: new Annotations(text),
+      queryStart: start,
+      queryEnd: end,
+      queryStep: step,
+      defaultSubqueryStep: this.opts.defaultSubqueryStepMs,
+      isRangeQuery: step > 0,
+    };
+    return { ev: new Evaluator(ctx, times), ctx };
+  }
+
+  private finish(ctx: QueryContext, result: QueryValue): QueryResult {
+    return {
+      result,
+      warnings: [...ctx.annotations.warnings],
+      infos: [...ctx.annotations.infos],
+      stats: { peakSamples: ctx.peakSamples },
+    };
+  }
+}
+
+/**
+ * Delayed name removal: drops `__name__` from the series marked for it, then merges series
+ * that now share a label set (an error if they overlap in time).
+ */
+function finalizeNames(series: StepSeries[]): StepSeries[] {
+  const out: StepSeries[] = [];
+  const byKey = new Map<string, StepSeries>();
+  for (const s of series) {
+    let metric = s.metric;
+    if (s.dropName && metric.has(METRIC_NAME)) metric = metric.without([METRIC_NAME]);
+    const key = metric.key();
+    const prev = byKey.get(key);
+    if (prev === undefined) {
+      const copy = { ...s, metric, dropName: false };
+      byKey.set(key, copy);
+      out.push(copy);
+      continue;
+    }
+    for (let i = 0; i < s.present.length; i++) {
+      if (!s.present[i]) continue;
+      if (prev.present[i]) throw new QueryError('execution', 'vector cannot contain metrics with the same labelset');
+      prev.present[i] = 1;
+      prev.values[i] = s.values[i];
+    }
+  }
+  return out;
+}
+
+function toInstantValue(res: EvalResult, t: number): QueryValue {
+  switch (res.kind) {
+    case 'scalar':
+      return { type: 'scalar', t, v: res.values[0] };
+    case 'string':
+      return { type: 'string', t, v: res.value };
+    case 'vector': {
+      const samples: Sample[] = [];
+      for (const s of finalizeNames(res.series)) if (s.present[0]) samples.push({ metric: s.metric, t, v: s.values[0] });
+      return { type: 'vector', samples };
+    }
+    case 'matrix': {
+      const end = (res.at ?? t) - res.offset;
+      const start = end - res.range;
+      const series: Series[] = [];
+      for (const s of res.series) {
+        const points = [];
+        for (let k = 0; k < s.ts.length; k++) if (s.ts[k] > start && s.ts[k] <= end) points.push({ t: s.ts[k], v: s.vs[k] });
+        if (points.length > 0) series.push({ metric: s.dropName ? s.metric.withoutMetricName() : s.metric, points });
+      }
+      series.sort((a, b) => compareLabels(a.metric, b.metric));
+      return { type: 'matrix', series };
+    }
+  }
+}
+
+function toMatrixValue(res: EvalResult, times: Float64Array): QueryValue {
+  let stepSeries: StepSeries[];
+  if (res.kind === 'scalar') {
+    stepSeries = [{ metric: Labels.EMPTY, values: res.values, present: new Uint8Array(times.length).fill(1), dropName: false }];
+  } else if (res.kind === 'vector') {
+    stepSeries = finalizeNames(res.series);
+  } else {
+    throw new QueryError('bad_data', `invalid expression type "${kindName(res)}" for range query, must be Scalar or instant Vector`);
+  }
+  const series: Series[] = [];
+  for (const s of stepSeries) {
+    const points = [];
+    for (let i = 0; i < times.length; i++) if (s.present[i]) points.push({ t: times[i], v: s.values[i] });
+    if (points.length > 0) series.push({ metric: s.metric, points });
+  }
+  series.sort((a, b) => compareLabels(a.metric, b.metric));
+  return { type: 'matrix', series };
+}

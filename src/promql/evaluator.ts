@@ -1,0 +1,317 @@
+/**
+ * Evaluates an AST for all steps of a query at once. Each selector reads its series from
+ * storage exactly once (through the Queryable) into typed arrays; every step is then answered
+ * from those arrays. Operators, aggregations and functions live in their own modules and work
+ * on the step-shaped values defined in steps.ts.
+ */
+import type { AtModifier, Expr, MatrixSelector, SubqueryExpr, VectorSelector } from './ast.ts';
+import type { Queryable } from '../storage/interface.ts';
+import { isStaleNaN } from '../storage/staleMarker.ts';
+import { Labels, compareLabels } from '../storage/labels.ts';
+import { Annotations } from './annotations.ts';
+import { QueryError, TOO_MANY_SAMPLES, evalError } from './errors.ts';
+import {
+  type EvalResult,
+  type RangeArg,
+  type RangeSeries,
+  type ScalarSteps,
+  type StepSeries,
+  type VectorSteps,
+  SampleBuffer,
+  newStepSeries,
+} from './steps.ts';
+import { evalBinary } from './vectorMatching.ts';
+import { evalAggregate } from './aggregations.ts';
+import { callFunction } from './functions/index.ts';
+
+/** State shared by all evaluators (including subquery ones) of one query. */
+export interface QueryContext {
+  queryable: Queryable;
+  lookbackDelta: number;
+  maxSamples: number;
+  /** Samples currently held, as Prometheus counts them for max-samples. */
+  currentSamples: number;
+  peakSamples: number;
+  deadline: number;
+  signal?: AbortSignal;
+  annotations: Annotations;
+  /** The query's own start/end, which `@ start()` / `@ end()` refer to. */
+  queryStart: number;
+  queryEnd: number;
+  /** The query step (0 for instant queries), what step() reports. */
+  queryStep: number;
+  /** Step of subqueries written without one (`[5m:]`). */
+  defaultSubqueryStep: number;
+  /** Whether the outer query is a range query (for annotations such as sort's). */
+  isRangeQuery: boolean;
+}
+
+export class Evaluator {
+  readonly n: number;
+  private checks = 0;
+
+  constructor(
+    readonly ctx: QueryContext,
+    /** Evaluation timestamps (ms), ascending. */
+    readonly stepTimes: Float64Array,
+  ) {
+    this.n = stepTimes.length;
+  }
+
+  // ---- limits -------------------------------------------------------------------------
+
+  /** Accounts for `n` more samples held in memory; throws past the limit. */
+  addSamples(n: number): void {
+    this.ctx.currentSamples += n;
+    if (this.ctx.currentSamples > this.ctx.peakSamples) this.ctx.peakSamples = this.ctx.currentSamples;
+    if (this.ctx.currentSamples > this.ctx.maxSamples) throw new QueryError('execution', TOO_MANY_SAMPLES);
+  }
+
+  releaseSamples(n: number): void {
+    this.ctx.currentSamples -= n;
+  }
+
+  /** Timeout / cancellation check, cheap enough to call in loops. */
+  checkAlive(): void {
+    if ((++this.checks & 255) !== 0) return;
+    this.checkNow();
+  }
+
+  checkNow(): void {
+    if (this.ctx.signal?.aborted) throw new QueryError('canceled', 'query was canceled in expression evaluation');
+    if (Date.now() > this.ctx.deadline) throw new QueryError('timeout', 'query timed out in expression evaluation');
+  }
+
+  // ---- dispatch -----------------------------------------------------------------------
+
+  eval(e: Expr): EvalResult {
+    this.checkNow();
+    switch (e.type) {
+      case 'NumberLiteral':
+        return this.scalar(e.val);
+      case 'StringLiteral':
+        return { kind: 'string', value: e.val };
+      case 'ParenExpr':
+        return this.eval(e.expr);
+      case 'UnaryExpr': {
+        const v = this.eval(e.expr);
+        if (e.op === '+') return v;
+        if (v.kind === 'scalar') return { kind: 'scalar', values: v.values.map((x) => -x) };
+        if (v.kind === 'vector') {
+          for (const s of v.series) {
+            for (let i = 0; i < this.n; i++) s.values[i] = -s.values[i];
+            s.dropName = true;
+          }
+          return v;
+        }
+        throw evalError(`unary expression only allowed on expressions of type scalar or instant vector, got "${kindName(v)}"`);
+      }
+      case 'VectorSelector':
+        return this.evalVectorSelector(e, false);
+      case 'MatrixSelector':
+        return this.evalMatrixSelector(e);
+      case 'SubqueryExpr':
+        return this.evalSubquery(e);
+      case 'BinaryExpr':
+        return evalBinary(this, e);
+      case 'AggregateExpr':
+        return evalAggregate(this, e);
+      case 'Call':
+        return callFunction(this, e);
+    }
+  }
+
+  scalar(v: number): ScalarSteps {
+    return { kind: 'scalar', values: new Float64Array(this.n).fill(v) };
+  }
+
+  evalVector(e: Expr): VectorSteps {
+    const r = this.eval(e);
+    if (r.kind !== 'vector') throw evalError(`expected instant vector, got ${kindName(r)}`);
+    return r;
+  }
+
+  evalScalar(e: Expr): Float64Array {
+    const r = this.eval(e);
+    if (r.kind !== 'scalar') throw evalError(`expected scalar, got ${kindName(r)}`);
+    return r.values;
+  }
+
+  evalString(e: Expr): string {
+    const r = this.eval(e);
+    if (r.kind !== 'string') throw evalError(`expected string, got ${kindName(r)}`);
+    return r.value;
+  }
+
+  /** A range-vector argument (matrix selector or subquery, possibly in parentheses). */
+  evalRange(e: Expr): RangeArg {
+    const r = this.eval(unwrapParens(e));
+    if (r.kind !== 'matrix') throw evalError(`expected range vector, got ${kindName(r)}`);
+    return r;
+  }
+
+  resolveAt(at: AtModifier | null): number | null {
+    if (at === null) return null;
+    if (at.kind === 'timestamp') return at.t;
+    return at.kind === 'start' ? this.ctx.queryStart : this.ctx.queryEnd;
+  }
+
+  /** The evaluation time of a selector at step i, after @ and offset. */
+  private selectorTimes(at: AtModifier | null, offset: number): Float64Array {
+    const fixed = this.resolveAt(at);
+    const out = new Float64Array(this.n);
+    for (let i = 0; i < this.n; i++) out[i] = (fixed ?? this.stepTimes[i]) - offset;
+    return out;
+  }
+
+  // ---- selectors ----------------------------------------------------------------------
+
+  /**
+   * Reads every series matching `sel` within [mint, maxt] once. Stale markers are kept when
+   * `keepStale` (the lookback logic needs them) and dropped otherwise (range selectors).
+   */
+  private loadSeries(sel: VectorSelector, mint: number, maxt: number, keepStale: boolean): RangeSeries[] {
+    const querier = this.ctx.queryable.querier(mint, maxt);
+    try {
+      const set = querier.select(sel.matchers, { sorted: true });
+      const out: RangeSeries[] = [];
+      const buf = new SampleBuffer(256);
+      while (set.next()) {
+        const s = set.at();
+        const it = s.iterator();
+        buf.length = 0;
+        if (it.seek(mint)) {
+          do {
+            const t = it.atT();
+            if (t > maxt) break;
+            const v = it.atV();
+            if (!keepStale && isStaleNaN(v)) continue;
+            buf.push(t, v);
+          } while (it.next());
+        }
+        const err = it.err();
+        if (err) throw evalError(err.message);
+        out.push({ metric: s.labels, ts: buf.ts.slice(0, buf.length), vs: buf.vs.slice(0, buf.length), dropName: false });
+        this.checkAlive();
+      }
+      const err = set.err();
+      if (err) throw evalError(err.message);
+      for (const w of set.warnings()) this.ctx.annotations.warnings.add(w);
+      out.sort((a, b) => compareLabels(a.metric, b.metric));
+      return out;
+    } finally {
+      querier.close();
+    }
+  }
+
+  /**
+   * Instant vector selector: at each step the newest sample in (T - lookback, T], unless it
+   * is a stale marker. With `sampleTimestamps` the value is the sample's timestamp in seconds
+   * (what timestamp() reports).
+   */
+  evalVectorSelector(sel: VectorSelector, sampleTimestamps: boolean): VectorSteps {
+    const times = this.selectorTimes(sel.at, sel.offset);
+    const lookback = this.ctx.lookbackDelta;
+    const { min, max } = minMax(times);
+    const raw = this.loadSeries(sel, min - lookback + 1, max, true);
+    const series: StepSeries[] = [];
+    let total = 0;
+    for (const r of raw) {
+      const out = newStepSeries(r.metric, this.n);
+      let any = false;
+      let j = 0; // index of the first sample with t > T
+      for (let i = 0; i < this.n; i++) {
+        const T = times[i];
+        if (i > 0 && T < times[i - 1]) j = 0;
+        while (j < r.ts.length && r.ts[j] <= T) j++;
+        const k = j - 1;
+        if (k < 0 || r.ts[k] <= T - lookback) continue;
+        const v = r.vs[k];
+        if (isStaleNaN(v)) continue;
+        out.values[i] = sampleTimestamps ? r.ts[k] / 1000 : v;
+        out.present[i] = 1;
+        any = true;
+        total++;
+      }
+      if (any) series.push(out);
+    }
+    this.addSamples(total);
+    return { kind: 'vector', series };
+  }
+
+  private evalMatrixSelector(ms: MatrixSelector): RangeArg {
+    const sel = ms.vectorSelector;
+    const times = this.selectorTimes(sel.at, sel.offset);
+    const { min, max } = minMax(times);
+    const series = this.loadSeries(sel, min - ms.range + 1, max, false).filter((s) => s.ts.length > 0);
+    return { kind: 'matrix', series, range: ms.range, offset: sel.offset, at: this.resolveAt(sel.at) };
+  }
+
+  private evalSubquery(sq: SubqueryExpr): RangeArg {
+    const at = this.resolveAt(sq.at);
+    const step = sq.step > 0 ? sq.step : this.ctx.defaultSubqueryStep;
+    const first = at ?? this.stepTimes[0];
+    const last = at ?? this.stepTimes[this.n - 1];
+    // Inner steps are aligned to multiples of the step, like Prometheus does.
+    const start = Math.ceil((first - sq.offset - sq.range) / step) * step;
+    const end = last - sq.offset;
+    const inner: number[] = [];
+    for (let t = start; t <= end; t += step) inner.push(t);
+    const child = new Evaluator(this.ctx, Float64Array.from(inner));
+    const res = inner.length > 0 ? child.eval(sq.expr) : ({ kind: 'vector', series: [] } as VectorSteps);
+    let series: RangeSeries[];
+    if (res.kind === 'scalar') {
+      series = [{ metric: Labels.EMPTY, ts: Float64Array.from(inner), vs: res.values, dropName: false }];
+    } else if (res.kind === 'vector') {
+      series = res.series.map((s) => stepSeriesToRange(s, child.stepTimes));
+      series.sort((a, b) => compareLabels(a.metric, b.metric));
+    } else {
+      throw evalError(`subquery is only allowed on instant vector or scalar, got ${kindName(res)}`);
+    }
+    return { kind: 'matrix', series, range: sq.range, offset: sq.offset, at };
+  }
+}
+
+/** Compacts a dense step series into (t, v) samples. */
+export function stepSeriesToRange(s: StepSeries, times: Float64Array): RangeSeries {
+  let count = 0;
+  for (let i = 0; i < s.present.length; i++) count += s.present[i];
+  const ts = new Float64Array(count);
+  const vs = new Float64Array(count);
+  let k = 0;
+  for (let i = 0; i < s.present.length; i++) {
+    if (!s.present[i]) continue;
+    ts[k] = times[i];
+    vs[k] = s.values[i];
+    k++;
+  }
+  return { metric: s.metric, ts, vs, dropName: s.dropName };
+}
+
+export function unwrapParens(e: Expr): Expr {
+  while (e.type === 'ParenExpr') e = e.expr;
+  return e;
+}
+
+export function kindName(r: EvalResult): string {
+  switch (r.kind) {
+    case 'scalar':
+      return 'scalar';
+    case 'string':
+      return 'string';
+    case 'vector':
+      return 'instant vector';
+    case 'matrix':
+      return 'range vector';
+  }
+}
+
+function minMax(a: Float64Array): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of a) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
+}

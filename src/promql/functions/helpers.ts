@@ -1,0 +1,121 @@
+/**
+ * Shared shapes for function implementations: element-wise maps over an instant vector and
+ * per-step windows over a range vector.
+ */
+import type { Call, Expr } from '../ast.ts';
+import type { Labels } from '../../storage/labels.ts';
+import type { Evaluator } from '../evaluator.ts';
+import { evalError } from '../errors.ts';
+import { type EvalResult, type StepSeries, type VectorSteps, countPresent, newStepSeries } from '../steps.ts';
+
+export type FunctionImpl = (ev: Evaluator, call: Call) => EvalResult;
+
+/** Applies `f` to every present value of the vector argument, in place. */
+export function mapVector(
+  ev: Evaluator,
+  arg: Expr,
+  f: (v: number, step: number) => number,
+  keepName = false,
+): VectorSteps {
+  const vec = ev.evalVector(arg);
+  for (const s of vec.series) {
+    for (let i = 0; i < ev.n; i++) if (s.present[i]) s.values[i] = f(s.values[i], i);
+    if (!keepName) s.dropName = true;
+  }
+  return vec;
+}
+
+/** One window of one series for one step: samples lo..hi-1 lie in (rangeStart, rangeEnd]. */
+export interface Window {
+  ts: Float64Array;
+  vs: Float64Array;
+  lo: number;
+  hi: number;
+  rangeStart: number;
+  rangeEnd: number;
+  /** Range length in ms. */
+  range: number;
+  /** The step's own evaluation time (before offset/@). */
+  stepTime: number;
+  step: number;
+  metric: Labels;
+}
+
+/**
+ * Evaluates `fn` over the range argument's window at every step. `fn` returns undefined for
+ * "no output at this step".
+ */
+export function overWindows(
+  ev: Evaluator,
+  arg: Expr,
+  fn: (w: Window) => number | undefined,
+  keepName = false,
+): VectorSteps {
+  const r = ev.evalRange(arg);
+  const out: StepSeries[] = [];
+  const w: Window = {
+    ts: new Float64Array(0),
+    vs: new Float64Array(0),
+    lo: 0,
+    hi: 0,
+    rangeStart: 0,
+    rangeEnd: 0,
+    range: r.range,
+    stepTime: 0,
+    step: 0,
+    metric: null as unknown as Labels,
+  };
+  let total = 0;
+  for (const s of r.series) {
+    ev.checkAlive();
+    const res = newStepSeries(s.metric, ev.n, !keepName || s.dropName);
+    w.ts = s.ts;
+    w.vs = s.vs;
+    w.metric = s.metric;
+    let lo = 0;
+    let hi = 0;
+    let any = false;
+    let maxWindow = 0;
+    for (let i = 0; i < ev.n; i++) {
+      const end = (r.at ?? ev.stepTimes[i]) - r.offset;
+      const start = end - r.range;
+      if (i > 0 && end < w.rangeEnd) {
+        lo = 0;
+        hi = 0;
+      }
+      while (lo < s.ts.length && s.ts[lo] <= start) lo++;
+      if (hi < lo) hi = lo;
+      while (hi < s.ts.length && s.ts[hi] <= end) hi++;
+      w.lo = lo;
+      w.hi = hi;
+      w.rangeStart = start;
+      w.rangeEnd = end;
+      w.stepTime = ev.stepTimes[i];
+      w.step = i;
+      if (hi - lo > maxWindow) maxWindow = hi - lo;
+      if (hi === lo) continue;
+      const v = fn(w);
+      if (v === undefined) continue;
+      res.values[i] = v;
+      res.present[i] = 1;
+      any = true;
+      total++;
+    }
+    // Prometheus holds one window at a time while stepping through a series.
+    ev.addSamples(maxWindow);
+    ev.releaseSamples(maxWindow);
+    if (any) out.push(res);
+  }
+  ev.addSamples(total);
+  return { kind: 'vector', series: out };
+}
+
+export function argCount(call: Call, min: number, max = min): void {
+  if (call.args.length < min || call.args.length > max) {
+    throw evalError(`wrong number of arguments for function ${call.func}()`);
+  }
+}
+
+export function releaseVector(ev: Evaluator, v: VectorSteps): void {
+  ev.releaseSamples(countPresent(v));
+}

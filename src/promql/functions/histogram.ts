@@ -1,0 +1,206 @@
+/**
+ * histogram_quantile and histogram_fraction over classic histograms (series with an `le`
+ * label). Native histograms are out of scope.
+ */
+import type { Call } from '../ast.ts';
+import type { Evaluator } from '../evaluator.ts';
+import { Labels, METRIC_NAME } from '../../storage/labels.ts';
+import { type EvalResult, SeriesCollector } from '../steps.ts';
+import { goG } from '../aggregations.ts';
+import { almostEqual } from '../almostEqual.ts';
+
+type Impl = (ev: Evaluator, call: Call) => EvalResult;
+
+interface Bucket {
+  upper: number;
+  count: number;
+}
+
+/** Sorts, merges buckets with equal bounds; null when there is no +Inf bucket. */
+function prepareBuckets(buckets: Bucket[]): Bucket[] | null {
+  buckets.sort((a, b) => a.upper - b.upper);
+  if (buckets[buckets.length - 1].upper !== Infinity) return null;
+  const out: Bucket[] = [];
+  for (const b of buckets) {
+    const last = out[out.length - 1];
+    if (last && last.upper === b.upper) last.count += b.count;
+    else out.push({ ...b });
+  }
+  return out;
+}
+
+/** Removes decreases between buckets; reports whether a real (non-rounding) fix was needed. */
+function ensureMonotonic(buckets: Bucket[]): boolean {
+  let forced = false;
+  let prev = buckets[0].count;
+  for (let i = 1; i < buckets.length; i++) {
+    const curr = buckets[i].count;
+    if (curr === prev) continue;
+    if (almostEqual(prev, curr, 1e-12)) {
+      buckets[i].count = prev;
+      continue;
+    }
+    if (curr < prev) {
+      buckets[i].count = prev;
+      forced = true;
+      continue;
+    }
+    prev = curr;
+  }
+  return forced;
+}
+
+export function bucketQuantile(q: number, raw: Bucket[]): { value: number; forced: boolean } {
+  if (Number.isNaN(q)) return { value: NaN, forced: false };
+  if (q < 0) return { value: -Infinity, forced: false };
+  if (q > 1) return { value: Infinity, forced: false };
+  const buckets = prepareBuckets(raw);
+  if (buckets === null) return { value: NaN, forced: false };
+  const forced = ensureMonotonic(buckets);
+  if (buckets.length < 2) return { value: NaN, forced };
+  const observations = buckets[buckets.length - 1].count;
+  if (observations === 0 || Number.isNaN(observations)) return { value: NaN, forced };
+  let rank = q * observations;
+  let b = 0;
+  while (b < buckets.length - 1 && !(buckets[b].count >= rank)) b++;
+  if (b === buckets.length - 1) return { value: buckets[buckets.length - 2].upper, forced };
+  if (b === 0 && buckets[0].upper <= 0) return { value: buckets[0].upper, forced };
+  let bucketStart = 0;
+  const bucketEnd = buckets[b].upper;
+  let count = buckets[b].count;
+  if (b > 0) {
+    bucketStart = buckets[b - 1].upper;
+    count -= buckets[b - 1].count;
+    rank -= buckets[b - 1].count;
+  }
+  return { value: bucketStart + (bucketEnd - bucketStart) * (rank / count), forced };
+}
+
+export function bucketFraction(lower: number, upper: number, raw: Bucket[]): number {
+  const buckets = prepareBuckets(raw);
+  if (buckets === null) return NaN;
+  ensureMonotonic(buckets);
+  const count = buckets[buckets.length - 1].count;
+  if (count === 0 || Number.isNaN(lower) || Number.isNaN(upper)) return NaN;
+  if (lower >= upper) return 0;
+  let rank = 0;
+  let lowerRank = 0;
+  let upperRank = 0;
+  let lowerSet = false;
+  let upperSet = false;
+  for (let i = 0; i < buckets.length; i++) {
+    const b = buckets[i];
+    let lowerBound = i > 0 ? buckets[i - 1].upper : -Infinity;
+    const upperBound = b.upper;
+    // The first bucket of a classic histogram is taken to start at 0 when its bound is positive.
+    if (i === 0 && upperBound > 0) lowerBound = 0;
+    const interpolate = (v: number): number => rank + ((b.count - rank) * (v - lowerBound)) / (upperBound - lowerBound);
+    if (!lowerSet && lowerBound >= lower) {
+      lowerRank = rank;
+      lowerSet = true;
+    }
+    if (!upperSet && lowerBound >= upper) {
+      upperRank = rank;
+      upperSet = true;
+    }
+    if (lowerSet && upperSet) break;
+    if (!lowerSet && lowerBound < lower && upperBound > lower) {
+      lowerRank = interpolate(lower);
+      lowerSet = true;
+    }
+    if (!upperSet && lowerBound < upper && upperBound > upper) {
+      upperRank = interpolate(upper);
+      upperSet = true;
+    }
+    if (lowerSet && upperSet) break;
+    rank = b.count;
+  }
+  if (!lowerSet || lowerRank > count) lowerRank = count;
+  if (!upperSet || upperRank > count) upperRank = count;
+  return (upperRank - lowerRank) / count;
+}
+
+interface BucketGroup {
+  metric: Labels;
+  name: string;
+  buckets: Bucket[];
+}
+
+/** Groups the `le` series of the vector argument per step and reduces each group. */
+function perHistogram(
+  ev: Evaluator,
+  c: Call,
+  vecArg: number,
+  reduce: (g: BucketGroup, step: number) => number,
+): EvalResult {
+  const vec = ev.evalVector(c.args[vecArg]);
+  const out = new SeriesCollector(ev.n);
+  const parsed = vec.series.map((s) => {
+    const le = s.metric.get('le');
+    const upper = parseBucketBound(le);
+    if (upper === null) {
+      ev.ctx.annotations.warn(
+        `bucket label "le" is missing or has a malformed value of "${le}" for metric name "${s.metric.metricName()}"`,
+        c.args[vecArg].posRange,
+      );
+    }
+    return { upper, key: s.metric.without(['le']).key(), metric: s.metric.without(['le', METRIC_NAME]), name: s.metric.metricName() };
+  });
+  for (let i = 0; i < ev.n; i++) {
+    const groups = new Map<string, BucketGroup>();
+    for (let k = 0; k < vec.series.length; k++) {
+      const s = vec.series[k];
+      const p = parsed[k];
+      if (!s.present[i] || p.upper === null) continue;
+      let g = groups.get(p.key);
+      if (!g) {
+        g = { metric: p.metric, name: p.name, buckets: [] };
+        groups.set(p.key, g);
+      }
+      g.buckets.push({ upper: p.upper, count: s.values[i] });
+    }
+    for (const g of groups.values()) out.add(g.metric, false, i, reduce(g, i));
+  }
+  return out.result();
+}
+
+function parseBucketBound(le: string): number | null {
+  const t = le.trim();
+  if (t === '') return null;
+  if (/^[+]?inf(inity)?$/i.test(t)) return Infinity;
+  if (/^-inf(inity)?$/i.test(t)) return -Infinity;
+  if (/^nan$/i.test(t)) return NaN;
+  const v = Number(t);
+  return Number.isNaN(v) || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?0[xX][0-9a-fA-F]+$/.test(t) ? null : v;
+}
+
+const histogramQuantile: Impl = (ev, c) => {
+  const q = ev.evalScalar(c.args[0]);
+  for (const v of q) {
+    if (!(v >= 0 && v <= 1)) {
+      ev.ctx.annotations.warn(`quantile value should be between 0 and 1, got ${goG(v)}`, c.args[0].posRange);
+      break;
+    }
+  }
+  return perHistogram(ev, c, 1, (g, i) => {
+    const r = bucketQuantile(q[i], g.buckets);
+    if (r.forced) {
+      ev.ctx.annotations.info(
+        `input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name "${g.name}"`,
+        c.args[1].posRange,
+      );
+    }
+    return r.value;
+  });
+};
+
+const histogramFraction: Impl = (ev, c) => {
+  const lower = ev.evalScalar(c.args[0]);
+  const upper = ev.evalScalar(c.args[1]);
+  return perHistogram(ev, c, 2, (g, i) => bucketFraction(lower[i], upper[i], g.buckets));
+};
+
+export const histogramFunctions: Record<string, Impl> = {
+  histogram_quantile: histogramQuantile,
+  histogram_fraction: histogramFraction,
+};

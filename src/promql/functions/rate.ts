@@ -1,0 +1,130 @@
+/**
+ * Counter and gauge change functions over range vectors: rate, increase, delta (extrapolated
+ * as in Prometheus 3.x), irate, idelta, deriv, predict_linear, resets, changes.
+ */
+import type { Call } from '../ast.ts';
+import type { Evaluator } from '../evaluator.ts';
+import type { EvalResult } from '../steps.ts';
+import { kahanSumInc } from '../kahan.ts';
+import { type Window, overWindows } from './helpers.ts';
+
+function extrapolatedRate(w: Window, isCounter: boolean, isRate: boolean): number | undefined {
+  const n = w.hi - w.lo;
+  if (n < 2) return undefined;
+  const { ts, vs, lo, hi } = w;
+  const firstT = ts[lo];
+  const lastT = ts[hi - 1];
+  const first = vs[lo];
+  let result = vs[hi - 1] - first;
+  if (isCounter) {
+    let prev = first;
+    for (let k = lo + 1; k < hi; k++) {
+      const cur = vs[k];
+      if (cur < prev) result += prev;
+      prev = cur;
+    }
+  }
+  let durationToStart = (firstT - w.rangeStart) / 1000;
+  let durationToEnd = (w.rangeEnd - lastT) / 1000;
+  const sampledInterval = (lastT - firstT) / 1000;
+  const averageDurationBetweenSamples = sampledInterval / (n - 1);
+  // Extrapolate to the range boundary only when a sample is close enough to it; otherwise
+  // assume the series starts/ends half an average interval beyond the outermost sample.
+  const threshold = averageDurationBetweenSamples * 1.1;
+  if (durationToStart >= threshold) durationToStart = averageDurationBetweenSamples / 2;
+  if (isCounter) {
+    // A counter cannot go below zero: do not extrapolate past the point where it was zero.
+    let durationToZero = Infinity;
+    if (result > 0 && first >= 0) durationToZero = sampledInterval * (first / result);
+    if (durationToZero < durationToStart) durationToStart = durationToZero;
+  }
+  if (durationToEnd >= threshold) durationToEnd = averageDurationBetweenSamples / 2;
+  let factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+  if (isRate) factor /= w.range / 1000;
+  return result * factor;
+}
+
+function instantValue(w: Window, isRate: boolean): number | undefined {
+  if (w.hi - w.lo < 2) return undefined;
+  const lastT = w.ts[w.hi - 1];
+  const prevT = w.ts[w.hi - 2];
+  const last = w.vs[w.hi - 1];
+  const prev = w.vs[w.hi - 2];
+  let result = isRate && last < prev ? last : last - prev;
+  const sampledInterval = lastT - prevT;
+  if (sampledInterval === 0) return undefined;
+  if (isRate) result /= sampledInterval / 1000;
+  return result;
+}
+
+/** Least-squares fit of the window's samples, x measured in seconds from `interceptTime`. */
+export function linearRegression(w: Window, interceptTime: number): [slope: number, intercept: number] {
+  let n = 0;
+  let sumX = 0;
+  let cX = 0;
+  let sumY = 0;
+  let cY = 0;
+  let sumXY = 0;
+  let cXY = 0;
+  let sumX2 = 0;
+  let cX2 = 0;
+  let initY = 0;
+  let constY = true;
+  for (let k = w.lo; k < w.hi; k++) {
+    const y = w.vs[k];
+    if (k === w.lo) initY = y;
+    else if (constY && y !== initY) constY = false;
+    n++;
+    const x = (w.ts[k] - interceptTime) / 1000;
+    [sumX, cX] = kahanSumInc(x, sumX, cX);
+    [sumY, cY] = kahanSumInc(y, sumY, cY);
+    [sumXY, cXY] = kahanSumInc(x * y, sumXY, cXY);
+    [sumX2, cX2] = kahanSumInc(x * x, sumX2, cX2);
+  }
+  if (constY) {
+    if (Number.isFinite(initY)) return [0, initY];
+  }
+  sumX += cX;
+  sumY += cY;
+  sumXY += cXY;
+  sumX2 += cX2;
+  const covXY = sumXY - (sumX * sumY) / n;
+  const varX = sumX2 - (sumX * sumX) / n;
+  const slope = covXY / varX;
+  const intercept = sumY / n - (slope * sumX) / n;
+  return [slope, intercept];
+}
+
+export const rateFunctions: Record<string, (ev: Evaluator, call: Call) => EvalResult> = {
+  rate: (ev, c) => overWindows(ev, c.args[0], (w) => extrapolatedRate(w, true, true)),
+  increase: (ev, c) => overWindows(ev, c.args[0], (w) => extrapolatedRate(w, true, false)),
+  delta: (ev, c) => overWindows(ev, c.args[0], (w) => extrapolatedRate(w, false, false)),
+  irate: (ev, c) => overWindows(ev, c.args[0], (w) => instantValue(w, true)),
+  idelta: (ev, c) => overWindows(ev, c.args[0], (w) => instantValue(w, false)),
+  deriv: (ev, c) =>
+    overWindows(ev, c.args[0], (w) => (w.hi - w.lo < 2 ? undefined : linearRegression(w, w.ts[w.lo])[0])),
+  predict_linear: (ev, c) => {
+    const duration = ev.evalScalar(c.args[1]);
+    return overWindows(ev, c.args[0], (w) => {
+      if (w.hi - w.lo < 2) return undefined;
+      const [slope, intercept] = linearRegression(w, w.stepTime);
+      return slope * duration[w.step] + intercept;
+    });
+  },
+  resets: (ev, c) =>
+    overWindows(ev, c.args[0], (w) => {
+      let resets = 0;
+      for (let k = w.lo + 1; k < w.hi; k++) if (w.vs[k] < w.vs[k - 1]) resets++;
+      return resets;
+    }),
+  changes: (ev, c) =>
+    overWindows(ev, c.args[0], (w) => {
+      let changes = 0;
+      for (let k = w.lo + 1; k < w.hi; k++) {
+        const a = w.vs[k - 1];
+        const b = w.vs[k];
+        if (a !== b && !(Number.isNaN(a) && Number.isNaN(b))) changes++;
+      }
+      return changes;
+    }),
+};

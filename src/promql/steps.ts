@@ -1,0 +1,129 @@
+/**
+ * The evaluator's internal value shapes. Every node is evaluated for all steps of a query at
+ * once: an instant vector becomes a set of series, each with one slot per step (`present`
+ * marks the steps where the series has a value). Range vectors are kept as raw samples and
+ * windowed per step by the functions that consume them.
+ */
+import type { Labels } from '../storage/labels.ts';
+import { QueryError } from './errors.ts';
+
+export interface StepSeries {
+  metric: Labels;
+  values: Float64Array;
+  present: Uint8Array;
+  /** Delayed name removal: `__name__` is dropped at the end of evaluation when set. */
+  dropName: boolean;
+}
+
+export interface ScalarSteps {
+  kind: 'scalar';
+  values: Float64Array;
+}
+
+export interface StringSteps {
+  kind: 'string';
+  value: string;
+}
+
+export interface VectorSteps {
+  kind: 'vector';
+  series: StepSeries[];
+}
+
+/** Raw samples of one series (stale markers removed), timestamps ascending. */
+export interface RangeSeries {
+  metric: Labels;
+  ts: Float64Array;
+  vs: Float64Array;
+  dropName: boolean;
+}
+
+/**
+ * A range vector for all steps: for step i the window is (T - range, T] with
+ * T = (at ?? stepTime[i]) - offset.
+ */
+export interface RangeArg {
+  kind: 'matrix';
+  series: RangeSeries[];
+  range: number;
+  offset: number;
+  at: number | null;
+}
+
+export type EvalResult = ScalarSteps | StringSteps | VectorSteps | RangeArg;
+
+export function newStepSeries(metric: Labels, n: number, dropName = false): StepSeries {
+  return { metric, values: new Float64Array(n), present: new Uint8Array(n), dropName };
+}
+
+/** Growable pair of typed arrays used while reading a series from storage. */
+export class SampleBuffer {
+  ts: Float64Array;
+  vs: Float64Array;
+  length = 0;
+
+  constructor(capacity = 64) {
+    this.ts = new Float64Array(capacity);
+    this.vs = new Float64Array(capacity);
+  }
+
+  push(t: number, v: number): void {
+    if (this.length === this.ts.length) {
+      const ts = new Float64Array(this.length * 2);
+      ts.set(this.ts);
+      const vs = new Float64Array(this.length * 2);
+      vs.set(this.vs);
+      this.ts = ts;
+      this.vs = vs;
+    }
+    this.ts[this.length] = t;
+    this.vs[this.length] = v;
+    this.length++;
+  }
+
+  /** Trimmed views (no copy). */
+  finish(): { ts: Float64Array; vs: Float64Array } {
+    return { ts: this.ts.subarray(0, this.length), vs: this.vs.subarray(0, this.length) };
+  }
+}
+
+/**
+ * Collects output samples by label set across steps, the way Prometheus's range evaluation
+ * merges per-step vectors into series. Two samples with the same labels at the same step are
+ * an error.
+ */
+export class SeriesCollector {
+  private readonly byKey = new Map<string, StepSeries>();
+
+  constructor(private readonly n: number) {}
+
+  add(metric: Labels, dropName: boolean, step: number, value: number): void {
+    const key = metric.key();
+    let s = this.byKey.get(key);
+    if (s === undefined) {
+      s = newStepSeries(metric, this.n, dropName);
+      this.byKey.set(key, s);
+    } else if (s.present[step]) {
+      throw new QueryError('execution', 'vector cannot contain metrics with the same labelset');
+    }
+    if (dropName) s.dropName = true;
+    s.values[step] = value;
+    s.present[step] = 1;
+  }
+
+  /** Whether a sample with these labels was already added at `step`. */
+  has(metric: Labels, step: number): boolean {
+    const s = this.byKey.get(metric.key());
+    return s !== undefined && s.present[step] === 1;
+  }
+
+  result(): VectorSteps {
+    return { kind: 'vector', series: [...this.byKey.values()] };
+  }
+}
+
+export function countPresent(v: VectorSteps): number {
+  let c = 0;
+  for (const s of v.series) for (let i = 0; i < s.present.length; i++) c += s.present[i];
+  return c;
+}
