@@ -4,7 +4,7 @@
  * code: 0 when every file is valid, 1 otherwise.
  */
 import { statSync } from 'node:fs';
-import { expandGlob } from './glob.ts';
+import { expandGlob, hasGlobMeta } from './glob.ts';
 import type { HttpClientConfig } from './httpClientConfig.ts';
 import { ConfigError, loadConfigFile, type PrometheusConfig } from './prometheusConfig.ts';
 
@@ -42,7 +42,19 @@ export async function checkConfigCommand(files: readonly string[], opts: CheckCo
       failed = true;
       continue;
     }
-    const ruleFiles = cfg.ruleFiles.flatMap((p) => expandGlob(p));
+    const ruleFiles: string[] = [];
+    const missingRules: string[] = [];
+    for (const pattern of cfg.ruleFiles) {
+      const found = expandGlob(pattern);
+      if (found.length === 0 && !hasGlobMeta(pattern)) missingRules.push(`${JSON.stringify(pattern)} does not point to an existing file`);
+      ruleFiles.push(...found);
+    }
+    if (missingRules.length > 0) {
+      for (const m of missingRules) err(`  FAILED: ${m}`);
+      out('');
+      failed = true;
+      continue;
+    }
     if (ruleFiles.length > 0) out(`  SUCCESS: ${ruleFiles.length} rule files found`);
     out(` SUCCESS: ${file} is valid prometheus config file syntax`);
     out('');

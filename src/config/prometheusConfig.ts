@@ -97,6 +97,11 @@ export function parsePrometheusConfig(text: string, file = 'prometheus.yml', bas
     const p = src.scalarString(n, 'rule_files');
     if (p === undefined) continue;
     const abs = isAbsolute(p) ? p : resolve(baseDir, p);
+    // Prometheus allows a `*` only in the last path element.
+    if (!RULE_PATH.test(p)) {
+      src.error(n, `invalid rule file path ${JSON.stringify(p)}: '*' is only allowed in the last path element`);
+      continue;
+    }
     try {
       validateGlob(abs);
       ruleFiles.push(abs);
@@ -128,6 +133,8 @@ export function parsePrometheusConfig(text: string, file = 'prometheus.yml', bas
     warnings: src.warnings,
   };
 }
+
+const RULE_PATH = /^[^*]*(\*[^/]*)?$/;
 
 function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
   return [...issues].sort((a, b) => a.line - b.line);

@@ -188,9 +188,17 @@ function readRelabelConfig(src: YamlSource, node: Node): RelabelConfig | undefin
   };
   const problem = validateRelabelConfig(cfg, { sourceLabels: sourceLabels !== undefined, targetLabel: targetLabel !== undefined });
   if (problem) {
-    const at = problem.includes('action') && actionText !== undefined ? m.lineOf('action') : line;
-    src.error(at, problem);
+    src.error(m.lineOf(offendingKey(problem)) || line, problem);
     return undefined;
   }
   return cfg;
+}
+
+/** The key a validation problem is about, so the error points at its line. */
+function offendingKey(problem: string): string {
+  if (problem.startsWith('unknown relabel action')) return 'action';
+  if (problem.includes("is invalid 'target_label'")) return 'target_label';
+  if (problem.includes("'replacement'")) return 'replacement';
+  if (problem.includes('not a valid label name')) return 'source_labels';
+  return '';
 }

@@ -1,0 +1,160 @@
+/**
+ * Cross-check of the target-label pipeline (defaults, relabel_configs, instance, dropped
+ * targets) against the real Prometheus 2.42 (Debian package): both read the same config and
+ * must produce the same target labels and discovered labels.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parsePrometheusConfig } from '../../../src/config/prometheusConfig.ts';
+import { populateTargetLabels } from '../../../src/scrape/discovery/targetLabels.ts';
+
+const hasPrometheus = spawnSync('prometheus', ['--version']).status === 0;
+
+// Targets point at closed ports on 127.0.0.1: only the labels matter, scrapes simply fail.
+const CONFIG = `
+global:
+  scrape_interval: 1m
+scrape_configs:
+  - job_name: relabel-check
+    scrape_interval: 30s
+    params:
+      module: [http_2xx]
+    static_configs:
+      - targets: ['127.0.0.1:1', '127.0.0.1:2', 'localhost', 'Host-Upper:3', '127.0.0.1:4']
+        labels:
+          __meta_team_name: payments
+          __meta_env: PROD
+          tier: free
+      - targets: ['127.0.0.1:5']
+        labels:
+          tier: paid
+          drop_me: 'yes'
+    relabel_configs:
+      - source_labels: [__address__]
+        modulus: 4
+        target_label: __tmp_shard
+        action: hashmod
+      - source_labels: [__tmp_shard]
+        target_label: shard
+      - regex: '__meta_(team)_(.+)'
+        replacement: '\${1}_\${2}'
+        action: labelmap
+      - source_labels: [__meta_env]
+        target_label: env
+        action: lowercase
+      - source_labels: [__address__]
+        regex: '([^:]+)(?::\\d+)?'
+        target_label: host
+        replacement: 'h-$1'
+      - source_labels: [host]
+        target_label: host_upper
+        action: uppercase
+      - source_labels: [drop_me]
+        regex: 'yes'
+        action: drop
+      - source_labels: [__address__]
+        regex: '127\\.0\\.0\\.1:4'
+        target_label: __param_target
+        replacement: 'probe-$0'
+      - source_labels: [__address__]
+        regex: '127\\.0\\.0\\.1:2'
+        target_label: instance
+        replacement: 'custom-instance'
+      - source_labels: [tier]
+        target_label: tier
+        action: keepequal
+  - job_name: scheme-https
+    scheme: https
+    metrics_path: /probe
+    static_configs:
+      - targets: ['example.internal']
+    relabel_configs:
+      - regex: 'job'
+        action: labeldrop
+`;
+
+interface ApiTarget {
+  labels: Record<string, string>;
+  discoveredLabels: Record<string, string>;
+  scrapeUrl?: string;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('target labels agree with Prometheus 2.42', { skip: !hasPrometheus && 'prometheus binary not installed' }, () => {
+  let proc: ChildProcess | undefined;
+  let dir = '';
+  let port = 0;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'promlite-relabel-'));
+    writeFileSync(join(dir, 'prometheus.yml'), CONFIG);
+    port = await freePort();
+    proc = spawn(
+      'prometheus',
+      [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+      { stdio: 'ignore' },
+    );
+  });
+
+  after(() => {
+    proc?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function prometheusTargets(): Promise<{ active: ApiTarget[]; dropped: ApiTarget[] }> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/api/v1/targets?state=any`);
+        const body = (await res.json()) as { data: { activeTargets: ApiTarget[]; droppedTargets: ApiTarget[] } };
+        if (body.data.activeTargets.length + body.data.droppedTargets.length >= 7) {
+          return { active: body.data.activeTargets, dropped: body.data.droppedTargets };
+        }
+      } catch {
+        // not up yet
+      }
+      if (Date.now() > deadline) throw new Error('prometheus did not report its targets in time');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  it('produces the same active and dropped targets', async () => {
+    const ours = { active: [] as ApiTarget[], dropped: [] as Array<Record<string, string>> };
+    const cfg = parsePrometheusConfig(CONFIG);
+    for (const sc of cfg.scrapeConfigs) {
+      for (const sd of sc.serviceDiscovery) {
+        assert.ok(sd.kind === 'static');
+        for (const g of sd.groups) {
+          for (const t of g.targets) {
+            const r = populateTargetLabels(g.labels, t, sc);
+            if (r.kind === 'target') ours.active.push({ labels: r.target.labels.toObject(), discoveredLabels: r.target.discoveredLabels.toObject(), scrapeUrl: r.target.url });
+            else if (r.kind === 'dropped') ours.dropped.push(r.discoveredLabels.toObject());
+            else assert.fail(r.error);
+          }
+        }
+      }
+    }
+    const theirs = await prometheusTargets();
+    const key = (t: ApiTarget) => JSON.stringify(t.discoveredLabels);
+    const sortT = (ts: ApiTarget[]) => [...ts].sort((a, b) => key(a).localeCompare(key(b)));
+    assert.deepEqual(
+      sortT(ours.active),
+      sortT(theirs.active.map((t) => ({ labels: t.labels, discoveredLabels: t.discoveredLabels, scrapeUrl: t.scrapeUrl }))),
+    );
+    const sortD = (ds: Array<Record<string, string>>) => ds.map((d) => JSON.stringify(d)).sort();
+    assert.deepEqual(sortD(ours.dropped), sortD(theirs.dropped.map((t) => t.discoveredLabels)));
+  });
+});
