@@ -1,0 +1,216 @@
+/**
+ * Builds and runs a promlite server from parsed flags: storage, PromQL engine, scrape manager,
+ * rule manager, notifier, remote write and the HTTP API. Every module gets what it needs as
+ * constructor arguments; nothing is global. `reload()` re-reads the config files and applies
+ * them everywhere, or changes nothing when any of them is invalid.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { buildApp } from './api/app.ts';
+import { adminRoutes } from './api/v1/admin.ts';
+import { EngineQueryService, parseMetricSelector } from './api/v1/engineQueryService.ts';
+import { federateRoutes } from './api/federate.ts';
+import { queryRoutes } from './api/v1/query.ts';
+import { remoteRoutes } from './api/v1/remote.ts';
+import { seriesMetadataRoutes } from './api/v1/seriesMetadata.ts';
+import { statusRoutes, versionRoute } from './api/v1/status.ts';
+import { webUiRoutes } from './api/webUi.ts';
+import { installWebConfig, loadWebConfig } from './api/webConfig.ts';
+import { parseDuration } from './config/duration.ts';
+import { parseByteSize } from './config/units.ts';
+import { loadConfigFile, type PrometheusConfig } from './config/prometheusConfig.ts';
+import { Engine } from './promql/engine.ts';
+import { formatExpr } from './promql/printer.ts';
+import { RemoteWriteManager } from './remote/remoteWriteManager.ts';
+import { TeeAppendable } from './remote/teeAppendable.ts';
+import { openStorage, type SqliteStorage } from './storage/sqliteStorage.ts';
+import { SERVE_FLAGS, type ServeFlags } from './cli/serveFlags.ts';
+import { systemClock, type Clock } from './clock.ts';
+
+export interface ServerHandle {
+  app: FastifyInstance;
+  storage: SqliteStorage;
+  /** host:port actually bound. */
+  address: string;
+  reload(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  flags: ServeFlags;
+  logger: Logger;
+  /** The original flag strings, for /api/v1/status/flags. */
+  rawFlags?: Record<string, string>;
+  clock?: Clock;
+  /** Called when /-/quit is requested. */
+  onQuit?: () => void;
+}
+
+function splitListenAddress(addr: string): { host: string; port: number } {
+  const i = addr.lastIndexOf(':');
+  if (i < 0) throw new Error(`invalid --web.listen-address ${JSON.stringify(addr)}: missing port`);
+  const host = addr.slice(0, i).replace(/^\[|\]$/g, '') || '0.0.0.0';
+  const port = Number(addr.slice(i + 1));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --web.listen-address ${JSON.stringify(addr)}: bad port`);
+  return { host, port };
+}
+
+/** Flag values as strings, keyed by flag name, as /api/v1/status/flags reports them. */
+export function flagStrings(flags: ServeFlags): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(SERVE_FLAGS)) out[name] = String(flags[spec.key]);
+  return out;
+}
+
+export async function startServer(opts: StartOptions): Promise<ServerHandle> {
+  const { flags, logger } = opts;
+  const clock = opts.clock ?? systemClock;
+  const startTime = new Date(clock.now()).toISOString();
+
+  // Validate everything a user can get wrong before touching storage.
+  const retentionTimeMs = parseDuration(flags.retentionTime);
+  const retentionSizeBytes = flags.retentionSize === '0' ? 0 : parseByteSize(flags.retentionSize);
+  const lookbackDeltaMs = parseDuration(flags.queryLookbackDelta);
+  const queryTimeoutMs = parseDuration(flags.queryTimeout);
+  const { host, port } = splitListenAddress(flags.listenAddress);
+  const webConfig = flags.webConfigFile ? loadWebConfig(flags.webConfigFile) : null;
+  let config: PrometheusConfig = loadConfigFile(flags.configFile);
+  for (const w of config.warnings) logger.warn({ file: w.file, line: w.line }, w.message);
+  let configYaml = readFileSync(flags.configFile, 'utf8');
+  let lastReloadOk = true;
+  let lastConfigTime = startTime;
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const reloadSuccess = new Gauge({ name: 'promlite_config_last_reload_successful', help: 'Whether the last configuration reload attempt was successful.', registers: [registry] });
+  const reloadTime = new Gauge({ name: 'promlite_config_last_reload_success_timestamp_seconds', help: 'Timestamp of the last successful configuration reload.', registers: [registry] });
+  reloadSuccess.set(1);
+  reloadTime.set(clock.now() / 1000);
+
+  let ready = false;
+  const storagePath = resolve(flags.storagePath);
+  const storage = openStorage({
+    path: storagePath,
+    clock,
+    registry,
+    logger: logger.child({ component: 'tsdb' }),
+    retention: {
+      timeMs: retentionTimeMs > 0 ? retentionTimeMs : undefined,
+      sizeBytes: retentionSizeBytes > 0 ? retentionSizeBytes : undefined,
+      rules: config.storage.retentionRules.map((r) => ({ matchers: r.matchers, retentionMs: r.retentionMs })),
+    },
+  });
+
+  const tee = new TeeAppendable(storage);
+  const remoteWrite = new RemoteWriteManager({ tee, db: storage.db, registry, logger: logger.child({ component: 'remote' }) });
+  const externalLabels = () => config.global.externalLabels;
+  remoteWrite.applyConfig(config.remoteWrite, externalLabels());
+
+  const engine = new Engine({
+    maxSamples: flags.queryMaxSamples,
+    timeoutMs: queryTimeoutMs,
+    maxConcurrency: flags.queryMaxConcurrency,
+    lookbackDeltaMs,
+    defaultSubqueryStepMs: config.global.evaluationIntervalMs,
+  });
+  const queries = new EngineQueryService(engine, storage, formatExpr);
+
+  const reload = async (): Promise<void> => {
+    try {
+      const next = loadConfigFile(flags.configFile);
+      const nextYaml = readFileSync(flags.configFile, 'utf8');
+      remoteWrite.applyConfig(next.remoteWrite, next.global.externalLabels);
+      config = next;
+      configYaml = nextYaml;
+      lastReloadOk = true;
+      lastConfigTime = new Date(clock.now()).toISOString();
+      reloadSuccess.set(1);
+      reloadTime.set(clock.now() / 1000);
+      logger.info({ file: flags.configFile }, 'Completed loading of configuration file');
+    } catch (e) {
+      lastReloadOk = false;
+      reloadSuccess.set(0);
+      logger.error({ err: (e as Error).message, file: flags.configFile }, 'Error reloading config');
+      throw e;
+    }
+  };
+
+  let stopping: Promise<void> | null = null;
+  const app = await buildApp({
+    logger,
+    registry,
+    lifecycle: {
+      isReady: () => ready,
+      lifecycleEnabled: flags.enableLifecycle,
+      reload,
+      quit: () => opts.onQuit?.(),
+    },
+    plugins: [
+      { plugin: versionRoute },
+      { plugin: queryRoutes, opts: { prefix: '/api/v1', queries, clock, defaultTimeoutMs: queryTimeoutMs } },
+      { plugin: seriesMetadataRoutes, opts: { prefix: '/api/v1', queryable: storage, queries } },
+      {
+        plugin: statusRoutes,
+        opts: {
+          prefix: '/api/v1',
+          flags: opts.rawFlags ?? flagStrings(flags),
+          configYaml: () => configYaml,
+          runtime: () => ({
+            startTime,
+            CWD: process.cwd(),
+            reloadConfigSuccess: lastReloadOk,
+            lastConfigTime,
+            storageRetention: flags.retentionTime + (retentionSizeBytes > 0 ? ` or ${flags.retentionSize}` : ''),
+          }),
+          tsdb: (limit: number) => storage.stats(limit),
+          walReplay: () => ({ min: 0, max: 0, current: 0 }),
+        },
+      },
+      {
+        plugin: remoteRoutes,
+        opts: { prefix: '/api/v1', appendable: tee, queryable: storage, writeReceiverEnabled: flags.enableRemoteWriteReceiver, externalLabels },
+      },
+      {
+        plugin: adminRoutes,
+        opts: {
+          prefix: '/api/v1',
+          enabled: flags.enableAdminApi,
+          store: {
+            backup: (file: string) => storage.backup(file),
+            deleteSeries: (ms: Parameters<SqliteStorage['deleteSeries']>[0], mint: number, maxt: number) => void storage.deleteSeries(ms, mint, maxt),
+            cleanTombstones: () => storage.db.exec('PRAGMA incremental_vacuum'),
+          },
+          snapshotDir: join(storagePath, 'snapshots'),
+          parseSelector: parseMetricSelector,
+          now: () => clock.now(),
+        },
+      },
+      { plugin: federateRoutes, opts: { queryable: storage, parseSelector: parseMetricSelector, externalLabels, clock, lookbackDeltaMs } },
+      { plugin: webUiRoutes },
+    ],
+  });
+  if (webConfig) installWebConfig(app, webConfig);
+
+  await app.listen({ host, port });
+  const addr = app.server.address();
+  const address = typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : String(addr);
+  ready = true;
+  logger.info({ address }, 'Server is ready to receive web requests.');
+
+  const stop = async (): Promise<void> => {
+    if (stopping) return stopping;
+    stopping = (async () => {
+      ready = false;
+      await app.close();
+      remoteWrite.stop();
+      storage.close();
+      logger.info({}, 'See you next time!');
+    })();
+    return stopping;
+  };
+
+  return { app, storage, address, reload, stop };
+}

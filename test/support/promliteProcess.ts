@@ -1,0 +1,79 @@
+/**
+ * Starts `promlite serve` as a child process on a free port with a temporary data directory,
+ * waits until /-/ready answers 200, and stops it (SIGTERM, then SIGKILL) on demand.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(REPO_ROOT, 'bin', 'promlite.mjs');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface PromliteProcess {
+  url: string;
+  port: number;
+  dataDir: string;
+  proc: ChildProcess;
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startPromlite(args: string[] = [], opts: { dataDir?: string; keepData?: boolean; cwd?: string } = {}): Promise<PromliteProcess> {
+  const port = await freePort();
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'promlite-test-'));
+  const proc = spawn(process.execPath, [BIN, 'serve', `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${dataDir}`, ...args], {
+    cwd: opts.cwd ?? REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`promlite exited early (${proc.exitCode}):\n${out}`);
+    try {
+      const res = await fetch(`${url}/-/ready`);
+      if (res.status === 200) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`promlite did not become ready:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    port,
+    dataDir,
+    proc,
+    output: () => out,
+    stop: async (signal = 'SIGTERM') => {
+      if (proc.exitCode === null) {
+        proc.kill(signal);
+        const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      if (!opts.keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      return proc.exitCode;
+    },
+  };
+}
