@@ -239,6 +239,11 @@ export class Notifier {
     return [...new Set(this.routeTree.match(labels).map((r) => r.opts.receiver))];
   }
 
+  /** Receivers of every matching route, duplicates kept (what the API shows per alert). */
+  routedReceivers(labels: Record<string, string>): string[] {
+    return this.routeTree ? this.routeTree.match(labels).map((r) => r.opts.receiver) : [];
+  }
+
   receiverNames(): string[] {
     return this.cfg?.receivers.map((r) => r.name) ?? [];
   }

@@ -1,0 +1,101 @@
+// amtool 0.25 (Debian prometheus-alertmanager) against promlite's Alertmanager API v2:
+// alert add/query, silence add/query/expire, config show/routes, cluster show.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { AddressInfo } from 'node:net';
+import Database from 'better-sqlite3';
+import Fastify, { type FastifyInstance } from 'fastify';
+import pino from 'pino';
+import alertmanagerV2Routes from '../../src/api/alertmanagerV2/index.ts';
+import { parseAlertmanagerConfig } from '../../src/config/alertmanagerConfig.ts';
+import { createNotifier, type Notifier } from '../../src/notify/notifier.ts';
+
+const run = promisify(execFile);
+const hasAmtool = spawnSync('amtool', ['--version']).status === 0;
+
+let app: FastifyInstance;
+let notifier: Notifier;
+let url = '';
+
+before(async () => {
+  if (!hasAmtool) return;
+  notifier = createNotifier({ db: new Database(':memory:'), logger: pino({ level: 'silent' }), externalURL: 'http://127.0.0.1' });
+  notifier.applyConfig(
+    parseAlertmanagerConfig(
+      `
+route:
+  receiver: default
+  group_by: [alertname]
+  routes:
+  - matchers: [severity="page"]
+    receiver: pager
+receivers:
+- name: default
+- name: pager
+`,
+      'am.yml',
+    ),
+  );
+  app = Fastify();
+  await app.register(alertmanagerV2Routes, { prefix: '/api/v2', notifier });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+});
+
+after(async () => {
+  notifier?.stop();
+  await app?.close();
+});
+
+async function amtool(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return run('amtool', [`--alertmanager.url=${url}`, ...args], { timeout: 10_000 });
+}
+
+test('amtool alert add / query', { skip: !hasAmtool && 'amtool not installed' }, async () => {
+  const add = await amtool('alert', 'add', 'MyAlert', 'severity=page', 'instance=db1', '--annotation=summary=disk almost full');
+  assert.equal(add.stderr, '', 'no version warning, no error');
+  await amtool('alert', 'add', 'Other', 'severity=info');
+  const q = await amtool('alert', 'query');
+  assert.match(q.stdout, /Alertname\s+Starts At\s+Summary\s+State/);
+  assert.match(q.stdout, /MyAlert\s+.*disk almost full\s+active/);
+  assert.match(q.stdout, /Other/);
+  const only = await amtool('alert', 'query', 'MyAlert');
+  assert.doesNotMatch(only.stdout, /Other/);
+  const json = JSON.parse((await amtool('alert', 'query', '-o', 'json', 'severity=~"pa.*"')).stdout);
+  assert.equal(json.length, 1);
+  assert.equal(json[0].labels.alertname, 'MyAlert');
+  assert.deepEqual(json[0].receivers, [{ name: 'pager' }]);
+  const byReceiver = await amtool('alert', 'query', '-r', 'default');
+  assert.match(byReceiver.stdout, /Other/);
+  assert.doesNotMatch(byReceiver.stdout, /MyAlert/);
+});
+
+test('amtool silence add / query / expire', { skip: !hasAmtool && 'amtool not installed' }, async () => {
+  const add = await amtool('silence', 'add', 'alertname=MyAlert', 'instance=~"db.*"', '-c', 'maintenance', '-a', 'tester', '-d', '1h');
+  const id = add.stdout.trim();
+  assert.match(id, /^[0-9a-f-]{36}$/);
+  const q = await amtool('silence', 'query');
+  assert.match(q.stdout, /ID\s+Matchers\s+Ends At\s+Created By\s+Comment/);
+  assert.match(q.stdout, new RegExp(`${id}\\s+alertname="MyAlert" instance=~"db\\.\\*"\\s+.*tester\\s+maintenance`));
+  assert.equal((await amtool('silence', 'query', '-q')).stdout.trim(), id);
+  // The silenced alert drops out of the default query and shows with -s.
+  assert.doesNotMatch((await amtool('alert', 'query')).stdout, /MyAlert/);
+  assert.match((await amtool('alert', 'query', '-s')).stdout, /MyAlert\s+.*suppressed/);
+  await amtool('silence', 'expire', id);
+  assert.equal((await amtool('silence', 'query', '-q')).stdout.trim(), '');
+  assert.match((await amtool('silence', 'query', '--expired', '-q')).stdout, new RegExp(id));
+  assert.match((await amtool('alert', 'query')).stdout, /MyAlert/);
+  const expireAgain = await amtool('silence', 'expire', 'no-such-id').catch((e) => e);
+  assert.notEqual(expireAgain.code ?? 0, 0);
+});
+
+test('amtool config show / routes / cluster show', { skip: !hasAmtool && 'amtool not installed' }, async () => {
+  const show = await amtool('config', 'show');
+  assert.match(show.stdout, /receiver: default/);
+  const routes = await amtool('config', 'routes', 'test', 'severity=page');
+  assert.equal(routes.stdout.trim(), 'pager');
+  const cluster = await amtool('cluster', 'show');
+  assert.match(cluster.stdout, /Status:\s+disabled/);
+});
