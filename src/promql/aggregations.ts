@@ -10,6 +10,7 @@ import { MeanAccumulator, kahanSumInc } from './kahan.ts';
 import { type EvalResult, type StepSeries, type VectorSteps, SeriesCollector, countPresent, newStepSeries } from './steps.ts';
 import { formatFloat } from './values.ts';
 import { isValidLabelName } from './labelNames.ts';
+import { quoteString } from './literals.ts';
 import { labelHashFraction } from './labelHash.ts';
 
 interface Group {
@@ -23,7 +24,7 @@ export function evalAggregate(ev: Evaluator, e: AggregateExpr): EvalResult {
   let label = '';
   if (e.op === 'count_values') {
     label = ev.evalString(e.param!);
-    if (!isValidLabelName(label)) throw evalError(`invalid label name ${goQuote(label)}`);
+    if (!isValidLabelName(label)) throw evalError(`invalid label name ${quoteString(label)}`);
   } else if (e.param !== null) {
     param = ev.evalScalar(e.param);
   }
@@ -267,20 +268,4 @@ export function goG(v: number): string {
     return v.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
   }
   return String(v);
-}
-
-/** Go's %q for a string: valid UTF-8 printed as is, invalid bytes as \x escapes. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (ch === '"' || ch === '\\') out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\r') out += '\\r';
-    else if (cp === 0xfffd) out += '\\ufffd';
-    else if (cp < 0x20 || cp === 0x7f) out += '\\x' + cp.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + '"';
 }

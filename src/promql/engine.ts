@@ -205,12 +205,15 @@ export class Engine {
  * Delayed name removal: drops `__name__` from the series marked for it, then merges series
  * that now share a label set (an error if they overlap in time).
  */
+/** Metric type and unit labels go together with the name. */
+const NAME_LABELS = [METRIC_NAME, '__type__', '__unit__'];
+
 function finalizeNames(series: StepSeries[]): StepSeries[] {
   const out: StepSeries[] = [];
   const byKey = new Map<string, StepSeries>();
   for (const s of series) {
     let metric = s.metric;
-    if (s.dropName && metric.has(METRIC_NAME)) metric = metric.without([METRIC_NAME]);
+    if (s.dropName) metric = metric.without(NAME_LABELS);
     const key = metric.key();
     const prev = byKey.get(key);
     if (prev === undefined) {
@@ -247,7 +250,7 @@ function toInstantValue(res: EvalResult, t: number): QueryValue {
       for (const s of res.series) {
         const points = [];
         for (let k = 0; k < s.ts.length; k++) if (s.ts[k] > start && s.ts[k] <= end) points.push({ t: s.ts[k], v: s.vs[k] });
-        if (points.length > 0) series.push({ metric: s.dropName ? s.metric.withoutMetricName() : s.metric, points });
+        if (points.length > 0) series.push({ metric: s.dropName ? s.metric.without(NAME_LABELS) : s.metric, points });
       }
       series.sort((a, b) => compareLabels(a.metric, b.metric));
       return { type: 'matrix', series };

@@ -20,6 +20,11 @@ export class MeanAccumulator {
 
   add(f: number): void {
     this.count++;
+    if (this.count === 1) {
+      this.sum = f;
+      this.mean = f;
+      return;
+    }
     if (!this.incremental) {
       const [s, c] = kahanSumInc(f, this.sum, this.c);
       if (s !== Infinity && s !== -Infinity) {
@@ -41,6 +46,34 @@ export class MeanAccumulator {
 
   value(): number {
     if (this.incremental) return this.mean + this.c;
-    return (this.sum + this.c) / this.count;
+    return this.sum / this.count + this.c / this.count;
   }
+}
+
+/** avg_over_time's running mean (Prometheus funcAvgOverTime), over vs[lo..hi). */
+export function avgOverTime(vs: Float64Array, lo: number, hi: number): number {
+  let sum = vs[lo];
+  let count = 1;
+  let mean = 0;
+  let c = 0;
+  let incremental = false;
+  for (let k = lo + 1; k < hi; k++) {
+    const f = vs[k];
+    count = k - lo + 1;
+    if (!incremental) {
+      const [s, nc] = kahanSumInc(f, sum, c);
+      if (s !== Infinity && s !== -Infinity) {
+        sum = s;
+        c = nc;
+        continue;
+      }
+      incremental = true;
+      mean = sum / (count - 1);
+      c /= count - 1;
+    }
+    const q = (count - 1) / count;
+    [mean, c] = kahanSumInc(f / count, q * mean, q * c);
+  }
+  if (incremental) return mean + c;
+  return sum / count + c / count;
 }

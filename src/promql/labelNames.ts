@@ -1,12 +1,9 @@
 /**
- * Label-name validity as Prometheus 3.x checks it (UTF-8 names are allowed). A string that
- * came from invalid UTF-8 carries U+FFFD replacement characters, so those are rejected.
+ * Label-name validity as Prometheus 3.x checks it: any valid UTF-8 (legacy charset not required).
+ * Invalid bytes from string escapes (`"\\xff"`) are kept by the parser as U+DC80..U+DCFF.
  */
-export function isValidLabelName(name: string): boolean {
-  return name.length > 0 && !name.includes('\uFFFD');
-}
+import { isValidUtf8Text } from './literals.ts';
 
-/** The legacy (pre-UTF-8) label-name charset. */
-export function isLegacyLabelName(name: string): boolean {
-  return /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name);
+export function isValidLabelName(name: string): boolean {
+  return name.length > 0 && isValidUtf8Text(name);
 }

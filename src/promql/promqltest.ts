@@ -501,8 +501,7 @@ export function runTestScript(text: string, opts: RunOptions = {}): EvalReport[]
   const newStorage = opts.newStorage ?? (() => new MemoryStorage());
   const engine = new Engine(opts.engine ?? TEST_ENGINE_OPTIONS);
   let storage = newStorage();
-  const histogramNames = new Set<string>();
-  let anyHistograms = false;
+  const histogramSeries = new Map<string, Labels>();
   let startTimestamps = false;
   const reports: EvalReport[] = [];
   try {
@@ -510,19 +509,17 @@ export function runTestScript(text: string, opts: RunOptions = {}): EvalReport[]
       if (cmd.kind === 'clear') {
         storage.close();
         storage = newStorage();
-        histogramNames.clear();
-        anyHistograms = false;
+        histogramSeries.clear();
         startTimestamps = false;
         continue;
       }
       if (cmd.kind === 'load') {
         applyLoad(storage, cmd);
         if (cmd.hasStartTimestamps) startTimestamps = true;
-        noteHistograms(cmd, histogramNames);
-        if (cmd.hasHistograms) anyHistograms = true;
+        noteHistograms(cmd, histogramSeries);
         continue;
       }
-      const skip = skipReason(cmd, histogramNames, anyHistograms, startTimestamps);
+      const skip = skipReason(cmd, histogramSeries, startTimestamps);
       if (skip) {
         reports.push({ line: cmd.line, expr: cmd.expr, outcome: { status: 'skip', reason: skip } });
         continue;
@@ -535,34 +532,40 @@ export function runTestScript(text: string, opts: RunOptions = {}): EvalReport[]
   return reports;
 }
 
-function noteHistograms(cmd: LoadCommand, names: Set<string>): void {
-  for (let k = 0; k < cmd.series.length; k++) {
-    const s = cmd.series[k];
-    if (s.values.includes('histogram')) names.add(s.labels.metricName());
+/** Remembers every series that holds native histogram samples (or is built by load_with_nhcb). */
+function noteHistograms(cmd: LoadCommand, out: Map<string, Labels>): void {
+  for (const s of cmd.series) {
+    if (s.values.includes('histogram')) out.set(s.labels.key(), s.labels);
     if (cmd.withNhcb) {
       const n = s.labels.metricName();
       const base = n.replace(/_(bucket|count|sum)$/, '');
-      if (base !== n) names.add(base);
+      if (base === n) continue;
+      const l = Labels.fromPairs([...Object.entries(s.labels.without(['le']).toObject()), ['__name__', base]]);
+      out.set(l.key(), l);
     }
   }
 }
 
-function skipReason(cmd: EvalCommand, histNames: Set<string>, anyHist: boolean, startTimestamps: boolean): string | null {
+/**
+ * Why an eval cannot be judged by a float-only engine: its expected results contain native
+ * histograms, or one of its selectors matches a series that holds histogram samples (their
+ * absence would change the result), or its segment uses start timestamps.
+ */
+function skipReason(cmd: EvalCommand, histSeries: Map<string, Labels>, startTimestamps: boolean): string | null {
   if (startTimestamps) return 'start timestamps (@st) are not supported';
   if (cmd.hasHistograms) return 'native histograms: expected results contain histograms';
-  if (!anyHist) return null;
+  if (histSeries.size === 0) return null;
   let expr: Expr;
   try {
     expr = parseExpr(cmd.expr);
-  } catch {
-    return null;
+  } catch (e) {
+    // Syntax that only exists for native histograms (the trim operators `</` and `>/`).
+    return /native histogram/.test((e as Error).message) ? 'native histograms: histogram-only syntax' : null;
   }
   for (const sel of selectors(expr)) {
-    if (sel.name === '' || sel.matchers.some((m) => m.name === '__name__' && m.type !== '=')) {
-      return 'native histograms: selector may read histogram series';
+    for (const l of histSeries.values()) {
+      if (sel.matchers.every((m) => m.matches(l.get(m.name)))) return 'native histograms: the query reads histogram series';
     }
-    const nameMatcher = sel.matchers.find((m) => m.name === '__name__' && m.type === '=');
-    if (nameMatcher && histNames.has(nameMatcher.value)) return `native histograms: reads histogram series "${nameMatcher.value}"`;
   }
   return null;
 }

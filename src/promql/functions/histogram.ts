@@ -94,7 +94,9 @@ export function bucketFraction(lower: number, upper: number, raw: Bucket[]): num
     const upperBound = b.upper;
     // The first bucket of a classic histogram is taken to start at 0 when its bound is positive.
     if (i === 0 && upperBound > 0) lowerBound = 0;
-    const interpolate = (v: number): number => rank + ((b.count - rank) * (v - lowerBound)) / (upperBound - lowerBound);
+    // A bucket of infinite width cannot be interpolated: it contributes nothing.
+    const interpolate = (v: number): number =>
+      lowerBound === -Infinity ? b.count : rank + ((b.count - rank) * (v - lowerBound)) / (upperBound - lowerBound);
     if (!lowerSet && lowerBound >= lower) {
       lowerRank = rank;
       lowerSet = true;
@@ -174,6 +176,10 @@ function parseBucketBound(le: string): number | null {
   return Number.isNaN(v) || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?0[xX][0-9a-fA-F]+$/.test(t) ? null : v;
 }
 
+function monotonicityInfo(name: string): string {
+  return `input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name "${name}"`;
+}
+
 const histogramQuantile: Impl = (ev, c) => {
   const q = ev.evalScalar(c.args[0]);
   for (const v of q) {
@@ -185,10 +191,7 @@ const histogramQuantile: Impl = (ev, c) => {
   return perHistogram(ev, c, 1, (g, i) => {
     const r = bucketQuantile(q[i], g.buckets);
     if (r.forced) {
-      ev.ctx.annotations.info(
-        `input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name "${g.name}"`,
-        c.args[1].posRange,
-      );
+      ev.ctx.annotations.info(monotonicityInfo(g.name), c.args[1].posRange);
     }
     return r.value;
   });
@@ -204,3 +207,39 @@ export const histogramFunctions: Record<string, Impl> = {
   histogram_quantile: histogramQuantile,
   histogram_fraction: histogramFraction,
 };
+
+/** Quantile label values as Prometheus writes them: integers keep a ".0". */
+function formatQuantileLabel(q: number): string {
+  if (Number.isNaN(q)) return 'NaN';
+  if (q === Infinity) return '+Inf';
+  if (q === -Infinity) return '-Inf';
+  return Number.isInteger(q) ? q.toFixed(1) : String(q);
+}
+
+/** histogram_quantiles(v, "label", q1, q2, ...): one output series per quantile. */
+const histogramQuantiles: Impl = (ev, c) => {
+  const label = ev.evalString(c.args[1]);
+  const qs = c.args.slice(2).map((a) => ev.evalScalar(a));
+  for (let k = 0; k < qs.length; k++) {
+    if (qs[k].some((v) => !(v >= 0 && v <= 1))) {
+      const bad = qs[k].find((v) => !(v >= 0 && v <= 1))!;
+      ev.ctx.annotations.warn(`quantile value should be between 0 and 1, got ${goG(bad)}`, c.args[k + 2].posRange);
+    }
+  }
+  const out = new SeriesCollector(ev.n);
+  for (let k = 0; k < qs.length; k++) {
+    const part = perHistogram(ev, c, 0, (g, i) => {
+      const r = bucketQuantile(qs[k][i], g.buckets);
+      if (r.forced) ev.ctx.annotations.info(monotonicityInfo(g.name), c.args[0].posRange);
+      return r.value;
+    });
+    if (part.kind !== 'vector') continue;
+    for (const s of part.series) {
+      const metric = Labels.fromPairs([...Object.entries(s.metric.toObject()), [label, formatQuantileLabel(qs[k][0])]]);
+      for (let i = 0; i < ev.n; i++) if (s.present[i]) out.add(metric, false, i, s.values[i]);
+    }
+  }
+  return out.result();
+};
+
+histogramFunctions.histogram_quantiles = histogramQuantiles;

@@ -18,6 +18,16 @@ const queryFunctions: Record<string, FunctionImpl> = {
   end: (ev) => ev.scalar(ev.ctx.queryEnd / 1000),
   range: (ev) => ev.scalar((ev.ctx.queryEnd - ev.ctx.queryStart) / 1000),
   step: (ev) => ev.scalar(ev.ctx.queryStep / 1000),
+  min_of: (ev, c) => {
+    const a = ev.evalScalar(c.args[0]);
+    const b = ev.evalScalar(c.args[1]);
+    return { kind: 'scalar', values: a.map((x, i) => Math.min(x, b[i])) };
+  },
+  max_of: (ev, c) => {
+    const a = ev.evalScalar(c.args[0]);
+    const b = ev.evalScalar(c.args[1]);
+    return { kind: 'scalar', values: a.map((x, i) => Math.max(x, b[i])) };
+  },
 };
 
 export const FUNCTIONS: ReadonlyMap<string, FunctionImpl> = new Map(

@@ -3,7 +3,7 @@ import type { Call } from '../ast.ts';
 import type { Evaluator } from '../evaluator.ts';
 import { evalError } from '../errors.ts';
 import type { EvalResult } from '../steps.ts';
-import { MeanAccumulator, kahanSumInc } from '../kahan.ts';
+import { avgOverTime, kahanSumInc } from '../kahan.ts';
 import { goG, quantile } from '../aggregations.ts';
 import { type Window, overWindows } from './helpers.ts';
 
@@ -51,11 +51,7 @@ function checkQuantile(ev: Evaluator, call: Call, q: Float64Array): void {
 
 export const overTimeFunctions: Record<string, Impl> = {
   avg_over_time: (ev, c) =>
-    overWindows(ev, c.args[0], (w) => {
-      const m = new MeanAccumulator();
-      for (let k = w.lo; k < w.hi; k++) m.add(w.vs[k]);
-      return m.value();
-    }),
+    overWindows(ev, c.args[0], (w) => avgOverTime(w.vs, w.lo, w.hi)),
   sum_over_time: (ev, c) =>
     overWindows(ev, c.args[0], (w) => {
       let s = 0;
@@ -89,6 +85,7 @@ export const overTimeFunctions: Record<string, Impl> = {
   mad_over_time: (ev, c) =>
     overWindows(ev, c.args[0], (w) => {
       const vals = windowValues(w);
+      if (vals.some(Number.isNaN)) return NaN;
       const median = quantile(0.5, vals);
       return quantile(
         0.5,
