@@ -1,0 +1,253 @@
+/**
+ * One target's scrape: fetch, parse, turn lines into series through the scrape cache, append
+ * everything as one batch (samples, stale markers, report series) and record the target's
+ * health. Any failure (HTTP, parse, limit) rolls the samples back and commits only stale
+ * markers for the previous scrape's series plus the report with up=0, as Prometheus does.
+ */
+import type { Clock } from '../clock.ts';
+import { AppendError, type Appendable, type Appender } from '../storage/interface.ts';
+import { type Labels, LabelsBuilder } from '../storage/labels.ts';
+import { STALE_NAN } from '../storage/staleMarker.ts';
+import { Entry, ExpositionError, type ExpositionParser, lineAt } from './expositionParser.ts';
+import type { ScrapeResponse } from './httpScraper.ts';
+import { ScrapeLimitError, withScrapeLimits } from './limitAppender.ts';
+import { OpenMetricsParser } from './openMetricsParser.ts';
+import { configFingerprint } from '../config/configDiff.ts';
+import type { ScrapeLimits } from '../config/globalConfig.ts';
+import type { RelabelConfig } from '../config/relabelConfig.ts';
+import { relabel } from './relabel.ts';
+import { ReportSeries } from './reportSeries.ts';
+import { ScrapeCache, type SeriesState } from './scrapeCache.ts';
+import type { Target } from './target.ts';
+import { TextParser } from './textParser.ts';
+
+export interface ScrapeSource {
+  scrape(): Promise<ScrapeResponse>;
+}
+
+export interface ScrapeLogger {
+  warn(obj: object, msg: string): void;
+}
+
+/** The parts of a pool's config that change how samples become series. */
+export interface SampleOptions {
+  honorLabels: boolean;
+  honorTimestamps: boolean;
+  limits: ScrapeLimits;
+  metricRelabelConfigs: readonly RelabelConfig[];
+}
+
+export interface ScrapeLoopOptions extends SampleOptions {
+  target: Target;
+  source: ScrapeSource;
+  appendable: Appendable;
+  clock: Clock;
+  logger?: ScrapeLogger;
+  /** A cache carried over from the loop this one replaces (config reload). */
+  cache?: ScrapeCache;
+}
+
+export interface AppendCounts {
+  total: number;
+  added: number;
+  seriesAdded: number;
+  /** Samples storage rejected (out of order, duplicate timestamp, too old); the scrape still succeeds. */
+  rejected: number;
+}
+
+/** Samples with explicit timestamps further ahead than this are rejected (Prometheus: 10m). */
+const MAX_FUTURE_MS = 10 * 60 * 1000;
+
+export function isOpenMetrics(contentType: string): boolean {
+  const semi = contentType.indexOf(';');
+  return (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase() === 'application/openmetrics-text';
+}
+
+export function newParser(body: Uint8Array, contentType: string): ExpositionParser {
+  return isOpenMetrics(contentType) ? new OpenMetricsParser(body) : new TextParser(body);
+}
+
+export class ScrapeLoop {
+  readonly cache: ScrapeCache;
+  private readonly report: ReportSeries;
+  private running = false;
+  /** Set by the pool when the target must not be scraped (target_limit exceeded). */
+  forcedError: string | null = null;
+  private opts: ScrapeLoopOptions;
+  private stopped = false;
+
+  constructor(opts: ScrapeLoopOptions) {
+    this.opts = opts;
+    this.cache = opts.cache ?? new ScrapeCache();
+    this.report = new ReportSeries(opts.target.labels);
+  }
+
+  get target(): Target {
+    return this.opts.target;
+  }
+
+  /** New sample options (config reload); the cache is dropped only if labels could change. */
+  reconfigure(o: SampleOptions): void {
+    const old = this.opts;
+    const labelsChange =
+      old.honorLabels !== o.honorLabels || configFingerprint(old.metricRelabelConfigs) !== configFingerprint(o.metricRelabelConfigs);
+    this.opts = { ...old, ...o };
+    if (labelsChange) this.cache.clear();
+  }
+
+  /** Runs one scrape unless the previous one is still in flight. */
+  async scrapeAndReport(): Promise<void> {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    try {
+      await this.scrapeOnce();
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async scrapeOnce(): Promise<void> {
+    const { clock, target } = this.opts;
+    const start = clock.now();
+    let response: ScrapeResponse | null = null;
+    let error = this.forcedError;
+    if (error === null) {
+      try {
+        response = await this.opts.source.scrape();
+      } catch (e) {
+        error = (e as Error).message;
+      }
+    }
+    if (this.stopped) return;
+    let counts: AppendCounts = { total: 0, added: 0, seriesAdded: 0, rejected: 0 };
+    let app = this.opts.appendable.appender();
+    this.cache.begin();
+    if (response !== null) {
+      try {
+        counts = this.appendPayload(app, response.body, response.contentType, start, counts);
+        this.cache.commit((s) => this.appendStale(app, s, start));
+      } catch (e) {
+        app.rollback();
+        app = this.opts.appendable.appender();
+        error = describe(e);
+      }
+    }
+    if (error !== null) this.cache.abort((s) => this.appendStale(app, s, start));
+    const duration = (clock.now() - start) / 1000;
+    this.report.append(app, start, {
+      up: error === null,
+      durationSeconds: duration,
+      samplesScraped: counts.total,
+      samplesPostRelabeling: counts.added,
+      seriesAdded: counts.seriesAdded,
+    });
+    try {
+      app.commit();
+    } catch (e) {
+      error = `commit failed: ${(e as Error).message}`;
+    }
+    target.state.health = error === null ? 'up' : 'down';
+    target.state.lastError = error ?? '';
+    target.state.lastScrape = start;
+    target.state.lastScrapeDurationSeconds = duration;
+    if (error !== null) this.opts.logger?.warn({ target: target.url.href, err: error }, 'scrape failed');
+    else if (counts.rejected > 0) this.opts.logger?.warn({ target: target.url.href, rejected: counts.rejected }, 'samples rejected by storage');
+  }
+
+  /**
+   * Parses a payload into `app` at default time `t`. Throws on parse errors, limit errors,
+   * duplicate series and invalid labels; the caller rolls back.
+   */
+  appendPayload(inner: Appender, body: Uint8Array, contentType: string, t: number, counts: AppendCounts): AppendCounts {
+    const o = this.opts;
+    const app = withScrapeLimits(inner, o.limits, t + MAX_FUTURE_MS);
+    const p = newParser(body, contentType);
+    const cache = this.cache;
+    const honorTs = o.honorTimestamps;
+    for (;;) {
+      const kind = p.next();
+      if (kind === Entry.Series) {
+        counts.total++;
+        let entry = cache.lookup(p.buf, p.seriesStart, p.seriesEnd);
+        if (entry === undefined) entry = cache.add(p.buf, p.seriesStart, p.seriesEnd, this.sampleLabels(p.labels()));
+        const state = entry.state;
+        if (state === null) continue; // dropped by metric_relabel_configs
+        const explicit = honorTs && p.hasTimestamp;
+        if (!cache.mark(state, explicit)) {
+          throw new ExpositionError(`duplicate series in the same scrape: ${state.labels.toString()}`, lineAt(p.buf, p.seriesStart));
+        }
+        try {
+          state.ref = app.append(state.ref, state.labels, explicit ? p.timestamp : t, p.value);
+        } catch (e) {
+          if (!(e instanceof AppendError) || e.reason === 'invalid_labels') throw e;
+          counts.rejected++;
+          continue;
+        }
+        counts.added++;
+        if (cache.isNew(state)) counts.seriesAdded++;
+      } else if (kind === Entry.EOF) {
+        return counts;
+      } else if (kind !== Entry.Comment) {
+        if (!cache.metaSeen(p.buf, p.metaLineStart, p.metaLineEnd)) {
+          const what = kind === Entry.Type ? 'type' : kind === Entry.Help ? 'help' : 'unit';
+          cache.setMetadata(p.buf, p.metaLineStart, p.metaLineEnd, p.metaName(), what, p.metaText(), p.metaType());
+        }
+      }
+    }
+  }
+
+  /** Target labels + metric relabeling applied to a scraped label set (cache-miss path). */
+  private sampleLabels(scraped: Labels): Labels | null {
+    const { honorLabels, metricRelabelConfigs } = this.opts;
+    const targetLabels = this.opts.target.labels;
+    const b = new LabelsBuilder(scraped);
+    if (honorLabels) {
+      targetLabels.forEach((n, v) => {
+        if (!scraped.has(n)) b.set(n, v);
+      });
+    } else {
+      targetLabels.forEach((n, v) => {
+        const exposed = scraped.get(n);
+        if (exposed !== '') {
+          // The target's label wins; the scraped one moves to exported_<name> (repeatedly
+          // prefixed until the name is free).
+          let name = 'exported_' + n;
+          while (scraped.has(name) || targetLabels.has(name)) name = 'exported_' + name;
+          b.set(name, exposed);
+        }
+        b.set(n, v);
+      });
+    }
+    const merged = b.labels();
+    if (metricRelabelConfigs.length === 0) return merged;
+    const out = relabel(merged, metricRelabelConfigs);
+    return out === null || out.size === 0 ? null : out;
+  }
+
+  private appendStale(app: Appender, s: SeriesState, t: number): void {
+    try {
+      s.ref = app.append(s.ref, s.labels, t, STALE_NAN);
+    } catch {
+      // A newer sample already exists (explicit timestamps): no marker needed.
+    }
+  }
+
+  /**
+   * Stops the loop. With `writeStale`, marks every series of the last scrape and the report
+   * series stale at `t` (target removed); without (shutdown), leaves storage as it is.
+   */
+  stop(writeStale: boolean, t = this.opts.clock.now()): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (!writeStale || this.opts.target.state.lastScrape === 0) return;
+    const app = this.opts.appendable.appender();
+    this.cache.forEachLive((s) => this.appendStale(app, s, t));
+    this.report.appendStale(app, t);
+    app.commit();
+  }
+}
+
+function describe(e: unknown): string {
+  if (e instanceof ExpositionError || e instanceof ScrapeLimitError || e instanceof AppendError) return e.message;
+  return `unexpected error: ${(e as Error)?.message ?? String(e)}`;
+}
