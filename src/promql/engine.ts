@@ -41,6 +41,8 @@ export interface QueryOptions {
   signal?: AbortSignal;
   /** Per-query override of the lookback delta (the API's lookback_delta parameter). */
   lookbackDeltaMs?: number;
+  /** When passing an already parsed Expr: its source text, for annotation positions. */
+  queryText?: string;
 }
 
 export interface QueryStats {
@@ -125,7 +127,7 @@ export class Engine {
   }
 
   private execInstant(queryable: Queryable, qs: string | Expr, t: number, opts: QueryOptions, deadline: number): QueryResult {
-    const { expr, text } = this.parse(qs, { startMs: t, endMs: t, stepMs: 0 });
+    const { expr, text } = this.parse(qs, { startMs: t, endMs: t, stepMs: 0 }, opts);
     const { ev, ctx } = this.evaluator(queryable, text, Float64Array.of(t), t, t, 0, opts, deadline);
     const res = ev.eval(expr);
     return this.finish(ctx, toInstantValue(res, t));
@@ -142,7 +144,7 @@ export class Engine {
   ): QueryResult {
     if (step <= 0) throw new QueryError('bad_data', 'zero or negative query resolution step widths are not accepted. Try a positive integer');
     if (end < start) throw new QueryError('bad_data', 'end timestamp must not be before start time');
-    const { expr, text } = this.parse(qs, { startMs: start, endMs: end, stepMs: step });
+    const { expr, text } = this.parse(qs, { startMs: start, endMs: end, stepMs: step }, opts);
     const times: number[] = [];
     for (let t = start; t <= end; t += step) times.push(t);
     const { ev, ctx } = this.evaluator(queryable, text, Float64Array.from(times), start, end, step, opts, deadline);
@@ -153,8 +155,12 @@ export class Engine {
     return this.finish(ctx, toMatrixValue(res, ev.stepTimes));
   }
 
-  private parse(qs: string | Expr, times: { startMs: number; endMs: number; stepMs: number }): { expr: Expr; text: string } {
-    if (typeof qs !== 'string') return { expr: resolveDurationExprs(qs, times), text: '' };
+  private parse(
+    qs: string | Expr,
+    times: { startMs: number; endMs: number; stepMs: number },
+    opts: QueryOptions,
+  ): { expr: Expr; text: string } {
+    if (typeof qs !== 'string') return { expr: resolveDurationExprs(qs, times), text: opts.queryText ?? '' };
     try {
       return { expr: resolveDurationExprs(parseExpr(qs), times), text: qs };
     } catch (e) {

@@ -7,10 +7,10 @@
  * Native histograms are not supported: evals that involve them are reported as skipped.
  */
 import type { Storage } from '../storage/interface.ts';
-import { Labels } from '../storage/labels.ts';
+import { Labels, compareLabels } from '../storage/labels.ts';
 import { STALE_NAN, isStaleNaN } from '../storage/staleMarker.ts';
 import { MemoryStorage } from '../storage/memoryStorage.ts';
-import type { Expr } from './ast.ts';
+import type { AtModifier, Expr } from './ast.ts';
 import { parseExpr } from './parser.ts';
 import { almostEqual } from './almostEqual.ts';
 import { Engine, type EngineOptions, type QueryResult } from './engine.ts';
@@ -482,6 +482,11 @@ export interface EvalReport {
 
 export interface RunOptions {
   newStorage?: () => Storage;
+  /**
+   * Also make upstream's extra checks on instant evals (default true): the @-pinned query at
+   * other times, and the same query as a range query around the eval time.
+   */
+  strict?: boolean;
   engine?: EngineOptions;
 }
 
@@ -524,7 +529,7 @@ export function runTestScript(text: string, opts: RunOptions = {}): EvalReport[]
         reports.push({ line: cmd.line, expr: cmd.expr, outcome: { status: 'skip', reason: skip } });
         continue;
       }
-      reports.push({ line: cmd.line, expr: cmd.expr, outcome: runEval(engine, storage, cmd) });
+      reports.push({ line: cmd.line, expr: cmd.expr, outcome: runEval(engine, storage, cmd, opts.strict ?? true) });
     }
   } finally {
     storage.close();
@@ -599,13 +604,49 @@ function* selectors(e: Expr): Generator<import('./ast.ts').VectorSelector> {
   }
 }
 
-function runEval(engine: Engine, storage: Storage, cmd: EvalCommand): EvalOutcome {
+function runEval(engine: Engine, storage: Storage, cmd: EvalCommand, strict: boolean): EvalOutcome {
+  const original = judge(cmd, () => query(engine, storage, cmd, cmd.expr, cmd.at));
+  if (original.status !== 'pass' || !strict) return original;
+  const failed = cmd.expectations.some((e) => e.type === 'fail');
+  let expr: Expr | null = null;
+  try {
+    expr = parseExpr(cmd.expr);
+  } catch {
+    return original; // an expected parse failure: nothing more to check
+  }
+  const rangeCheck = !failed && cmd.rangeVector === null && cmd.expectString === null && !usesQueryBounds(expr);
+  if (cmd.instant && rangeCheck) {
+    const r = rangeModeCheck(engine, storage, cmd, expr, cmd.at);
+    if (r) return { status: 'fail', message: `range-mode check: ${r}` };
+  }
+  if (!cmd.instant || isTimeDependent(expr)) return { status: 'pass' };
+  // Step invariance: pinned with @ to the eval time, the query must give the same answer at
+  // any other evaluation time.
+  const T = cmd.at;
+  const pinned = pinAt(expr, T);
+  const times = T === 0 ? [-1000, 0, 1000] : [-10 * T, 0, T / 5, T, 10 * T];
+  for (const t of times) {
+    const r = judge(cmd, () => query(engine, storage, cmd, pinned, t));
+    if (r.status === 'fail') return { status: 'fail', message: `with @ ${T / 1000} evaluated at ${t / 1000}s: ${r.message}` };
+    if (rangeCheck) {
+      const rr = rangeModeCheck(engine, storage, cmd, pinned, t);
+      if (rr) return { status: 'fail', message: `range-mode check with @ ${T / 1000} at ${t / 1000}s: ${rr}` };
+    }
+  }
+  return { status: 'pass' };
+}
+
+function query(engine: Engine, storage: Storage, cmd: EvalCommand, q: string | Expr, at: number): QueryResult {
+  const opts = { queryText: cmd.expr };
+  return cmd.instant ? engine.instantQuerySync(storage, q, at, opts) : engine.rangeQuerySync(storage, q, cmd.start, cmd.end, cmd.step, opts);
+}
+
+/** Runs a query and judges its outcome (error, annotations, result) against the eval. */
+function judge(cmd: EvalCommand, run: () => QueryResult): EvalOutcome {
   const failExp = cmd.expectations.find((e) => e.type === 'fail');
   let res: QueryResult;
   try {
-    res = cmd.instant
-      ? engine.instantQuerySync(storage, cmd.expr, cmd.at)
-      : engine.rangeQuerySync(storage, cmd.expr, cmd.start, cmd.end, cmd.step);
+    res = run();
   } catch (e) {
     if (!(e instanceof QueryError)) {
       return { status: 'fail', message: `engine crashed: ${(e as Error).stack ?? e}` };
@@ -624,6 +665,122 @@ function runEval(engine: Engine, storage: Storage, cmd: EvalCommand): EvalOutcom
   if (annot) return { status: 'fail', message: annot };
   const msg = compareResult(cmd, res.result);
   return msg === null ? { status: 'pass' } : { status: 'fail', message: msg };
+}
+
+/**
+ * Upstream's range-mode check: a range query from t-1m to t+1m (step 1m) must succeed, be
+ * sorted, and its points at t must match the instant expectation (order not checked).
+ */
+function rangeModeCheck(engine: Engine, storage: Storage, cmd: EvalCommand, q: string | Expr, t: number): string | null {
+  let res: QueryResult;
+  try {
+    res = engine.rangeQuerySync(storage, q, t - 60_000, t + 60_000, 60_000, { queryText: cmd.expr });
+  } catch (e) {
+    return `range query failed: ${(e as Error).message}`;
+  }
+  if (res.result.type !== 'matrix') return `range query returned ${res.result.type}`;
+  const series = res.result.series;
+  for (let k = 1; k < series.length; k++) {
+    if (compareLabels(series[k - 1].metric, series[k].metric) >= 0) return 'range query result is not sorted by labels';
+  }
+  let atT: QueryValue;
+  if (cmd.scalar !== null) {
+    const p = series[0]?.points.find((x) => x.t === t);
+    atT = { type: 'scalar', t, v: p ? p.v : NaN };
+  } else {
+    atT = {
+      type: 'vector',
+      samples: series.flatMap((s) => s.points.filter((p) => p.t === t).map((p) => ({ metric: s.metric, t, v: p.v }))),
+    };
+  }
+  const unordered: EvalCommand = { ...cmd, expectations: cmd.expectations.filter((e) => e.type !== 'ordered') };
+  return compareResult(unordered, atT);
+}
+
+const TIME_FUNCTIONS = new Set([
+  'time', 'timestamp', 'day_of_month', 'day_of_week', 'day_of_year', 'days_in_month', 'hour', 'minute',
+  'month', 'year', 'predict_linear', 'start', 'end', 'range', 'step',
+]);
+
+function* nodes(e: Expr): Generator<Expr> {
+  yield e;
+  switch (e.type) {
+    case 'MatrixSelector':
+      yield e.vectorSelector;
+      return;
+    case 'SubqueryExpr':
+    case 'ParenExpr':
+    case 'UnaryExpr':
+      yield* nodes(e.expr);
+      return;
+    case 'BinaryExpr':
+      yield* nodes(e.lhs);
+      yield* nodes(e.rhs);
+      return;
+    case 'AggregateExpr':
+      if (e.param) yield* nodes(e.param);
+      yield* nodes(e.expr);
+      return;
+    case 'Call':
+      for (const a of e.args) yield* nodes(a);
+      return;
+    default:
+      return;
+  }
+}
+
+function durationExprs(e: Expr): Expr[] {
+  const out: Expr[] = [];
+  if (e.type === 'VectorSelector' && e.offsetExpr) out.push(e.offsetExpr);
+  if (e.type === 'MatrixSelector' && e.rangeExpr) out.push(e.rangeExpr);
+  if (e.type === 'SubqueryExpr') for (const d of [e.rangeExpr, e.stepExpr, e.offsetExpr]) if (d) out.push(d);
+  return out;
+}
+
+function allNodes(e: Expr): Expr[] {
+  const out: Expr[] = [];
+  for (const n of nodes(e)) {
+    out.push(n);
+    for (const d of durationExprs(n)) out.push(...allNodes(d));
+  }
+  return out;
+}
+
+function isTimeDependent(e: Expr): boolean {
+  return allNodes(e).some((n) => n.type === 'Call' && TIME_FUNCTIONS.has(n.func)) || usesQueryBounds(e);
+}
+
+/** Whether the query refers to its own start/end/range/step (functions or `@ start()`). */
+function usesQueryBounds(e: Expr): boolean {
+  return allNodes(e).some(
+    (n) =>
+      (n.type === 'Call' && ['start', 'end', 'range', 'step'].includes(n.func)) ||
+      ((n.type === 'VectorSelector' || n.type === 'SubqueryExpr') && n.at !== null && n.at.kind !== 'timestamp'),
+  );
+}
+
+/** Gives every selector and subquery without a fixed `@` the timestamp T (not inside subqueries). */
+function pinAt(e: Expr, T: number): Expr {
+  const at = (a: AtModifier | null): AtModifier => (a !== null && a.kind === 'timestamp' ? a : { kind: 'timestamp', t: T });
+  switch (e.type) {
+    case 'VectorSelector':
+      return { ...e, at: at(e.at) };
+    case 'MatrixSelector':
+      return { ...e, vectorSelector: { ...e.vectorSelector, at: at(e.vectorSelector.at) } };
+    case 'SubqueryExpr':
+      return { ...e, at: at(e.at) };
+    case 'ParenExpr':
+    case 'UnaryExpr':
+      return { ...e, expr: pinAt(e.expr, T) };
+    case 'BinaryExpr':
+      return { ...e, lhs: pinAt(e.lhs, T), rhs: pinAt(e.rhs, T) };
+    case 'AggregateExpr':
+      return { ...e, expr: pinAt(e.expr, T), param: e.param && pinAt(e.param, T) };
+    case 'Call':
+      return { ...e, args: e.args.map((a) => pinAt(a, T)) };
+    default:
+      return e;
+  }
 }
 
 function checkAnnotations(cmd: EvalCommand, res: QueryResult): string | null {
