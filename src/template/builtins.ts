@@ -155,7 +155,7 @@ function index(item: unknown, ...indexes: unknown[]): unknown {
       const bytes = Buffer.from(cur as string, 'utf8');
       cur = BigInt(bytes[toIndex(idx, bytes.length, 'slice/array')]!);
     } else if (k === 'map') {
-      if (typeof idx !== 'string') throw new ArgTypeError(`value has type ${typeName(idx)}; should be string`);
+      if (typeof idx !== 'string') throw new FuncError(`value has type ${typeName(idx)}; should be string`);
       const v = mapGet(cur as object, idx);
       cur = v === undefined ? mapZero(cur as object) : v;
     } else {

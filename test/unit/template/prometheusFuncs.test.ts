@@ -1,0 +1,145 @@
+// Prometheus alert templates: every function of the rule template language, checked two ways:
+// 1. promlite's expandAlertTemplate renders each template to the expected string;
+// 2. when Debian's promtool is installed, the same templates are rendered by Prometheus 2.42
+//    (promtool test rules) and must give the same expected strings - so the table is the
+//    real Go output, not our guess.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  checkAlertTemplate,
+  expandAlertTemplate,
+  expandAlertTemplateResult,
+  expandAlertTemplateSync,
+  type PromSample,
+} from '../../../src/template/prometheusFuncs.ts';
+import { hasTool, promtoolRender } from './oracles.ts';
+
+const testMetric: PromSample[] = [{ labels: { __name__: 'test_metric', instance: 'host:9100', job: 'node' }, value: 1e6 }];
+const otherMetric: PromSample[] = [
+  { labels: { __name__: 'other_metric', instance: 'b', job: 'x' }, value: 2 },
+  { labels: { __name__: 'other_metric', instance: 'a', job: 'y' }, value: 3 },
+];
+
+/** What promtool's test environment holds (see oracles.ts promtoolRender). */
+async function queryFn(expr: string): Promise<PromSample[]> {
+  if (expr === 'test_metric') return testMetric;
+  if (expr === 'other_metric') return otherMetric;
+  if (expr === 'bad(') throw new Error('1:5: parse error: unclosed left parenthesis');
+  return [];
+}
+
+const input = {
+  alertName: 'TestAlert',
+  labels: { __name__: 'test_metric', instance: 'host:9100', job: 'node' },
+  externalLabels: { cluster: 'c1' },
+  externalURL: 'http://example.com/prom',
+  value: 1e6,
+  timestampMs: 120_000,
+  queryFn,
+};
+
+// [template, output of Prometheus 2.42]
+const CASES: [string, string][] = [
+  ["{{ humanize 1234567 }}|{{ humanize 0.00012 }}|{{ humanize $value }}|{{ humanize \"1e9\" }}|{{ humanize 0 }}|{{ humanize -1234 }}|{{ humanize 1e30 }}|{{ humanize 1e-30 }}|{{ humanize \"NaN\" }}|{{ humanize \"+Inf\" }}|{{ humanize 999.95 }}",
+   "1.235M|120u|1M|1G|0|-1.234k|1e+06Y|1e-06y|NaN|+Inf|1000"],
+  ["{{ humanize1024 1048576 }}|{{ humanize1024 0.5 }}|{{ humanize1024 1023 }}|{{ humanize1024 1536 }}|{{ humanize1024 -2048 }}|{{ humanize1024 1e30 }}",
+   "1Mi|0.5|1023|1.5ki|-2ki|8.272e+05Yi"],
+  ["{{ humanizeDuration 90 }}|{{ humanizeDuration 0.5 }}|{{ humanizeDuration 86461 }}|{{ humanizeDuration 3.7 }}|{{ humanizeDuration 0 }}|{{ humanizeDuration -90 }}|{{ humanizeDuration 0.000001234 }}|{{ humanizeDuration 3600 }}|{{ humanizeDuration 59.99 }}|{{ humanizeDuration \"1e3\" }}",
+   "1m 30s|500ms|1d 0h 1m 1s|3.7s|0s|-1m 30s|1.234us|1h 0m 0s|59.99s|16m 40s"],
+  ["{{ humanizePercentage 0.1234 }}|{{ humanizePercentage 1 }}|{{ humanizePercentage 0.000012345 }}|{{ humanizePercentage -0.5 }}",
+   "12.34%|100%|0.001234%|-50%"],
+  ["{{ humanizeTimestamp 1435065584.128 }}|{{ humanizeTimestamp 0 }}|{{ humanizeTimestamp 1 }}|{{ humanizeTimestamp 1.0001 }}|{{ humanizeTimestamp \"NaN\" }}",
+   "2015-06-23 13:19:44.128 +0000 UTC|1970-01-01 00:00:00 +0000 UTC|1970-01-01 00:00:01 +0000 UTC|1970-01-01 00:00:01 +0000 UTC|NaN"],
+  ["{{ $labels.instance }}|{{ $labels.missing }}|{{ $value }}|{{ .Value }}|{{ .Labels.job }}|{{ $externalLabels.cluster }}|{{ $externalURL }}|{{ $labels }}",
+   "host:9100||1e+06|1e+06|node|c1|http://example.com/prom|map[__name__:test_metric instance:host:9100 job:node]"],
+  ["{{ printf \"%.2f\" $value }}|{{ printf \"%d\" 42 }}|{{ printf \"%d\" $value }}|{{ printf \"%5.1f|%-6s|%6s|\" 3.14159 \"ab\" \"cd\" }}|{{ printf \"%x %X %o %b %c %q %U\" 255 255 8 5 65 \"a\\\"b\" 65 }}",
+   "1000000.00|42|%!d(float64=1e+06)|  3.1|ab    |    cd||ff FF 10 101 A \"a\\\"b\" U+0041"],
+  ["{{ printf \"%e %E %g %G\" 123456.789 0.000123 1e21 1e-7 }}|{{ printf \"%s\" 5 }}|{{ printf \"%d %d\" 1 }}|{{ printf \"%d\" 1 2 }}|{{ printf \"%v %v %v %v\" 0.1 100000 1e20 123456789.0 }}",
+   "1.234568e+05 1.230000E-04 1e+21 1E-07|%!s(int=5)|1 %!d(MISSING)|1%!(EXTRA int=2)|0.1 100000 1e+20 1.23456789e+08"],
+  ["{{ printf \"%.0f %.0f %.0f %.1f %.2f %.3g\" 0.5 1.5 2.5 0.25 1.005 1234.5678 }}|{{ printf \"%08.3f|%+d|% d|%+.2e\" -3.14159 5 7 12345.678 }}|{{ printf \"%t %v\" true false }}|{{ printf \"%5t|%-5d|%05d\" true 3 -42 }}",
+   "0 2 2 0.2 1.00 1.23e+03|-003.142|+5| 7|+1.23e+04|true false| true|3    |-0042"],
+  ["{{ title \"hello wORLD foo-bar éa\" }}|{{ toUpper \"abcé\" }}|{{ toLower \"ABC\" }}|{{ reReplaceAll \"(.*):(.*)\" \"$2:$1\" \"host:9100\" }}|{{ reReplaceAll \"a\" \"${0}x\" \"banana\" }}|{{ reReplaceAll \"x*\" \"-\" \"abc\" }}|{{ reReplaceAll \"(?P<h>[a-z]+)\" \"<$h>\" \"ab cd\" }}|{{ reReplaceAll \"b\" \"$1x\" \"abc\" }}",
+   "Hello WORLD Foo-Bar Éa|ABCÉ|abc|9100:host|baxnaxnax|-a-b-c-|<ab> <cd>|ac"],
+  ["{{ match \"^h\" \"host\" }}|{{ match \"^x\" \"host\" }}|{{ stripPort \"host:9100\" }}|{{ stripPort \"host\" }}|{{ stripPort \"[::1]:80\" }}|{{ stripPort \"a:b:c\" }}|{{ stripDomain \"foo.bar.com:9100\" }}|{{ stripDomain \"foo.bar\" }}|{{ stripDomain \"10.0.0.1:80\" }}|{{ stripDomain \"[2001:db8::1]:80\" }}",
+   "true|false|host|host|::1|a:b:c|foo:9100|foo|10.0.0.1:80|[2001:db8::1]:80"],
+  ["{{ with query \"test_metric\" }}{{ . | first | value }}{{ end }}|{{ range query \"test_metric\" }}{{ .Labels.instance }} {{ .Value }}{{ end }}|{{ query \"test_metric\" | first | label \"job\" }}|{{ range query \"other_metric\" | sortByLabel \"instance\" }}{{ .Labels.instance }}{{ end }}|{{ range query \"other_metric\" }}{{ .Labels.instance }}{{ end }}",
+   "1e+06|host:9100 1e+06|node|ab|ba"],
+  ["{{ parseDuration \"1h30m\" }}|{{ parseDuration \"90s\" }}|{{ parseDuration \"1d\" }}|{{ parseDuration \"100ms\" }}|{{ toTime 1435065584.128 }}|{{ safeHtml \"<b>\" }}|{{ graphLink \"up == 0\" }}|{{ tableLink \"rate(x[5m])\" }}",
+   "5400|90|86400|0.1|2015-06-23 13:19:44.128 +0000 UTC|<b>|/graph?g0.expr=up+%3D%3D+0&g0.tab=0|/graph?g0.expr=rate%28x%5B5m%5D%29&g0.tab=1"],
+  ["{{ with args 1 \"a\" 2.5 }}{{ .arg0 }} {{ .arg1 }} {{ .arg2 }} {{ .arg3 }}{{ end }}|{{ len $labels }}|{{ index $labels \"job\" }}|{{ slice \"abcdef\" 2 }}|{{ html \"<a&b>\" }}|{{ js \"x<y\" }}|{{ urlquery \"a b\" }}|{{ print 1 2 \"x\" }}|{{ println \"a\" 1 }}",
+   "1 a 2.5 <no value>|3|node|cdef|&lt;a&amp;b&gt;|x\\u003Cy|a+b|1 2x|a 1\n"],
+  ["{{ range $k, $v := $labels }}{{ $k }}={{ $v }};{{ end }}|{{ if gt $value 100.0 }}big{{ else }}small{{ end }}|{{ if eq $labels.job \"node\" \"x\" }}yes{{ end }}|{{ with $labels.missing }}x{{ else }}none{{ end }}|{{ and 1 0 }}|{{ or 0 \"\" }}|{{ not 0 }}",
+   "__name__=test_metric;instance=host:9100;job=node;|big|yes|none|0||true"],
+  ["{{ define \"x\" }}[{{ . }}]{{ end }}{{ template \"x\" $labels.job }}|{{ $x := 1 }}{{ $x = 2 }}{{ $x }}|{{- \"trim\" -}} | {{ \"a\tb\" }}|{{ `raw\n` }}|{{ 1e6 }}|{{ 0x1F }}|{{ 1.5e-7 }}|{{ -0.0 }}",
+   "[node]|2|trim| a\tb|raw\n|1e+06|31|1.5e-07|-0"],
+  ["{{ humanize \"x\" }}",
+   "<error expanding template: error executing template __alert_TestAlert: template: __alert_TestAlert:1:115: executing \"__alert_TestAlert\" at <humanize \"x\">: error calling humanize: strconv.ParseFloat: parsing \"x\": invalid syntax>"],
+  ["{{ first (query \"nonexistent\") }}",
+   "<error expanding template: error executing template __alert_TestAlert: template: __alert_TestAlert:1:115: executing \"__alert_TestAlert\" at <first (query \"nonexistent\")>: error calling first: first() called on vector with no elements>"],
+  ["{{ gt $value 1 }}",
+   "<error expanding template: error executing template __alert_TestAlert: template: __alert_TestAlert:1:115: executing \"__alert_TestAlert\" at <gt $value 1>: error calling gt: incompatible types for comparison>"],
+  ["{{ index $labels 1 }}",
+   "<error expanding template: error executing template __alert_TestAlert: template: __alert_TestAlert:1:115: executing \"__alert_TestAlert\" at <index $labels 1>: error calling index: value has type int; should be string>"],
+  ["{{ .Foo }}",
+   "<error expanding template: error executing template __alert_TestAlert: template: __alert_TestAlert:1:115: executing \"__alert_TestAlert\" at <.Foo>: can't evaluate field Foo in type struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string; Value float64 }>"],
+  ["{{ $labels.job.x }}",
+   "<error expanding template: error executing template __alert_TestAlert: template: __alert_TestAlert:1:122: executing \"__alert_TestAlert\" at <$labels.job.x>: can't evaluate field x in type string>"],
+  ["{{ query \"bad(\" }}",
+   "<error expanding template: error executing template __alert_TestAlert: template: __alert_TestAlert:1:115: executing \"__alert_TestAlert\" at <query \"bad(\">: error calling query: 1:5: parse error: unclosed left parenthesis>"],
+  ["{{ printf \"%s\" }}{{ len 3 }}",
+   "<error expanding template: error executing template __alert_TestAlert: template: __alert_TestAlert:1:132: executing \"__alert_TestAlert\" at <len 3>: error calling len: len of type int>"],
+  ["{{ toTime \"NaN\" }}",
+   "<error expanding template: error executing template __alert_TestAlert: template: __alert_TestAlert:1:115: executing \"__alert_TestAlert\" at <toTime \"NaN\">: error calling toTime: value is NaN or Inf>"],
+  ["{{ reReplaceAll \"(\" \"x\" \"y\" }}",
+   "<error expanding template: error executing template __alert_TestAlert: template: __alert_TestAlert:1:115: executing \"__alert_TestAlert\" at <reReplaceAll \"(\" \"x\" \"y\">: error calling reReplaceAll: regexp: Compile(`(`): error parsing regexp: missing closing ): `(`>"],
+  ["{{ match \"[\" \"x\" }}",
+   "<error expanding template: error executing template __alert_TestAlert: template: __alert_TestAlert:1:115: executing \"__alert_TestAlert\" at <match \"[\" \"x\">: error calling match: error parsing regexp: missing closing ]: `[`>"],
+  ["{{ parseDuration \"1x\" }}",
+   "<error expanding template: error executing template __alert_TestAlert: template: __alert_TestAlert:1:115: executing \"__alert_TestAlert\" at <parseDuration \"1x\">: error calling parseDuration: not a valid duration string: \"1x\">"],
+  ["{{ template \"nope\" }}",
+   "<error expanding template: error executing template __alert_TestAlert: template: __alert_TestAlert:1:124: executing \"__alert_TestAlert\" at <{{template \"nope\"}}>: template \"nope\" not defined>"],
+  ["{{ range $value }}{{ end }}",
+   "<error expanding template: error executing template __alert_TestAlert: template: __alert_TestAlert:1:121: executing \"__alert_TestAlert\" at <$value>: range can't iterate over 1e+06>"],
+];
+
+describe('prometheus templates: promlite output', () => {
+  for (const [text, want] of CASES) {
+    it(text, async () => assert.equal(await expandAlertTemplate(text, input), want));
+  }
+});
+
+describe('prometheus templates: the table is what promtool renders', { skip: !hasTool('promtool') && 'promtool not installed' }, () => {
+  it('promtool test rules agrees with every expected string', () => {
+    const got = promtoolRender(CASES.map(([t]) => t));
+    assert.ok(got);
+    CASES.forEach(([text, want], i) => assert.equal(got[i], want, text));
+  });
+});
+
+describe('prometheus templates: expander behaviour', () => {
+  it('reports ok=false with the error', async () => {
+    const r = await expandAlertTemplateResult('{{ humanize "x" }}', input);
+    assert.equal(r.ok, false);
+    assert.match(r.error!.message, /strconv.ParseFloat/);
+  });
+  it('runs each distinct query once per pass and caches it', async () => {
+    const calls: string[] = [];
+    const text = '{{ range query "other_metric" }}{{ .Value }}{{ end }}{{ with query "test_metric" }}{{ . | first | value }}{{ end }}{{ range query "other_metric" }}.{{ end }}';
+    const out = await expandAlertTemplate(text, { ...input, queryFn: async (e) => (calls.push(e), queryFn(e)) });
+    assert.equal(out, '231e+06..');
+    assert.deepEqual(calls, ['other_metric', 'test_metric']);
+  });
+  it('sync expansion with a sync queryFn', () => {
+    const out = expandAlertTemplateSync('{{ $labels.job }} {{ query "q" | first | value }}', { ...input, queryFn: () => [{ labels: {}, value: 7 }] });
+    assert.equal(out, 'node 7');
+  });
+  it('query without queryFn is an error in the text', async () => {
+    const out = await expandAlertTemplate('{{ query "up" }}', { ...input, queryFn: undefined });
+    assert.match(out, /^<error expanding template: .*error calling query: query function not available>$/);
+  });
+  it('load-time check returns the parse error as Prometheus words it', () => {
+    assert.equal(checkAlertTemplate('{{ $labels.x }}', 'A'), null);
+    assert.equal(checkAlertTemplate('{{ nosuchfn }}', 'A')?.message, 'template: __alert_A:1: function "nosuchfn" not defined');
+    assert.equal(checkAlertTemplate('x\n{{ if }}', 'A')?.message, 'template: __alert_A:2: missing value for if');
+  });
+});
