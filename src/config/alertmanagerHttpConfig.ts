@@ -56,16 +56,21 @@ export function parseHttpConfig(v: YamlValue, base: HttpClientConfig = DEFAULT_H
   }
   if (auth !== undefined && out.basicAuth) throw m.error('at most one of basic_auth, bearer_token & authorization must be configured');
   out.authorization = auth;
-  if (m.has('tls_config')) {
-    const t = m.get('tls_config').map(['ca_file', 'cert_file', 'key_file', 'server_name', 'insecure_skip_verify', 'min_version', 'max_version', 'ca', 'cert', 'key']);
-    const file = (k: string) => (t.has(k) ? readSecretFile(t.get(k)) : undefined);
-    out.tls = {
-      ca: t.has('ca') ? t.get('ca').string() : file('ca_file'),
-      cert: t.has('cert') ? t.get('cert').string() : file('cert_file'),
-      key: t.has('key') ? t.get('key').string() : file('key_file'),
-      serverName: t.has('server_name') ? t.get('server_name').string() : undefined,
-      insecureSkipVerify: t.optBool('insecure_skip_verify', false),
-    };
-  }
+  if (m.has('tls_config')) out.tls = parseTlsConfig(m.get('tls_config'));
   return out;
+}
+
+export type TlsConfig = HttpClientConfig['tls'];
+
+/** `tls_config` (CA, client certificate, server name, insecure_skip_verify). */
+export function parseTlsConfig(v: YamlValue): TlsConfig {
+  const t = v.map(['ca_file', 'cert_file', 'key_file', 'server_name', 'insecure_skip_verify', 'min_version', 'max_version', 'ca', 'cert', 'key']);
+  const file = (k: string) => (t.has(k) ? readSecretFile(t.get(k)) : undefined);
+  return {
+    ca: t.has('ca') ? t.get('ca').string() : file('ca_file'),
+    cert: t.has('cert') ? t.get('cert').string() : file('cert_file'),
+    key: t.has('key') ? t.get('key').string() : file('key_file'),
+    serverName: t.has('server_name') ? t.get('server_name').string() : undefined,
+    insecureSkipVerify: t.optBool('insecure_skip_verify', false),
+  };
 }

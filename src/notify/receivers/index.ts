@@ -3,10 +3,14 @@
  */
 import type { ReceiverKind } from './types.ts';
 import { webhookReceiver } from './webhook.ts';
+import { slackReceiver } from './slack.ts';
+import { emailReceiver } from './email.ts';
 import { unsupportedReceiver } from './unsupported.ts';
 
 const KINDS: ReceiverKind<any>[] = [
   webhookReceiver,
+  slackReceiver,
+  emailReceiver,
   unsupportedReceiver('pagerduty_configs', 'pagerduty', ['routing_key', 'routing_key_file', 'service_key', 'service_key_file', 'url', 'client', 'client_url', 'description', 'details', 'images', 'links', 'source', 'severity', 'class', 'component', 'group'], true),
   unsupportedReceiver('msteams_configs', 'msteams', ['webhook_url', 'webhook_url_file', 'title', 'summary', 'text'], true),
   unsupportedReceiver('discord_configs', 'discord', ['webhook_url', 'webhook_url_file', 'title', 'message'], true),
