@@ -20,6 +20,6 @@ export async function pushSamples(url: string, series: PushSeries[]): Promise<Re
   return fetch(`${url}/api/v1/write`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-protobuf', 'content-encoding': 'snappy', 'x-prometheus-remote-write-version': '0.1.0' },
-    body,
+    body: Buffer.from(body),
   });
 }
