@@ -70,13 +70,11 @@ export class AlertingRule {
         externalURL: this.opts.externalURL ?? '',
         value: s.v,
       };
+      // Template errors never stop evaluation: the error text becomes the value.
       const expand = async (text: string): Promise<string> => {
-        try {
-          return await this.opts.syntax.expandTemplate(`__alert_${spec.name}`, text, data, t, queryFn);
-        } catch (e) {
-          this.opts.onTemplateError?.(spec.name, e as Error);
-          return `<error expanding template: ${(e as Error).message}>`;
-        }
+        const r = await this.opts.syntax.expandTemplate(spec.name, text, data, t, queryFn);
+        if (r.error) this.opts.onTemplateError?.(spec.name, r.error);
+        return r.text;
       };
       const lb = new LabelsBuilder(s.metric).del('__name__');
       for (const [k, v] of Object.entries(spec.labels)) lb.set(k, await expand(v));

@@ -217,11 +217,11 @@ function validateRule(
   }
   if (alert !== '') {
     for (const [k, v] of Object.entries(labels)) {
-      const msg = syntax.checkTemplate(`__alert_${alert}`, v);
+      const msg = syntax.checkTemplate(alert, v);
       if (msg) fail(node('labels'), `label ${JSON.stringify(k)}: ${msg}`);
     }
     for (const [k, v] of Object.entries(annotations)) {
-      const msg = syntax.checkTemplate(`__alert_${alert}`, v);
+      const msg = syntax.checkTemplate(alert, v);
       if (msg) fail(node('annotations'), `annotation ${JSON.stringify(k)}: ${msg}`);
     }
   }
@@ -278,7 +278,9 @@ export function readRuleFile(path: string, syntax: RuleSyntax): GroupSpec[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new RuleFileError([`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`]);
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+    throw new RuleFileError([`${path}: open ${path}: ${reason}`]);
   }
   return parseRuleFile(text, path, syntax);
 }

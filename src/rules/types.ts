@@ -59,7 +59,10 @@ export interface RuleSyntax {
   /** Prints an expression the way Prometheus does (used for `query` in the API and generatorURL). */
   formatExpr?(expr: Expr): string;
   /** Checks template syntax; returns null or a message like `template: __alert_X:1: unclosed action`. */
-  checkTemplate(name: string, text: string): string | null;
-  /** Expands a template; throws on execution errors. */
-  expandTemplate(name: string, text: string, data: AlertTemplateData, t: number, query: QueryFn): Promise<string>;
+  checkTemplate(alertName: string, text: string): string | null;
+  /**
+   * Expands a label/annotation template of alert `alertName` at time `t`. Never throws: on
+   * failure `text` is Prometheus's `<error expanding template: ...>` and `error` is set.
+   */
+  expandTemplate(alertName: string, text: string, data: AlertTemplateData, t: number, query: QueryFn): Promise<{ text: string; error?: Error }>;
 }

@@ -5,7 +5,7 @@
  */
 import type { Expr } from '../../../src/promql/ast.ts';
 import { Labels } from '../../../src/storage/labels.ts';
-import type { QueryFn, RuleSample, RuleSyntax } from '../../../src/rules/types.ts';
+import type { AlertTemplateData, QueryFn, RuleSample, RuleSyntax } from '../../../src/rules/types.ts';
 
 export const fakeSyntax: RuleSyntax = {
   parseExpr(text: string): Expr {
@@ -14,10 +14,19 @@ export const fakeSyntax: RuleSyntax = {
     if (open > close) throw new Error(`1:${text.length + 1}: parse error: unclosed left parenthesis`);
     return { type: 'StringLiteral', val: text.trim(), posRange: { start: 0, end: text.length } };
   },
-  checkTemplate(name, text) {
-    return text.includes('{{') && !text.includes('}}') ? `template: ${name}:1: unclosed action` : null;
+  checkTemplate(alertName, text) {
+    return text.includes('{{') && !text.includes('}}') ? `template: __alert_${alertName}:1: unclosed action` : null;
   },
-  async expandTemplate(_name, text, data) {
+  async expandTemplate(alertName, text, data) {
+    try {
+      return { text: expand(text, data) };
+    } catch (e) {
+      return { text: `<error expanding template: error executing template __alert_${alertName}: ${(e as Error).message}>`, error: e as Error };
+    }
+  },
+};
+
+function expand(text: string, data: AlertTemplateData): string {
     return text.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_m, inner: string) => {
       if (inner === '$value') return String(data.value);
       if (inner.startsWith('$labels.')) return data.labels[inner.slice(8)] ?? '<no value>';
@@ -25,8 +34,7 @@ export const fakeSyntax: RuleSyntax = {
       if (inner === '$externalURL') return data.externalURL;
       throw new Error(`template: function "${inner}" not defined`);
     });
-  },
-};
+}
 
 /** Expression text of what fakeSyntax.parseExpr produced. */
 export function exprText(e: string | Expr): string {
