@@ -186,6 +186,7 @@ export class Engine {
       currentSamples: 0,
       peakSamples: 0,
       deadline,
+      now: this.now,
       signal: opts.signal,
       annotations: new Annotations(text),
       queryStart: start,

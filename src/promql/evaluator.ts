@@ -33,6 +33,7 @@ export interface QueryContext {
   currentSamples: number;
   peakSamples: number;
   deadline: number;
+  now: () => number;
   signal?: AbortSignal;
   annotations: Annotations;
   /** The query's own start/end, which `@ start()` / `@ end()` refer to. */
@@ -79,7 +80,7 @@ export class Evaluator {
 
   checkNow(): void {
     if (this.ctx.signal?.aborted) throw new QueryError('canceled', 'query was canceled in expression evaluation');
-    if (Date.now() > this.ctx.deadline) throw new QueryError('timeout', 'query timed out in expression evaluation');
+    if (this.ctx.now() > this.ctx.deadline) throw new QueryError('timeout', 'query timed out in expression evaluation');
   }
 
   // ---- dispatch -----------------------------------------------------------------------
