@@ -5,3 +5,4 @@ export { FileProvider, readTargetFile } from './fileProvider.ts';
 export { HttpProvider } from './httpProvider.ts';
 export { DnsProvider, type DnsResolver } from './dnsProvider.ts';
 export { populateTargetLabels, targetsFromGroup, targetUrl, type ScrapeTarget, type PopulateResult } from './targetLabels.ts';
+export { alertmanagerTargetsFromGroup, type AlertmanagerTarget } from './alertmanagerTargets.ts';

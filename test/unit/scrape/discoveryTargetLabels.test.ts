@@ -77,3 +77,26 @@ describe('populateTargetLabels', () => {
     assert.equal(r.target.url, 'https://[::1]:443/probe%20path?module=a+b&x=1&x=2');
   });
 });
+
+describe('alertmanagerTargetsFromGroup', async () => {
+  const { alertmanagerTargetsFromGroup } = await import('../../../src/scrape/discovery/alertmanagerTargets.ts');
+  it('builds the v2 alerts URL with path_prefix and default port, honouring relabel_configs', () => {
+    const cfg = parsePrometheusConfig(`
+alerting:
+  alertmanagers:
+    - path_prefix: /am/
+      static_configs:
+        - targets: ['am-1:9093', 'am-2', 'skip:9093']
+      relabel_configs:
+        - source_labels: [__address__]
+          regex: 'skip:.*'
+          action: drop
+`);
+    const am = cfg.alerting.alertmanagers[0];
+    const sd = am.serviceDiscovery[0];
+    assert.ok(sd.kind === 'static');
+    const r = alertmanagerTargetsFromGroup(sd.groups[0], am);
+    assert.deepEqual(r.active.map((t) => t.url), ['http://am-1:9093/am/api/v2/alerts', 'http://am-2:80/am/api/v2/alerts']);
+    assert.equal(r.dropped.length, 1);
+  });
+});
