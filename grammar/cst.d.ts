@@ -282,7 +282,7 @@ export interface LabelMatcherCstNode extends CstNode {
 }
 
 export type LabelMatcherCstChildren = {
-  name?: IToken[];
+  name?: (IToken)[];
   MatchOp?: (IToken)[];
   value?: (IToken)[];
   quotedName?: IToken[];

@@ -293,7 +293,10 @@ export class PromQLParser extends CstParser {
     this.OR([
       {
         ALT: () => {
-          this.CONSUME(T.LabelName, { LABEL: 'name' });
+          this.OR2([
+            { ALT: () => this.CONSUME(T.LabelName, { LABEL: 'name' }) },
+            { ALT: () => this.CONSUME(T.InfNan, { LABEL: 'name' }) },
+          ]);
           this.CONSUME(T.MatchOp);
           this.CONSUME(T.StringLiteral, { LABEL: 'value' });
         },

@@ -47,10 +47,13 @@ export const SingleQuotedString = createToken({
 });
 export const RawString = createToken({ name: 'RawString', pattern: /`[^`]*`/, categories: [StringLiteral] });
 
-/** `5m`, `1h30m`, `250ms` (unit order is checked when the AST is built). */
+/**
+ * `5m`, `1h30m`, `250ms`. Unit order is checked when the AST is built; fractions (`1.5m`) are
+ * lexed here only so that check can reject them with a clear message.
+ */
 export const Duration = createToken({
   name: 'Duration',
-  pattern: /(?:\d+(?:ms|[smhdwy]))+/,
+  pattern: /(?:\d+(?:\.\d+)?(?:ms|[smhdwy]))+/,
   categories: [NumberLiteral],
 });
 /** Decimal, exponent and hex numbers: `1`, `.5`, `2.`, `1e-3`, `0x1F`. */
@@ -105,8 +108,9 @@ function keyword(name: string, word: string, categories: TokenType[]): TokenType
   });
 }
 
-// `Inf` and `NaN` are numbers in expressions but plain names inside braces.
-export const InfNan = keyword('InfNan', 'inf|nan', [NumberLiteral]);
+// `Inf` and `NaN` are numbers in expressions but plain label names inside braces (the parser
+// accepts them there explicitly; they are not in the LabelName category, as in Prometheus).
+export const InfNan = createToken({ name: 'InfNan', pattern: /inf|nan/i, longer_alt: Identifier, categories: [NumberLiteral] });
 
 export const CountValues = keyword('CountValues', 'count_values', [AggregateOp, MetricIdentifier]);
 export const Count = keyword('Count', 'count', [AggregateOp, MetricIdentifier]);

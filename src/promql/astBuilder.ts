@@ -189,12 +189,13 @@ export class AstBuilder extends BaseVisitor {
       return sq;
     }
     const posRange = { start: e.posRange.start, end };
+    const bracketRange = { start: ctx.LBracket[0].startOffset, end };
     if (e.type !== 'VectorSelector') {
-      this.problems.add(posRange, 'ranges only allowed for vector selectors');
+      this.problems.add(bracketRange, 'ranges only allowed for vector selectors');
       return e;
     }
-    if (this.offsetSet.has(e)) this.problems.add(posRange, 'no offset modifiers allowed before range');
-    if (this.atSet.has(e)) this.problems.add(posRange, 'no @ modifiers allowed before range');
+    if (this.offsetSet.has(e)) this.problems.add(bracketRange, 'no offset modifiers allowed before range');
+    if (this.atSet.has(e)) this.problems.add(bracketRange, 'no @ modifiers allowed before range');
     const ms: MatrixSelector = { type: 'MatrixSelector', vectorSelector: e, range: range.ms, posRange };
     if (range.expr) ms.rangeExpr = range.expr;
     return ms;
@@ -284,12 +285,12 @@ export class AstBuilder extends BaseVisitor {
       return { ms: 0 };
     }
     const value = foldDuration(e);
-    if (value.expr === undefined && !allowNegative && value.ms < 0) {
-      this.problems.add(e.posRange, `${what} duration must not be negative`);
+    if (value.expr !== undefined) return value;
+    if (!Number.isSafeInteger(value.ms)) {
+      this.problems.add(e.posRange, `${what} duration out of range`);
+      return { ms: 0 };
     }
-    if (value.expr === undefined && what === 'range' && value.ms === 0) {
-      this.problems.add(e.posRange, 'duration must be greater than 0');
-    }
+    if (!allowNegative && value.ms <= 0) this.problems.add(e.posRange, 'duration must be greater than 0');
     return value;
   }
 
@@ -375,7 +376,12 @@ export class AstBuilder extends BaseVisitor {
   }
 
   callArgs(ctx: C.CallArgsCstChildren): Expr[] {
-    return (ctx.args ?? []).map((a) => this.expr(a));
+    const args = ctx.args ?? [];
+    const commas = ctx.Comma ?? [];
+    if (args.length > 0 && commas.length === args.length) {
+      this.problems.add(tokenRange(commas[commas.length - 1]), 'trailing commas not allowed in function call args');
+    }
+    return args.map((a) => this.expr(a));
   }
 
   labelList(ctx: C.LabelListCstChildren): string[] {
@@ -384,7 +390,11 @@ export class AstBuilder extends BaseVisitor {
 
   labelNameRef(ctx: C.LabelNameRefCstChildren): string {
     if (ctx.StringLiteral) return this.stringValue(ctx.StringLiteral[0]);
-    return ctx.LabelName![0].image;
+    const tok = ctx.LabelName![0];
+    if (tok.image.includes(':')) {
+      this.problems.add(tokenRange(tok), `unexpected metric identifier ${JSON.stringify(tok.image)} in grouping opts, expected label`);
+    }
+    return tok.image;
   }
 
   vectorSelector(ctx: C.VectorSelectorCstChildren, _param?: unknown): VectorSelector {
@@ -434,8 +444,8 @@ export class AstBuilder extends BaseVisitor {
     try {
       return new Matcher(type, name, value);
     } catch (e) {
-      const detail = e instanceof InvalidRegexError ? e.message : String(e);
-      this.problems.add(range, detail);
+      if (!(e instanceof InvalidRegexError)) throw e;
+      this.problems.add(range, regexMessage(e));
       return null;
     }
   }
@@ -448,6 +458,13 @@ export class AstBuilder extends BaseVisitor {
 
 function tokenRange(tok: IToken): PosRange {
   return { start: tok.startOffset, end: tok.endOffset! + 1 };
+}
+
+/** Prometheus's wording: `error parsing regexp: missing closing ): \`^(?:()$\``. */
+function regexMessage(e: InvalidRegexError): string {
+  const prefix = `invalid regular expression ${JSON.stringify(e.regex)}: `;
+  const detail = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
+  return detail.replace('`(?s)^(?:', '`^(?:');
 }
 
 function literalMessage(e: unknown): string {

@@ -278,26 +278,21 @@ export function formatDuration(ms: number): string {
   return out;
 }
 
-/** Go's `strconv.FormatFloat(v, 'f', -1, 64)` plus Prometheus's `+Inf`/`-Inf`/`NaN`. */
+/**
+ * A number as Prometheus prints a literal (Go's `%v`, i.e. `strconv.FormatFloat(v, 'g', -1, 64)`):
+ * shortest round-trip digits, in exponent form (`1e+06`, `1e-05`) when the decimal exponent is
+ * >= 6 or < -4; plus Prometheus's `+Inf`/`-Inf`/`NaN`.
+ */
 export function formatNumber(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
-  if (Object.is(v, -0)) return '-0';
-  const s = String(v);
-  const e = s.indexOf('e');
-  if (e < 0) return s;
-  // expand exponent notation into plain digits
-  const mantissa = s.slice(0, e);
-  const exp = Number(s.slice(e + 1));
-  const neg = mantissa.startsWith('-');
-  const digitsPart = neg ? mantissa.slice(1) : mantissa;
-  const dot = digitsPart.indexOf('.');
-  const digits = digitsPart.replace('.', '');
-  const pointPos = (dot < 0 ? digitsPart.length : dot) + exp;
-  let out: string;
-  if (pointPos <= 0) out = '0.' + '0'.repeat(-pointPos) + digits;
-  else if (pointPos >= digits.length) out = digits + '0'.repeat(pointPos - digits.length);
-  else out = digits.slice(0, pointPos) + '.' + digits.slice(pointPos);
-  return (neg ? '-' : '') + out;
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  const [mantissa, expText] = v.toExponential().split('e');
+  const exp = Number(expText);
+  if (exp < -4 || exp >= 6) {
+    const sign = exp < 0 ? '-' : '+';
+    return `${mantissa}e${sign}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  return String(v);
 }

@@ -22,7 +22,7 @@ export function parseExpr(input: string): Expr {
 
   cstParser.input = lexed.tokens;
   const cst = cstParser.query();
-  for (const e of cstParser.errors) syntax.push(parserProblem(e, input));
+  for (const e of cstParser.errors) syntax.push(parserProblem(e, input, lexed.tokens));
   if (syntax.length > 0) {
     syntax.sort((a, b) => a.posRange.start - b.posRange.start);
     throw new PromQLParseError(input, syntax);

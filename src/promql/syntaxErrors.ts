@@ -49,7 +49,7 @@ const RULE_CONTEXT: Record<string, string> = {
   aggregateExpr: 'aggregation',
   bracketSuffix: 'subquery or range selector',
   offsetSuffix: 'offset',
-  atSuffix: '@ modifier',
+  atSuffix: '@',
   binModifiers: 'binary operator modifiers',
 };
 
@@ -75,7 +75,15 @@ function expectedName(type: TokenType): string {
 }
 
 export const syntaxErrorMessages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual, ruleName }) {
+  buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
+    if (actual.tokenType === T.Colon && ruleName === 'bracketSuffix') return "unexpected colon ':'";
+    if (expected === T.RBrace && ruleName === 'labelMatchers') {
+      return unexpected(actual, ruleName, previous?.tokenType === T.LBrace ? 'identifier or "}"' : '"," or "}"');
+    }
+    if (expected === T.RParen && ruleName === 'labelList') {
+      const afterSeparator = previous?.tokenType === T.Comma || previous?.tokenType === T.LParen;
+      return unexpected(actual, ruleName, afterSeparator ? 'label' : '"," or ")"');
+    }
     return unexpected(actual, ruleName, expectedName(expected));
   },
   buildNotAllInputParsedMessage({ firstRedundant, ruleName }) {
@@ -87,6 +95,8 @@ export const syntaxErrorMessages: IParserErrorMessageProvider = {
   buildNoViableAltMessage({ actual, ruleName }) {
     const first = actual[0];
     if (first.tokenType === EOF && (ruleName === 'primaryExpr' || ruleName === 'unaryExpr')) return 'unexpected end of input';
+    if (ruleName === 'atSuffix') return unexpected(first, ruleName, 'timestamp');
+    if (ruleName === 'offsetSuffix') return unexpected(first, ruleName, 'duration');
     return unexpected(first, ruleName);
   },
   buildEarlyExitMessage({ actual, ruleName }) {
@@ -95,16 +105,40 @@ export const syntaxErrorMessages: IParserErrorMessageProvider = {
 };
 
 /** A chevrotain parser exception as a positioned problem. */
-export function parserProblem(e: IRecognitionException, query: string): ParseProblem {
+export function parserProblem(e: IRecognitionException, query: string, tokens: IToken[]): ParseProblem {
   const token = e.token;
   let start = token.tokenType === EOF || Number.isNaN(token.startOffset) ? query.length : token.startOffset;
   let message = e.message;
-  // An unclosed "(" is reported where the input ends, as Prometheus does.
-  if (token.tokenType === EOF && e.message.includes('expected ")"')) message = 'unclosed left parenthesis';
-  if (token.tokenType === EOF && e.message.includes('expected "]"')) message = 'unclosed left bracket';
+  // Arguments of an aggregation are "in aggregation", as Prometheus words it.
+  const stack = e.context?.ruleStack ?? [];
+  if (stack[stack.length - 1] === 'callArgs' && stack[stack.length - 2] === 'aggregateExpr') {
+    message = message.replace(' in function call arguments', ' in aggregation').replace(/, expected .*$/, '');
+  }
+  // Prometheus's lexer reports a stray ")" just after it.
+  if (token.tokenType === T.RParen && message.startsWith('unexpected right parenthesis')) start += 1;
+  // Prometheus's lexer reports unclosed brackets where the input ends, before the parser.
+  if (token.tokenType === EOF) message = unclosedMessage(tokens) ?? message;
   if (start > query.length) start = query.length;
   const end = token.tokenType === EOF ? start : (token.endOffset ?? start) + 1;
   return { posRange: { start, end }, message };
+}
+
+function unclosedMessage(tokens: IToken[]): string | null {
+  let parens = 0;
+  let brackets = 0;
+  let braces = 0;
+  for (const t of tokens) {
+    if (t.tokenType === T.LParen) parens++;
+    else if (t.tokenType === T.RParen) parens--;
+    else if (t.tokenType === T.LBracket) brackets++;
+    else if (t.tokenType === T.RBracket) brackets--;
+    else if (t.tokenType === T.LBrace) braces++;
+    else if (t.tokenType === T.RBrace) braces--;
+  }
+  if (braces > 0) return 'unexpected end of input inside braces';
+  if (brackets > 0) return 'unclosed left bracket';
+  if (parens > 0) return 'unclosed left parenthesis';
+  return null;
 }
 
 /** A lexer error as a positioned problem (unterminated strings, stray characters). */

@@ -102,7 +102,7 @@ export function checkTypes(root: Expr, query: string, problems: ProblemList): vo
       case 'SubqueryExpr': {
         visit(e.expr);
         const t = typeOf(e.expr);
-        if (t !== 'vector') problems.add(e.posRange, `subquery is only allowed on instant vector, got ${t}`);
+        if (t !== 'vector') problems.add(e.posRange, `subquery is only allowed on instant vector, got ${t} instead`);
         return;
       }
       case 'MatrixSelector':

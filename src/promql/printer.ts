@@ -1,0 +1,118 @@
+/**
+ * AST -> canonical PromQL text, in the shape of Prometheus's `Expr.String()` (what
+ * /api/v1/format_query returns): `sum by (job) (rate(x{a="b"}[5m] offset 1m))`.
+ * Parsing the output gives back an equal AST (positions aside).
+ */
+import type { AggregateExpr, AtModifier, BinaryExpr, Expr, VectorSelector } from './ast.ts';
+import { formatDuration, formatNumber, quoteString } from './literals.ts';
+
+export function formatExpr(e: Expr): string {
+  switch (e.type) {
+    case 'NumberLiteral':
+      return formatNumber(e.val);
+    case 'StringLiteral':
+      return quoteString(e.val);
+    case 'ParenExpr':
+      return `(${formatExpr(e.expr)})`;
+    case 'UnaryExpr': {
+      // `-Inf ^ 2` is -(Inf ^ 2): print the inner +Inf as Inf so no second sign appears.
+      const inner = formatExpr(e.expr);
+      return `${e.op}${inner.startsWith('+Inf') ? inner.slice(1) : inner}`;
+    }
+    case 'Call':
+      return `${e.func}(${e.args.map(formatExpr).join(', ')})`;
+    case 'AggregateExpr':
+      return formatAggregate(e);
+    case 'BinaryExpr':
+      return formatBinary(e);
+    case 'VectorSelector':
+      return formatSelector(e) + modifiers(e.at, e.offset, e.offsetExpr);
+    case 'MatrixSelector': {
+      const vs = e.vectorSelector;
+      const range = e.rangeExpr ? formatDurationExpr(e.rangeExpr) : formatDuration(e.range);
+      return `${formatSelector(vs)}[${range}]${modifiers(vs.at, vs.offset, vs.offsetExpr)}`;
+    }
+    case 'SubqueryExpr': {
+      const range = e.rangeExpr ? formatDurationExpr(e.rangeExpr) : formatDuration(e.range);
+      const step = e.stepExpr ? formatDurationExpr(e.stepExpr) : e.step ? formatDuration(e.step) : '';
+      return `${formatExpr(e.expr)}[${range}:${step}]${modifiers(e.at, e.offset, e.offsetExpr)}`;
+    }
+  }
+}
+
+function formatAggregate(e: AggregateExpr): string {
+  let s: string = e.op;
+  if (e.without) s += ` without (${e.grouping.map(formatLabelName).join(', ')}) `;
+  else if (e.grouping.length > 0) s += ` by (${e.grouping.map(formatLabelName).join(', ')}) `;
+  s += '(';
+  if (e.param) s += `${formatExpr(e.param)}, `;
+  return `${s}${formatExpr(e.expr)})`;
+}
+
+function formatBinary(e: BinaryExpr): string {
+  let mods = e.returnBool ? ' bool' : '';
+  const m = e.matching;
+  const grouped = m && (m.card === 'many-to-one' || m.card === 'one-to-many');
+  if (m && (m.matchingLabels.length > 0 || m.on || grouped)) {
+    mods += ` ${m.on ? 'on' : 'ignoring'} (${m.matchingLabels.map(formatLabelName).join(', ')})`;
+    if (m.card === 'many-to-one' || m.card === 'one-to-many') {
+      mods += ` group_${m.card === 'many-to-one' ? 'left' : 'right'} (${m.include.map(formatLabelName).join(', ')})`;
+    }
+  }
+  let lhs = formatExpr(e.lhs);
+  // `+Inf ^ 2` would read back as +(Inf ^ 2); the base is written without its sign.
+  if (e.op === '^' && lhs.startsWith('+Inf')) lhs = lhs.slice(1);
+  return `${lhs} ${e.op}${mods} ${formatExpr(e.rhs)}`;
+}
+
+const LEGACY_METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LEGACY_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** A label name as written in PromQL: bare when it is a legacy name, else quoted. */
+export function formatLabelName(name: string): string {
+  return LEGACY_LABEL_NAME.test(name) ? name : quoteString(name);
+}
+
+function formatSelector(vs: VectorSelector): string {
+  const parts: string[] = [];
+  let name = vs.name;
+  let quotedName = false;
+  // The matcher derived from the name before the braces is not printed again.
+  let nameMatcherSkipped = name === '';
+  for (const m of vs.matchers) {
+    if (!nameMatcherSkipped && m.name === '__name__' && m.type === '=' && m.value === name) {
+      nameMatcherSkipped = true;
+      continue;
+    }
+    parts.push(`${formatLabelName(m.name)}${m.type}${quoteString(m.value)}`);
+  }
+  if (name !== '' && !LEGACY_METRIC_NAME.test(name)) {
+    quotedName = true;
+    name = quoteString(name);
+  }
+  if (quotedName) return `{${[name, ...parts].join(',')}}`;
+  if (parts.length === 0 && name !== '') return name;
+  return `${name}{${parts.join(',')}}`;
+}
+
+function modifiers(at: AtModifier | null, offset: number, offsetExpr: Expr | undefined): string {
+  let s = '';
+  if (at) {
+    s += at.kind === 'timestamp' ? ` @ ${(at.t / 1000).toFixed(3)}` : ` @ ${at.kind}()`;
+  }
+  if (offsetExpr) s += ` offset ${formatOffsetExpr(offsetExpr)}`;
+  else if (offset !== 0) s += ` offset ${formatDuration(offset)}`;
+  return s;
+}
+
+/** A query-dependent duration expression (always a duration context, so numbers are seconds). */
+function formatDurationExpr(e: Expr): string {
+  return formatExpr(e);
+}
+
+/** After `offset` only a single (signed) term may follow without parentheses. */
+function formatOffsetExpr(e: Expr): string {
+  const simple = e.type === 'Call' || e.type === 'ParenExpr' || e.type === 'NumberLiteral';
+  if (simple || (e.type === 'UnaryExpr' && (e.expr.type === 'Call' || e.expr.type === 'ParenExpr'))) return formatExpr(e);
+  return `(${formatExpr(e)})`;
+}

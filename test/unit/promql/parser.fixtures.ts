@@ -1,0 +1,39 @@
+/** Shared by the parser and printer tests: the eval expressions of promqltest files. */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Expr } from '../../../src/promql/ast.ts';
+
+/** Prometheus's conformance files, next to the repository (see shared/conformance/promql/SOURCE.md). */
+export const CONFORMANCE_DIR = new URL('../../../../shared/conformance/promql/', import.meta.url).pathname;
+export const conformanceAvailable = existsSync(CONFORMANCE_DIR);
+
+// The header patterns of the promqltest harness (research/promqltest-format.md §4.1).
+const INSTANT = /^eval(?:_(?:fail|warn|ordered|info))?\s+instant\s+(?:at\s+(.+?))?\s+(.+)$/;
+const RANGE = /^eval(?:_(?:fail|warn|info))?\s+range\s+from\s+(.+)\s+to\s+(.+)\s+step\s+(.+?)\s+(.+)$/;
+
+export function conformanceExpressions(dir = CONFORMANCE_DIR): { where: string; expr: string }[] {
+  const out: { where: string; expr: string }[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.test')).sort()) {
+    readFileSync(join(dir, file), 'utf8')
+      .split('\n')
+      .forEach((raw, i) => {
+        const line = raw.trim();
+        const m = INSTANT.exec(line) ?? RANGE.exec(line);
+        if (m) out.push({ where: `${file}:${i + 1}`, expr: m[m.length - 1] });
+      });
+  }
+  return out;
+}
+
+/** Native-histogram trim operators (`</`, `>/`) are out of scope and rejected with a clear message. */
+export const TRIM_OPERATOR = /[<>]\//;
+
+/** The AST without positions, matchers as plain data: what must survive a print/parse trip. */
+export function astShape(e: Expr): string {
+  return JSON.stringify(e, (key, value) => {
+    if (key === 'posRange') return undefined;
+    if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+    if (value && typeof value === 'object' && 'matchesEmpty' in value) return `${value.name}${value.type}${JSON.stringify(value.value)}`;
+    return value;
+  });
+}
