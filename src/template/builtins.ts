@@ -213,7 +213,7 @@ export const BUILTINS: FuncMap = {
   slice: variadic(1, sliceFn),
   print: variadic(0, (...args: unknown[]) => sprint(args)),
   printf: variadic(1, (format: unknown, ...args: unknown[]) => {
-    if (typeof format !== 'string') throw new ArgTypeError(`wrong type for value; expected string; got ${typeName(format)}`);
+    if (typeof format !== 'string') throw new ArgTypeError(`wrong type for value; expected string; got ${typeName(format)}`, format);
     return sprintf(format, args);
   }),
   println: variadic(0, (...args: unknown[]) => sprintln(args)),

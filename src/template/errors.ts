@@ -34,8 +34,11 @@ export class FuncError extends Error {
  * "error calling" prefix.
  */
 export class ArgTypeError extends Error {
-  constructor(message: string) {
+  /** The offending argument value: the executor reports the error at that argument's node. */
+  readonly value: unknown;
+  constructor(message: string, value?: unknown) {
     super(message);
     this.name = 'ArgTypeError';
+    this.value = value;
   }
 }

@@ -447,8 +447,13 @@ class State {
       return r;
     } catch (e) {
       if (e instanceof TemplateError || e instanceof TemplateAbort) throw e;
+      if (e instanceof ArgTypeError) {
+        // Go checks argument types while evaluating them: report at the argument's node.
+        const idx = argv.findIndex((v) => v === e.value || (v === null && e.value === undefined));
+        if (idx >= 0 && idx < args.length) this.at(args[idx]!);
+        this.errorf(e.message);
+      }
       this.at(node);
-      if (e instanceof ArgTypeError) this.errorf(e.message);
       const msg = e instanceof Error ? e.message : String(e);
       if (e instanceof FuncError || e instanceof Error) this.errorf(`error calling ${name}: ${msg}`);
       this.errorf(`error calling ${name}: ${msg}`);

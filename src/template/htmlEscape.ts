@@ -70,22 +70,28 @@ export class HtmlSink implements OutputSink {
   private attrValue = '';
   private special = ''; // element name of rcdata/rawtext content
 
+  /** Template text; HTML comments in it are dropped, as html/template does. */
   text(s: string): void {
-    this.emit(s);
+    let kept = '';
+    for (let i = 0; i < s.length; i++) {
+      const before = this.state;
+      const enteringComment = before === 'text' && s.startsWith('<!--', i);
+      this.feed(s, i);
+      if (before !== 'comment' && !enteringComment) kept += s[i];
+    }
+    this.parts.push(kept);
+    this.size += kept.length;
   }
 
   value(printed: string, raw: unknown, lastFunc?: string): void {
-    this.emit(this.escapeForContext(printed, raw, lastFunc));
+    const s = this.escapeForContext(printed, raw, lastFunc);
+    this.parts.push(s);
+    this.size += s.length;
+    for (let i = 0; i < s.length; i++) this.feed(s, i);
   }
 
   result(): string {
     return this.parts.join('');
-  }
-
-  private emit(s: string): void {
-    this.parts.push(s);
-    this.size += s.length;
-    for (let i = 0; i < s.length; i++) this.feed(s, i);
   }
 
   private escapeForContext(s: string, raw: unknown, lastFunc?: string): string {

@@ -84,21 +84,21 @@ function goQuoteString(s: string): string {
 
 function wantString(v: unknown): string {
   if (typeof v === 'string') return v;
-  if (v === null || v === undefined) throw new ArgTypeError('invalid value; expected string');
-  throw new ArgTypeError(`wrong type for value; expected string; got ${typeName(v)}`);
+  if (v === null || v === undefined) throw new ArgTypeError('invalid value; expected string', v);
+  throw new ArgTypeError(`wrong type for value; expected string; got ${typeName(v)}`, v);
 }
 
 function wantSample(v: unknown): QuerySample {
   if (v instanceof QuerySample) return v;
   if (v === null || v === undefined) throw new FuncError('runtime error: invalid memory address or nil pointer dereference');
-  throw new ArgTypeError(`wrong type for value; expected *template.sample; got ${typeName(v)}`);
+  throw new ArgTypeError(`wrong type for value; expected *template.sample; got ${typeName(v)}`, v);
 }
 
 function wantQueryResult(v: unknown): QuerySample[] {
   if (v instanceof QueryResult) return v;
   if (Array.isArray(v) && v.every((x) => x instanceof QuerySample)) return v as QuerySample[];
   if (v === null || v === undefined) return [];
-  throw new ArgTypeError(`wrong type for value; expected template.queryResult; got ${typeName(v)}`);
+  throw new ArgTypeError(`wrong type for value; expected template.queryResult; got ${typeName(v)}`, v);
 }
 
 const fmt4g = (v: number): string => sprintf('%.4g', [v]);

@@ -76,7 +76,13 @@ export function amtoolRender(text: string, data: unknown, type: 'text' | 'html' 
     writeFileSync(join(dir, 'empty.tmpl'), '');
     const r = spawnSync(
       'amtool',
-      ['template', 'render', `--template.glob=${join(dir, '*.tmpl')}`, `--template.text=${text}`, `--template.type=${type}`, `--template.data=${join(dir, 'data.json')}`],
+      [
+        'template',
+        'render',
+        `--template.glob=${join(dir, '*.tmpl')}`,
+        // amtool does not load the built-in defaults; Debian ships them here.
+        '--template.glob=/usr/share/prometheus/alertmanager/*.tmpl',
+        `--template.text=${text}`, `--template.type=${type}`, `--template.data=${join(dir, 'data.json')}`],
       { encoding: 'utf8', timeout: 20000 },
     );
     if (r.status !== 0) return { out: r.stdout, error: r.stderr.trim() };
