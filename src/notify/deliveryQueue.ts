@@ -63,6 +63,8 @@ function keyOf(k: NflogKey): string {
 
 export class DeliveryQueue {
   private readonly timers = new Map<string, TimerHandle>();
+  /** Attempts in flight per group/integration key, so a new flush can wait for them. */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly insertStmt: Statement;
   private readonly byIdStmt: Statement;
   private readonly deleteStmt: Statement;
@@ -99,6 +101,12 @@ export class DeliveryQueue {
     this.timers.clear();
   }
 
+  /** Resolves once no attempt for this key is in flight (the dedup stage then sees its result). */
+  async idle(k: NflogKey): Promise<void> {
+    const key = keyOf(k);
+    for (let p = this.inFlight.get(key); p; p = this.inFlight.get(key)) await p.catch(() => {});
+  }
+
   pendingCount(): number {
     return (this.o.db.prepare('SELECT count(*) AS n FROM notify_pending').get() as { n: number }).n;
   }
@@ -132,6 +140,17 @@ export class DeliveryQueue {
     if (this.stopped) return undefined;
     const row = this.byIdStmt.get(id) as Row | undefined;
     if (!row) return undefined;
+    const key = keyOf({ groupKey: row.group_key, receiver: row.receiver, integration: row.integration, idx: row.idx });
+    const p = this.attemptRow(id, row);
+    this.inFlight.set(key, p);
+    try {
+      return await p;
+    } finally {
+      if (this.inFlight.get(key) === p) this.inFlight.delete(key);
+    }
+  }
+
+  private async attemptRow(id: number, row: Row): Promise<ReceiverError | undefined> {
     const key: NflogKey = { groupKey: row.group_key, receiver: row.receiver, integration: row.integration, idx: row.idx };
     const payload = JSON.parse(row.payload) as { groupLabels: Record<string, string>; alerts: StoredAlert[] };
     const now = this.o.clock.now();

@@ -179,7 +179,15 @@ export class Notifier {
             return alerts;
           },
         };
-        return multiStage(dedupStage(this.nflog, key, integ.sendResolved), retry);
+        // Wait for an attempt still in flight for this group (e.g. a retry resumed after a
+        // restart), so dedup sees whether it went through.
+        const idle: Stage = {
+          exec: async (ctx, alerts) => {
+            await this.queue.idle(key(ctx));
+            return alerts;
+          },
+        };
+        return multiStage(idle, dedupStage(this.nflog, key, integ.sendResolved), retry);
       });
       out.set(
         r.name,

@@ -54,7 +54,7 @@ export default async function alertmanagerV2Routes(app: FastifyInstance, opts: A
   app.get('/status', async () => {
     const info = buildInfo();
     return {
-      cluster: { name: '', peers: [], status: 'disabled' },
+      cluster: { peers: [], status: 'disabled' },
       config: { original: n.config?.original ?? '' },
       uptime: apiTime(n.startedAt),
       versionInfo: {

@@ -9,7 +9,7 @@ import type { YamlValue } from '../../config/alertmanagerYaml.ts';
 import type { GlobalConfig } from '../../config/alertmanagerConfig.ts';
 import { checkHostPort } from '../../config/alertmanagerConfig.ts';
 import { parseTlsConfig, type TlsConfig } from '../../config/alertmanagerHttpConfig.ts';
-import { buildTemplateData } from '../templateData.ts';
+import type { TemplateInput } from '../templating.ts';
 import { ReceiverError, type ReceiverKind } from './types.ts';
 
 export interface EmailConfig {
@@ -117,7 +117,7 @@ export const emailReceiver: ReceiverKind<EmailConfig> = {
       name: 'email',
       sendResolved: c.sendResolved,
       async notify(ctx, alerts) {
-        const data = buildTemplateData(ctx.receiverName, ctx.groupLabels, alerts, deps.externalURL, ctx.now);
+        const data: TemplateInput = { receiver: ctx.receiverName, groupLabels: ctx.groupLabels, alerts, externalURL: deps.externalURL, now: ctx.now };
         const render = (fn: 'text' | 'html', tmpl: string, what: string) => {
           try {
             return deps.templater[fn](tmpl, data);

@@ -7,7 +7,7 @@ import type { YamlValue } from '../../config/alertmanagerYaml.ts';
 import type { GlobalConfig } from '../../config/alertmanagerConfig.ts';
 import { parseHttpConfig, type HttpClientConfig } from '../../config/alertmanagerHttpConfig.ts';
 import { postJson } from '../httpClient.ts';
-import { buildTemplateData } from '../templateData.ts';
+import type { TemplateInput } from '../templating.ts';
 import { truncateRunes } from '../truncate.ts';
 import { ReceiverError, type ReceiverKind } from './types.ts';
 
@@ -105,7 +105,7 @@ export const slackReceiver: ReceiverKind<SlackConfig> = {
       name: 'slack',
       sendResolved: c.sendResolved,
       async notify(ctx, alerts) {
-        const data = buildTemplateData(ctx.receiverName, ctx.groupLabels, alerts, deps.externalURL, ctx.now);
+        const data: TemplateInput = { receiver: ctx.receiverName, groupLabels: ctx.groupLabels, alerts, externalURL: deps.externalURL, now: ctx.now };
         const t = (tmpl: string) => {
           try {
             return deps.templater.text(tmpl, data);
