@@ -53,16 +53,15 @@ export function readLimits(m: MapReader, defaults: ScrapeLimits): ScrapeLimits {
 
 export function readGlobalConfig(m: MapReader | undefined): GlobalConfig {
   if (!m) return DEFAULT_GLOBAL;
-  const scrapeIntervalMs = m.duration('scrape_interval') ?? DEFAULT_GLOBAL.scrapeIntervalMs;
-  let scrapeTimeoutMs = m.duration('scrape_timeout');
+  // As in Prometheus, 0 means "not set".
+  const scrapeIntervalMs = m.duration('scrape_interval') || DEFAULT_GLOBAL.scrapeIntervalMs;
+  let scrapeTimeoutMs = m.duration('scrape_timeout') || undefined;
   if (scrapeTimeoutMs !== undefined && scrapeTimeoutMs > scrapeIntervalMs) {
     m.error('scrape_timeout', 'global scrape timeout greater than scrape interval');
   }
-  if (scrapeIntervalMs === 0) m.error('scrape_interval', 'global scrape interval cannot be 0');
   // An unset timeout is 10s, but never more than the interval.
   scrapeTimeoutMs ??= Math.min(DEFAULT_GLOBAL.scrapeTimeoutMs, scrapeIntervalMs);
-  const evaluationIntervalMs = m.duration('evaluation_interval') ?? DEFAULT_GLOBAL.evaluationIntervalMs;
-  if (evaluationIntervalMs === 0) m.error('evaluation_interval', 'global evaluation interval cannot be 0');
+  const evaluationIntervalMs = m.duration('evaluation_interval') || DEFAULT_GLOBAL.evaluationIntervalMs;
 
   const pairs: Array<[string, string]> = [];
   for (const l of m.stringMap('external_labels') ?? []) {

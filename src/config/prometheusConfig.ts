@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { EMPTY_ALERTING, readAlertingConfig, type AlertingConfig } from './alertingConfig.ts';
 import { DEFAULT_GLOBAL, readGlobalConfig, type GlobalConfig } from './globalConfig.ts';
-import { GlobError, validateGlob } from './glob.ts';
+import type { Node } from 'yaml';
+import { expandGlob, GlobError, validateGlob } from './glob.ts';
 import { readRemoteReadConfigs, readRemoteWriteConfigs, type RemoteReadConfig, type RemoteWriteConfig } from './remoteConfig.ts';
 import { readScrapeConfig, type ScrapeConfig } from './scrapeConfig.ts';
 import { DEFAULT_STORAGE, readStorageConfig, type StorageConfig } from './storageConfig.ts';
@@ -91,6 +92,19 @@ export function parsePrometheusConfig(text: string, file = 'prometheus.yml', bas
     scrapeConfigs.push(sc);
   }
 
+  const included: YamlSource[] = [];
+  for (const { src: fileSrc, node } of scrapeConfigFileNodes(root.node('scrape_config_files'), src, baseDir, included)) {
+    const sc = readScrapeConfig(fileSrc, node, global, dirname(resolve(fileSrc.file)));
+    if (!sc) continue;
+    const first = jobLines.get(sc.jobName);
+    if (first !== undefined) {
+      fileSrc.error(sc.line, `found multiple scrape configs with job name ${JSON.stringify(sc.jobName)}`);
+      continue;
+    }
+    jobLines.set(sc.jobName, sc.line);
+    scrapeConfigs.push(sc);
+  }
+
   const ruleFiles: string[] = [];
   const ruleNodes = root.node('rule_files');
   for (const n of src.seq(ruleNodes, 'rule_files')) {
@@ -116,11 +130,11 @@ export function parsePrometheusConfig(text: string, file = 'prometheus.yml', bas
   const remoteRead = readRemoteReadConfigs(src, root.node('remote_read'), baseDir);
   const storage = readStorageConfig(root.map('storage', 'config.StorageConfig'));
   root.ignore('tracing', 'tracing is ignored by promlite');
-  root.unsupported('scrape_config_files', `scrape_config_files is not supported by promlite (line ${root.lineOf('scrape_config_files')}); list the scrape configs in this file`);
   root.unsupported('otlp', `otlp is not supported by promlite (line ${root.lineOf('otlp')})`);
   root.done();
 
-  if (src.errors.length > 0) throw new ConfigError(sortIssues(src.errors));
+  const issues = [...src.errors, ...included.flatMap((f) => f.errors)];
+  if (issues.length > 0) throw new ConfigError(sortIssues(issues));
   return {
     file: file === '' ? '' : resolve(file),
     global,
@@ -130,12 +144,53 @@ export function parsePrometheusConfig(text: string, file = 'prometheus.yml', bas
     remoteWrite,
     remoteRead,
     storage,
-    warnings: src.warnings,
+    warnings: [...src.warnings, ...included.flatMap((f) => f.warnings)],
   };
+}
+
+/**
+ * `scrape_config_files` (Prometheus 2.43+): globs of files holding more `scrape_configs`.
+ * Yields each job node with the source of its file, so errors name that file and line.
+ */
+function* scrapeConfigFileNodes(list: Node | null, src: YamlSource, baseDir: string, included: YamlSource[]): Generator<{ src: YamlSource; node: Node }> {
+  for (const n of src.seq(list, 'scrape_config_files')) {
+    const p = src.scalarString(n, 'scrape_config_files');
+    if (p === undefined) continue;
+    const pattern = isAbsolute(p) ? p : resolve(baseDir, p);
+    let files: string[];
+    try {
+      validateGlob(pattern);
+      files = expandGlob(pattern);
+    } catch (e) {
+      if (!(e instanceof GlobError)) throw e;
+      src.error(n, `invalid scrape config file path ${JSON.stringify(p)}: ${e.message}`);
+      continue;
+    }
+    for (const file of files) {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        src.error(n, `cannot read scrape config file ${JSON.stringify(file)}: ${(e as Error).message}`);
+        continue;
+      }
+      const fileSrc = new YamlSource(text, file);
+      included.push(fileSrc);
+      if (fileSrc.errors.length > 0) continue;
+      const m = fileSrc.map(fileSrc.root(), 'config.ScrapeConfigs', 'scrape config file');
+      if (!m) continue;
+      const jobs = m.list('scrape_configs');
+      m.done();
+      for (const node of jobs) yield { src: fileSrc, node };
+    }
+  }
 }
 
 const RULE_PATH = /^[^*]*(\*[^/]*)?$/;
 
+/** By line within each file; files in the order they were read (the main file first). */
 function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
-  return [...issues].sort((a, b) => a.line - b.line);
+  const fileOrder = new Map<string, number>();
+  for (const i of issues) if (!fileOrder.has(i.file)) fileOrder.set(i.file, fileOrder.size);
+  return [...issues].sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || a.line - b.line);
 }

@@ -37,9 +37,9 @@ export function readScrapeConfig(src: YamlSource, node: Node, global: GlobalConf
   const jobName = m.string('job_name') ?? '';
   if (jobName === '') m.error('job_name', 'job_name is empty');
 
-  const scrapeIntervalMs = m.duration('scrape_interval') ?? global.scrapeIntervalMs;
-  let scrapeTimeoutMs = m.duration('scrape_timeout');
-  if (scrapeIntervalMs === 0) m.error('scrape_interval', `scrape interval cannot be 0 for scrape config with job name ${JSON.stringify(jobName)}`);
+  // As in Prometheus, 0 means "not set": the global value applies.
+  const scrapeIntervalMs = m.duration('scrape_interval') || global.scrapeIntervalMs;
+  let scrapeTimeoutMs = m.duration('scrape_timeout') || undefined;
   if (scrapeTimeoutMs !== undefined && scrapeTimeoutMs > scrapeIntervalMs) {
     m.error('scrape_timeout', `scrape timeout greater than scrape interval for scrape config with job name ${JSON.stringify(jobName)}`);
   }

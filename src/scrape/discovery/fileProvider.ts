@@ -106,5 +106,5 @@ export function readTargetFile(file: string): TargetGroup[] {
   } else {
     doc = parseYaml(text, { uniqueKeys: true });
   }
-  return targetGroupsFromDocument(doc, file, { __meta_filepath: file });
+  return targetGroupsFromDocument(doc, file, { __meta_filepath: file }, ext !== '.json');
 }

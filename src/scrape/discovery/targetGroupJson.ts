@@ -7,13 +7,19 @@ import type { TargetGroup } from '../../config/targetGroup.ts';
 import { Labels } from '../../storage/labels.ts';
 
 /** Validates a decoded document; throws Error naming the group and field at fault. */
-export function targetGroupsFromDocument(doc: unknown, sourcePrefix: string, extraLabels: Record<string, string>): TargetGroup[] {
+export function targetGroupsFromDocument(
+  doc: unknown,
+  sourcePrefix: string,
+  extraLabels: Record<string, string>,
+  /** Reject unknown fields (YAML files, as Prometheus decodes them strictly; JSON is lenient). */
+  strict = false,
+): TargetGroup[] {
   if (doc === null || doc === undefined) return [];
   if (!Array.isArray(doc)) throw new Error('expected a list of target groups');
   return doc.map((item, i) => {
     const where = `target group ${i}`;
     if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new Error(`${where}: expected an object with targets and labels`);
-    for (const k of Object.keys(item)) {
+    for (const k of strict ? Object.keys(item) : []) {
       if (k !== 'targets' && k !== 'labels') throw new Error(`${where}: unknown field ${JSON.stringify(k)}`);
     }
     const rawTargets = (item as { targets?: unknown }).targets ?? [];

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfigFile, parsePrometheusConfig } from '../../../src/config/prometheusConfig.ts';
 
@@ -172,6 +173,31 @@ describe('loaded values', () => {
     assert.deepEqual(free.matchers.map(String), ['tier="free"']);
     assert.equal(debug.retentionMs, 86_400_000);
     assert.deepEqual(debug.matchers.map(String), ['__name__="debug_requests_total"', 'env=~"dev|staging"']);
+  });
+
+  it('reads scrape_config_files with the global defaults; errors name the included file', () => {
+    const cfg = loadConfigFile(join(DIR, 'scrape_config_files.good.yml'));
+    assert.deepEqual(cfg.scrapeConfigs.map((s) => [s.jobName, s.scrapeIntervalMs]), [['main', 20_000], ['node', 20_000], ['redis', 60_000]]);
+    const dir = mkdtempSync(join(tmpdir(), 'promlite-scf-'));
+    try {
+      writeFileSync(join(dir, 'jobs.yml'), 'scrape_configs:\n  - job_name: main\n  - job_name: x\n    bogus: 1\n');
+      const main = 'scrape_config_files: ["' + join(dir, '*.yml') + '"]\nscrape_configs:\n  - job_name: main\n';
+      assert.throws(
+        () => parsePrometheusConfig(main, 'main.yml', dir),
+        (e: unknown) =>
+          e instanceof ConfigError &&
+          e.message.includes(`${join(dir, 'jobs.yml')}:2: found multiple scrape configs with job name "main"`) &&
+          e.message.includes(`${join(dir, 'jobs.yml')}:4: field bogus not found in type config.ScrapeConfig`),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('treats a 0 interval or timeout as unset, as Prometheus does', () => {
+    const cfg = parsePrometheusConfig('global:\n  scrape_interval: 0s\nscrape_configs:\n  - job_name: a\n    scrape_timeout: 0s\n');
+    assert.equal(cfg.global.scrapeIntervalMs, 60_000);
+    assert.equal(cfg.scrapeConfigs[0].scrapeTimeoutMs, 10_000);
   });
 
   it('caps an unset job timeout at the job interval', () => {

@@ -18,6 +18,7 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
   'bad_scheme.bad.yml': 'Prometheus only fails at scrape time on an unknown scheme; promlite rejects it at load',
   'proxy_url.bad.yml': 'promlite does not implement scrape proxies and says so instead of ignoring the key',
   'retention_rules.good.yml': 'storage.retention_rules is a promlite extension',
+  'scrape_config_files.good.yml': 'scrape_config_files arrived in Prometheus 2.43',
 };
 
 async function promtoolAccepts(file: string): Promise<boolean> {
@@ -42,7 +43,12 @@ function promliteAccepts(file: string): boolean {
 describe('promtool check config agrees', { skip: !hasPromtool && 'promtool not installed' }, () => {
   const files = readdirSync(DIR).filter((f) => /\.(good|bad)\.yml$/.test(f)).sort();
   it('on every fixture', async () => {
-    const verdicts = await Promise.all(files.map(async (f) => ({ f, promtool: await promtoolAccepts(f), promlite: promliteAccepts(f) })));
+    // A few promtool processes at a time: the machine is shared.
+    const verdicts: Array<{ f: string; promtool: boolean; promlite: boolean }> = [];
+    for (let i = 0; i < files.length; i += 4) {
+      const batch = files.slice(i, i + 4);
+      verdicts.push(...(await Promise.all(batch.map(async (f) => ({ f, promtool: await promtoolAccepts(f), promlite: promliteAccepts(f) })))));
+    }
     const disagreements = verdicts.filter((v) => v.promtool !== v.promlite).map((v) => v.f);
     assert.deepEqual(disagreements, Object.keys(KNOWN_DIFFERENCES).sort());
     for (const v of verdicts) assert.equal(v.promlite, v.f.endsWith('.good.yml'), v.f);
