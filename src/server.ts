@@ -18,6 +18,9 @@ import { remoteRoutes } from './api/v1/remote.ts';
 import { seriesMetadataRoutes } from './api/v1/seriesMetadata.ts';
 import { statusRoutes, versionRoute } from './api/v1/status.ts';
 import { webUiRoutes } from './api/webUi.ts';
+import { targetRoutes } from './api/v1/targets.ts';
+import { ScrapeManager } from './scrape/targetManager.ts';
+import { DiscoveryManager, scrapeDiscoverySets } from './scrape/discovery/index.ts';
 import { installWebConfig, loadWebConfig } from './api/webConfig.ts';
 import { parseDuration } from './config/duration.ts';
 import { parseByteSize } from './config/units.ts';
@@ -109,6 +112,16 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
   const externalLabels = () => config.global.externalLabels;
   remoteWrite.applyConfig(config.remoteWrite, externalLabels());
 
+  const scrapeManager = new ScrapeManager({ appendable: tee, clock, logger: logger.child({ component: 'scrape' }) });
+  const discovery = new DiscoveryManager({
+    onUpdate: (changed) => scrapeManager.updateTargets(changed),
+    logger: logger.child({ component: 'discovery' }),
+  });
+  const applyScrape = (cfg: PrometheusConfig) => {
+    scrapeManager.applyConfig(cfg.scrapeConfigs);
+    discovery.applyConfig(scrapeDiscoverySets(cfg.scrapeConfigs));
+  };
+
   const engine = new Engine({
     maxSamples: flags.queryMaxSamples,
     timeoutMs: queryTimeoutMs,
@@ -123,6 +136,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
       const next = loadConfigFile(flags.configFile);
       const nextYaml = readFileSync(flags.configFile, 'utf8');
       remoteWrite.applyConfig(next.remoteWrite, next.global.externalLabels);
+      applyScrape(next);
       config = next;
       configYaml = nextYaml;
       lastReloadOk = true;
@@ -189,6 +203,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
         },
       },
       { plugin: federateRoutes, opts: { queryable: storage, parseSelector: parseMetricSelector, externalLabels, clock, lookbackDeltaMs } },
+      { plugin: targetRoutes, opts: { prefix: '/api/v1', targets: scrapeManager, externalUrl: flags.externalUrl, parseSelector: parseMetricSelector } },
       { plugin: webUiRoutes },
     ],
   });
@@ -197,6 +212,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
   await app.listen({ host, port });
   const addr = app.server.address();
   const address = typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : String(addr);
+  applyScrape(config);
   ready = true;
   logger.info({ address }, 'Server is ready to receive web requests.');
 
@@ -204,6 +220,8 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
     if (stopping) return stopping;
     stopping = (async () => {
       ready = false;
+      discovery.stop();
+      scrapeManager.stop();
       await app.close();
       remoteWrite.stop();
       storage.close();

@@ -32,8 +32,8 @@ export interface PromliteProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startPromlite(args: string[] = [], opts: { dataDir?: string; keepData?: boolean; cwd?: string } = {}): Promise<PromliteProcess> {
-  const port = await freePort();
+export async function startPromlite(args: string[] = [], opts: { dataDir?: string; keepData?: boolean; cwd?: string; port?: number } = {}): Promise<PromliteProcess> {
+  const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'promlite-test-'));
   const proc = spawn(process.execPath, [BIN, 'serve', `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${dataDir}`, ...args], {
     cwd: opts.cwd ?? REPO_ROOT,
