@@ -36,9 +36,13 @@ export class FuncError extends Error {
 export class ArgTypeError extends Error {
   /** The offending argument value: the executor reports the error at that argument's node. */
   readonly value: unknown;
+  /** Go type expected (e.g. "string"), for the literal-constant form of the message. */
+  readonly expected?: string;
   constructor(message: string, value?: unknown) {
     super(message);
     this.name = 'ArgTypeError';
     this.value = value;
+    const m = /expected ([^;]+)/.exec(message);
+    if (m) this.expected = m[1];
   }
 }

@@ -450,7 +450,16 @@ class State {
       if (e instanceof ArgTypeError) {
         // Go checks argument types while evaluating them: report at the argument's node.
         const idx = argv.findIndex((v) => v === e.value || (v === null && e.value === undefined));
-        if (idx >= 0 && idx < args.length) this.at(args[idx]!);
+        if (idx >= 0 && idx < args.length) {
+          const a = args[idx]!;
+          this.at(a);
+          // Go checks constants against the parameter type while parsing the argument.
+          if (e.expected && (a.kind === 'number' || a.kind === 'bool' || a.kind === 'string')) {
+            const want = e.expected === 'string' || e.expected === 'bool' ? e.expected : e.expected.startsWith('int') ? 'integer' : e.expected.startsWith('float') ? 'float' : e.expected;
+            this.errorf(`expected ${want}; found ${nodeString(a)}`);
+          }
+          if (a.kind === 'nil' && e.expected) this.errorf(`cannot assign nil to ${e.expected}`);
+        }
         this.errorf(e.message);
       }
       this.at(node);

@@ -191,7 +191,7 @@ export function formatValue(v: unknown, verb: string, f: Flags = NO_FLAGS): stri
   if (verb === 'T') return pad(v === null || v === undefined ? '<nil>' : typeName(v), f);
   const kind = kindOf(v);
   if (kind === 'invalid' || kind === 'nil') {
-    if (verb === 'v' || verb === 's' || verb === 'q' || verb === 'x' || verb === 'X') return pad('<nil>', f);
+    if (verb === 'v') return pad('<nil>', f);
     return badVerb(verb, null);
   }
   // Stringer / error apply to %v %s %q %x %X.
@@ -231,6 +231,7 @@ export function formatValue(v: unknown, verb: string, f: Flags = NO_FLAGS): stri
     }
     case 'float':
       if ('veEfFgG'.includes(verb)) return fmtFloatVerb(v as number, verb, f);
+      if (verb === 'x' || verb === 'X') return pad(hexFloat(v as number, verb, f), f);
       return badVerb(verb, v);
     case 'string':
       return fmtString(v as string, verb, f);
@@ -412,4 +413,56 @@ function goSyntax(v: unknown): string {
     default:
       return formatValue(v, 'v');
   }
+}
+
+/** strconv 'x' format (%x on floats): -0x1.8p+00, shortest mantissa unless a precision is given. */
+function hexFloat(v: number, verb: string, f: Flags): string {
+  let s: string;
+  if (Number.isNaN(v)) s = 'NaN';
+  else if (!Number.isFinite(v)) s = v > 0 ? '+Inf' : '-Inf';
+  else {
+    const neg = v < 0 || Object.is(v, -0);
+    const a = Math.abs(v);
+    let mant = 0n;
+    let exp = 0;
+    if (a !== 0) {
+      const buf = new DataView(new ArrayBuffer(8));
+      buf.setFloat64(0, a);
+      const hi = buf.getUint32(0);
+      const lo = buf.getUint32(4);
+      const be = (hi >>> 20) & 0x7ff;
+      mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+      if (be === 0) {
+        // subnormal: normalise
+        exp = -1022;
+        while ((mant & (1n << 52n)) === 0n) {
+          mant <<= 1n;
+          exp--;
+        }
+        mant &= (1n << 52n) - 1n;
+      } else exp = be - 1023;
+    }
+    let frac = mant.toString(16).padStart(13, '0');
+    if (f.prec !== undefined) {
+      // round the 52-bit fraction to prec hex digits (half to even)
+      const keep = f.prec;
+      if (keep < 13) {
+        const shift = BigInt((13 - keep) * 4);
+        let m = (1n << 52n) | mant;
+        const rem = m & ((1n << shift) - 1n);
+        m >>= shift;
+        const half = 1n << (shift - 1n);
+        if (rem > half || (rem === half && (m & 1n) === 1n)) m += 1n;
+        if (m >> BigInt(keep * 4 + 1) !== 0n) {
+          m >>= 1n;
+          exp++;
+        }
+        frac = keep === 0 ? '' : (m & ((1n << BigInt(keep * 4)) - 1n)).toString(16).padStart(keep, '0');
+      } else frac = frac.padEnd(keep, '0');
+    } else frac = frac.replace(/0+$/, '');
+    const lead = a === 0 ? '0' : '1';
+    const e = a === 0 ? 0 : exp;
+    s = (neg ? '-' : f.plus ? '+' : '') + '0x' + lead + (frac ? '.' + frac : '') + 'p' + (e < 0 ? '-' : '+') + String(Math.abs(e)).padStart(2, '0');
+  }
+  return verb === 'X' ? s.toUpperCase() : s;
 }

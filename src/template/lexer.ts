@@ -291,12 +291,14 @@ export function lex(input: string): Item[] {
       emit(ItemType.LeftParen);
       parenDepth++;
     } else if (ch === ')') {
+      // Go (1.19/1.20, as in Prometheus 2.42 / Alertmanager 0.25) emits the paren before
+      // checking the depth, so the parser reports `unexpected ")" in command`.
+      emit(ItemType.RightParen);
       parenDepth--;
       if (parenDepth < 0) {
-        errorf('unexpected right paren');
+        errorf(`unexpected right paren ${goRuneDebug(ch)}`);
         return 'stop';
       }
-      emit(ItemType.RightParen);
     } else if (ch.codePointAt(0)! <= 0x7f && ch >= ' ' && ch !== '\x7f') {
       emit(ItemType.Char);
     } else {

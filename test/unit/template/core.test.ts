@@ -88,7 +88,7 @@ describe('template: errors', () => {
   const errors: [string, string, string][] = [
     ['undefined function', '{{ nosuch }}', 'template: t:1: function "nosuch" not defined'],
     ['unclosed action', '{{ .a', 'template: t:1: unclosed action'],
-    ['unexpected }', '{{ ) }}', 'template: t:1: unexpected right paren'],
+    ['unexpected )', '{{ ) }}', 'template: t:1: unexpected ")" in command'],
     ['undefined variable', '{{ $x }}', 'template: t:1: undefined variable "$x"'],
     ['missing end', '{{ if true }}x', 'template: t:1: unexpected EOF'],
     ['unexpected end', '{{ end }}', 'template: t:1: unexpected {{end}}'],
