@@ -42,6 +42,14 @@ export async function checkConfigCommand(files: readonly string[], opts: CheckCo
       failed = true;
       continue;
     }
+    for (const sc of cfg.scrapeConfigs) {
+      for (const sd of sc.serviceDiscovery) {
+        if (sd.kind !== 'file') continue;
+        for (const pattern of sd.files) {
+          if (expandGlob(pattern).length === 0) out(`  WARNING: file ${JSON.stringify(pattern)} for file_sd in scrape job ${JSON.stringify(sc.jobName)} does not exist`);
+        }
+      }
+    }
     const ruleFiles: string[] = [];
     const missingRules: string[] = [];
     for (const pattern of cfg.ruleFiles) {

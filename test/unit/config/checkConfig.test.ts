@@ -24,6 +24,7 @@ describe('checkConfigCommand', () => {
     assert.deepEqual(r.err, []);
     assert.deepEqual(r.out.slice(0, 1), [`Checking ${file}`]);
     assert.ok(r.out.includes('  SUCCESS: 2 rule files found'));
+    assert.ok(r.out.includes(`  WARNING: file ${JSON.stringify(join(DIR, 'targets/*.json'))} for file_sd in scrape job "api" does not exist`));
     assert.ok(r.out.includes(` SUCCESS: ${file} is valid prometheus config file syntax`));
     assert.deepEqual(checked, [join(DIR, 'rules/empty.yml'), join(DIR, 'alerts.yml')]);
     assert.ok(r.out.includes('  SUCCESS: 0 rules found'));
