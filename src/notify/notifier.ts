@@ -26,7 +26,7 @@ import { TimerScheduler, type Scheduler, type TimerHandle } from './scheduler.ts
 import { Silences } from './silences.ts';
 import { dedupStage, fanoutStage, multiStage, muteStage, timeIntervalStage, type Stage } from './stages.ts';
 import { isResolvedAt } from './templateData.ts';
-import type { NotificationTemplater } from './templating.ts';
+import { createNotificationTemplater, type NotificationTemplater } from './templating.ts';
 
 export interface NotifierOptions {
   /** promlite's SQLite handle; the notifier creates its own `notify_*` tables. */
@@ -38,10 +38,7 @@ export interface NotifierOptions {
   registry?: Registry;
   /** Timers; tests pass a ManualScheduler. */
   scheduler?: Scheduler;
-  /**
-   * Builds the template engine for a config (its `templates:` files plus the defaults). Until
-   * one is given, templated integrations (Slack, email) fail with a clear error.
-   */
+  /** Builds the template engine for a config; defaults to Alertmanager's templates + `templates:` files. */
   createTemplater?: (templateFiles: string[]) => NotificationTemplater;
   /** How long the notification log and expired silences are kept (Alertmanager --data.retention). */
   dataRetentionMs?: number;
@@ -68,15 +65,6 @@ const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const GC_INTERVAL_MS = 15 * 60_000;
 /** Resolved alerts stay in the store this long, so a restart can still notify their resolution. */
 const RESOLVED_ALERT_RETENTION_MS = 60 * 60_000;
-
-const noTemplater: NotificationTemplater = {
-  text() {
-    throw new Error('no template engine configured');
-  },
-  html() {
-    throw new Error('no template engine configured');
-  },
-};
 
 export class Notifier {
   readonly store: AlertStore;
@@ -146,7 +134,7 @@ export class Notifier {
    * keeping the running config, if a receiver cannot be created.
    */
   applyConfig(cfg: AlertmanagerConfig): void {
-    const templater = this.o.createTemplater ? this.o.createTemplater(cfg.templates) : noTemplater;
+    const templater = this.o.createTemplater ? this.o.createTemplater(cfg.templates) : createNotificationTemplater(cfg.templates, () => this.clock.now());
     const integrations = new Map<string, Integration>();
     for (const r of cfg.receivers) {
       for (const ic of r.integrations) {
