@@ -14,6 +14,15 @@ import { CstParser, type CstNode, type IParserErrorMessageProvider, type IToken,
 import * as T from './tokens.ts';
 
 export class PromQLParser extends CstParser {
+  /**
+   * Alternatives/repetition options are built once per call site and reused: re-creating
+   * them on every rule call is slow under tsx/esbuild, whose keepNames renames each closure.
+   */
+  private readonly built: unknown[] = [];
+  private once<T>(site: number, make: () => T): T {
+    return (this.built[site] ??= make()) as T;
+  }
+
   constructor(errorMessageProvider?: IParserErrorMessageProvider) {
     super(T.allTokens, {
       recoveryEnabled: false,
@@ -79,7 +88,7 @@ export class PromQLParser extends CstParser {
   });
 
   unaryExpr = this.RULE('unaryExpr', () => {
-    this.OR([
+    this.OR(this.once(1, () => ([
       {
         ALT: () => {
           this.CONSUME(T.AdditiveOp, { LABEL: 'sign' });
@@ -87,7 +96,7 @@ export class PromQLParser extends CstParser {
         },
       },
       { ALT: () => this.SUBRULE(this.powerExpr, { LABEL: 'power' }) },
-    ]);
+    ])));
   });
 
   /** `a ^ b` with b itself a unary expression, which makes `^` right-associative. */
@@ -104,10 +113,10 @@ export class PromQLParser extends CstParser {
   binModifiers = this.RULE('binModifiers', () => {
     this.OPTION(() => this.CONSUME(T.Bool));
     this.OPTION2(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.On) }, { ALT: () => this.CONSUME(T.Ignoring) }]);
+      this.OR(this.once(2, () => ([{ ALT: () => this.CONSUME(T.On) }, { ALT: () => this.CONSUME(T.Ignoring) }])));
       this.SUBRULE(this.labelList, { LABEL: 'matchingLabels' });
       this.OPTION3(() => {
-        this.OR2([{ ALT: () => this.CONSUME(T.GroupLeft) }, { ALT: () => this.CONSUME(T.GroupRight) }]);
+        this.OR2(this.once(12, () => ([{ ALT: () => this.CONSUME(T.GroupLeft) }, { ALT: () => this.CONSUME(T.GroupRight) }])));
         this.OPTION4(() => this.SUBRULE2(this.labelList, { LABEL: 'includeLabels' }));
       });
     });
@@ -117,11 +126,11 @@ export class PromQLParser extends CstParser {
   postfixExpr = this.RULE('postfixExpr', () => {
     this.SUBRULE(this.primaryExpr);
     this.MANY(() => {
-      this.OR([
+      this.OR(this.once(3, () => ([
         { ALT: () => this.SUBRULE(this.bracketSuffix, { LABEL: 'suffixes' }) },
         { ALT: () => this.SUBRULE(this.offsetSuffix, { LABEL: 'suffixes' }) },
         { ALT: () => this.SUBRULE(this.atSuffix, { LABEL: 'suffixes' }) },
-      ]);
+      ])));
     });
   });
 
@@ -140,17 +149,17 @@ export class PromQLParser extends CstParser {
   offsetSuffix = this.RULE('offsetSuffix', () => {
     this.CONSUME(T.Offset);
     this.OPTION(() => this.CONSUME(T.AdditiveOp, { LABEL: 'sign' }));
-    this.OR([
+    this.OR(this.once(4, () => ([
       { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'number' }) },
       { ALT: () => this.SUBRULE(this.parenExpr) },
       { ALT: () => this.SUBRULE(this.functionCall) },
-    ]);
+    ])));
   });
 
   /** `@ 1609746000`, `@ -10`, `@ start()`, `@ end()`. */
   atSuffix = this.RULE('atSuffix', () => {
     this.CONSUME(T.At);
-    this.OR([
+    this.OR(this.once(5, () => ([
       {
         ALT: () => {
           this.OPTION(() => this.CONSUME(T.AdditiveOp, { LABEL: 'sign' }));
@@ -159,16 +168,16 @@ export class PromQLParser extends CstParser {
       },
       {
         ALT: () => {
-          this.OR2([{ ALT: () => this.CONSUME(T.Start) }, { ALT: () => this.CONSUME(T.End) }]);
+          this.OR2(this.once(13, () => ([{ ALT: () => this.CONSUME(T.Start) }, { ALT: () => this.CONSUME(T.End) }])));
           this.CONSUME(T.LParen);
           this.CONSUME(T.RParen);
         },
       },
-    ]);
+    ])));
   });
 
   primaryExpr = this.RULE('primaryExpr', () => {
-    this.OR([
+    this.OR(this.once(6, () => ([
       { ALT: () => this.SUBRULE(this.parenExpr) },
       { ALT: () => this.CONSUME(T.NumberLiteral) },
       { ALT: () => this.CONSUME(T.StringLiteral) },
@@ -183,7 +192,7 @@ export class PromQLParser extends CstParser {
         IGNORE_AMBIGUITIES: true,
       },
       { ALT: () => this.SUBRULE(this.vectorSelector), IGNORE_AMBIGUITIES: true },
-    ]);
+    ])));
   });
 
   parenExpr = this.RULE('parenExpr', () => {
@@ -195,7 +204,7 @@ export class PromQLParser extends CstParser {
   /** `sum by (job) (x)`, `sum (x) without (instance)`, `topk(3, x)`. */
   aggregateExpr = this.RULE('aggregateExpr', () => {
     this.CONSUME(T.AggregateOp);
-    this.OR([
+    this.OR(this.once(7, () => ([
       {
         ALT: () => {
           this.SUBRULE(this.grouping);
@@ -208,11 +217,11 @@ export class PromQLParser extends CstParser {
           this.OPTION(() => this.SUBRULE2(this.grouping));
         },
       },
-    ]);
+    ])));
   });
 
   grouping = this.RULE('grouping', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.By) }, { ALT: () => this.CONSUME(T.Without) }]);
+    this.OR(this.once(8, () => ([{ ALT: () => this.CONSUME(T.By) }, { ALT: () => this.CONSUME(T.Without) }])));
     this.SUBRULE(this.labelList);
   });
 
@@ -226,13 +235,13 @@ export class PromQLParser extends CstParser {
     this.CONSUME(T.LParen);
     this.OPTION(() => {
       this.SUBRULE(this.expression, { LABEL: 'args' });
-      this.MANY({
+      this.MANY(this.once(15, () => ({
         GATE: () => this.LA(2).tokenType !== T.RParen,
         DEF: () => {
           this.CONSUME(T.Comma);
           this.SUBRULE2(this.expression, { LABEL: 'args' });
         },
-      });
+      })));
       this.OPTION2(() => this.CONSUME2(T.Comma));
     });
     this.CONSUME(T.RParen);
@@ -243,25 +252,25 @@ export class PromQLParser extends CstParser {
     this.CONSUME(T.LParen);
     this.OPTION(() => {
       this.SUBRULE(this.labelNameRef, { LABEL: 'labels' });
-      this.MANY({
+      this.MANY(this.once(16, () => ({
         GATE: () => this.LA(2).tokenType !== T.RParen,
         DEF: () => {
           this.CONSUME(T.Comma);
           this.SUBRULE2(this.labelNameRef, { LABEL: 'labels' });
         },
-      });
+      })));
       this.OPTION2(() => this.CONSUME2(T.Comma));
     });
     this.CONSUME(T.RParen);
   });
 
   labelNameRef = this.RULE('labelNameRef', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.LabelName) }, { ALT: () => this.CONSUME(T.StringLiteral) }]);
+    this.OR(this.once(9, () => ([{ ALT: () => this.CONSUME(T.LabelName) }, { ALT: () => this.CONSUME(T.StringLiteral) }])));
   });
 
   /** `name`, `name{...}` or `{...}`. */
   vectorSelector = this.RULE('vectorSelector', () => {
-    this.OR([
+    this.OR(this.once(10, () => ([
       {
         ALT: () => {
           this.CONSUME(T.MetricIdentifier, { LABEL: 'metricName' });
@@ -269,20 +278,20 @@ export class PromQLParser extends CstParser {
         },
       },
       { ALT: () => this.SUBRULE2(this.labelMatchers) },
-    ]);
+    ])));
   });
 
   labelMatchers = this.RULE('labelMatchers', () => {
     this.CONSUME(T.LBrace);
     this.OPTION(() => {
       this.SUBRULE(this.labelMatcher, { LABEL: 'matchers' });
-      this.MANY({
+      this.MANY(this.once(17, () => ({
         GATE: () => this.LA(2).tokenType !== T.RBrace,
         DEF: () => {
           this.CONSUME(T.Comma);
           this.SUBRULE2(this.labelMatcher, { LABEL: 'matchers' });
         },
-      });
+      })));
       this.OPTION2(() => this.CONSUME2(T.Comma));
     });
     this.CONSUME(T.RBrace);
@@ -290,13 +299,13 @@ export class PromQLParser extends CstParser {
 
   /** `label op "value"`, `"quoted.label" op "value"`, or a lone quoted metric name `"metric.name"`. */
   labelMatcher = this.RULE('labelMatcher', () => {
-    this.OR([
+    this.OR(this.once(11, () => ([
       {
         ALT: () => {
-          this.OR2([
+          this.OR2(this.once(14, () => ([
             { ALT: () => this.CONSUME(T.LabelName, { LABEL: 'name' }) },
             { ALT: () => this.CONSUME(T.InfNan, { LABEL: 'name' }) },
-          ]);
+          ])));
           this.CONSUME(T.MatchOp);
           this.CONSUME(T.StringLiteral, { LABEL: 'value' });
         },
@@ -310,7 +319,7 @@ export class PromQLParser extends CstParser {
           });
         },
       },
-    ]);
+    ])));
   });
 
   private startsAggregation(): boolean {
