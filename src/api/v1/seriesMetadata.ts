@@ -113,6 +113,12 @@ export async function seriesMetadataRoutes(app: FastifyInstance, opts: SeriesMet
   app.route({ method: ['GET', 'POST'], url: '/series', handler: series });
   app.route({ method: ['GET', 'POST'], url: '/labels', handler: labels });
   app.get('/label/:name/values', labelValues);
+  // Prometheus registers this endpoint for GET only; clients (Grafana) rely on the 405.
+  app.route({
+    method: ['POST', 'PUT', 'DELETE'],
+    url: '/label/:name/values',
+    handler: async (_req, reply) => reply.code(405).header('content-type', 'text/plain; charset=utf-8').send('Method Not Allowed'),
+  });
 }
 
 /** Inverse of Prometheus's UTF-8 label-name escaping: `_` is `__`, `_<hex>_` is a code point. */
