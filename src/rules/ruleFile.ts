@@ -110,6 +110,23 @@ export function parseRuleFile(text: string, file: string, syntax: RuleSyntax): G
         }
       }
   }
+  // A malformed duration aborts decoding in Prometheus (a custom unmarshaler error), alone.
+  for (const g of groupNodes) {
+    const badDuration = (m: YAMLMap, keys: string[]) => {
+      for (const k of keys) {
+        const raw = stringField(m, k);
+        if (raw === undefined) continue;
+        try {
+          parsePromDuration(raw);
+        } catch (e) {
+          throw new RuleFileError([`${file}: ${(e as Error).message}`]);
+        }
+      }
+    };
+    badDuration(g, ['interval', 'query_offset']);
+    const rulesNode = g.get('rules', true) as Node | undefined;
+    if (rulesNode && isSeq(rulesNode)) for (const r of rulesNode.items) if (isMap(r)) badDuration(r, ['for', 'keep_firing_for']);
+  }
   if (structural.length > 0) throw new RuleFileError([`${file}: yaml: unmarshal errors:\n  ${structural.join('\n  ')}`]);
 
   // Pass 2: values and semantic validation.
@@ -168,16 +185,17 @@ function validateRule(
   const record = stringField(r, 'record') ?? '';
   const alert = stringField(r, 'alert') ?? '';
   const expr = stringField(r, 'expr') ?? '';
-  const ruleName = record !== '' ? record : alert;
+  const ruleName = alert !== '' ? alert : record;
   const rpos = pos(r);
   const before = errors.length;
-  const fail = (node: Node | null | undefined, msg: string) => {
+  const fail = (node: Node | null | undefined, msg: string, alt?: Node) => {
     const p = node ? pos(node) : rpos;
-    errors.push(`${file}: ${p.line}:${p.col}: group ${JSON.stringify(group)}, rule ${index}, ${JSON.stringify(ruleName)}: ${msg}`);
+    const a = alt ? ` ${pos(alt).line}:${pos(alt).col}:` : '';
+    errors.push(`${file}: ${p.line}:${p.col}:${a} group ${JSON.stringify(group)}, rule ${index}, ${JSON.stringify(ruleName)}: ${msg}`);
   };
   const node = (key: string) => r.get(key, true) as Node | undefined;
 
-  if (record !== '' && alert !== '') fail(node('record'), "only one of 'record' and 'alert' must be set");
+  if (record !== '' && alert !== '') fail(node('record'), "only one of 'record' and 'alert' must be set", node('alert'));
   if (record === '' && alert === '') fail(null, "one of 'record' or 'alert' must be set");
   let parsedExpr: Expr | null = null;
   if (expr === '') fail(null, "field 'expr' must be set in rule");
@@ -228,7 +246,7 @@ function validateRule(
   if (errors.length > before || parsedExpr === null) return null;
   return {
     kind: record !== '' ? 'recording' : 'alerting',
-    name: ruleName,
+    name: record !== '' ? record : alert,
     expr,
     parsedExpr,
     for: forMs,
