@@ -23,6 +23,23 @@ export const RELABEL_ACTIONS = [
 ] as const;
 export type RelabelAction = (typeof RELABEL_ACTIONS)[number];
 
+const REGEX_META = /[\\.+*?()|[\]{}^$]/;
+
+function fastMatcher(src: string): ((s: string) => boolean) | undefined {
+  if (src === '.*' || src === '(.*)') return () => true;
+  if (!REGEX_META.test(src)) return (s) => s === src;
+  if (src.endsWith('.*')) {
+    const prefix = src.slice(0, -2);
+    if (!REGEX_META.test(prefix)) return (s) => s.startsWith(prefix);
+  }
+  const alternatives = src.split('|');
+  if (alternatives.length > 1 && alternatives.every((a) => !REGEX_META.test(a))) {
+    const set = new Set(alternatives);
+    return (s) => set.has(s);
+  }
+  return undefined;
+}
+
 /** A relabel regex: RE2 syntax, fully anchored, `.` matches newlines (as in Prometheus 3). */
 export class RelabelRegex {
   readonly re: RE2JS;
@@ -41,10 +58,21 @@ export class RelabelRegex {
       }
       throw new Error(`invalid regular expression ${JSON.stringify(source)}: ${detail}`);
     }
+    this.fast = fastMatcher(source);
+    this.capturesWhole = source === '(.*)';
   }
 
+  /**
+   * Common shapes answered without running the regex engine (re2js costs ~2 µs a match):
+   * a literal, `literal.*`, an alternation of literals, `.*`. undefined = use the engine.
+   */
+  private readonly fast: ((s: string) => boolean) | undefined;
+
+  /** True for `(.*)`, the default: group 1 is the whole value, so no engine run is needed. */
+  readonly capturesWhole: boolean;
+
   matches(s: string): boolean {
-    return this.re.matches(s);
+    return this.fast ? this.fast(s) : this.re.testExact(s);
   }
 
   /** Keeps fingerprints (JSON) of configs stable and readable. */

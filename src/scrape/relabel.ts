@@ -9,11 +9,15 @@ import { Labels, LabelsBuilder } from '../storage/labels.ts';
 import type { RelabelConfig } from '../config/relabelConfig.ts';
 import { isValidLabelName } from '../config/names.ts';
 
-/** Returns the relabeled set, or null when a config dropped it. */
+/**
+ * Returns the relabeled set, or null when a config dropped it. When nothing changes the input
+ * object itself is returned (no copy, no sort).
+ */
 export function relabel(labels: Labels, cfgs: readonly RelabelConfig[]): Labels | null {
   if (cfgs.length === 0) return labels;
-  const lb = new LabelsBuilder(labels);
-  return relabelBuilder(lb, cfgs) ? lb.labels() : null;
+  const cow = new CopyOnWriteLabels(labels);
+  for (const cfg of cfgs) if (!applyOne(cow, cfg)) return null;
+  return cow.labels();
 }
 
 /** In-place variant over a builder; returns false when the set was dropped. */
@@ -22,7 +26,50 @@ export function relabelBuilder(lb: LabelsBuilder, cfgs: readonly RelabelConfig[]
   return true;
 }
 
-function applyOne(lb: LabelsBuilder, cfg: RelabelConfig): boolean {
+/** What the actions need from a label set under construction. */
+interface MutableLabels {
+  get(name: string): string;
+  set(name: string, value: string): unknown;
+  del(...names: string[]): unknown;
+  forEach(fn: (name: string, value: string) => void): void;
+}
+
+/** Reads from the original Labels until the first real change, then from a builder. */
+class CopyOnWriteLabels implements MutableLabels {
+  private lb: LabelsBuilder | undefined;
+
+  constructor(private readonly base: Labels) {}
+
+  get(name: string): string {
+    return this.lb ? this.lb.get(name) : this.base.get(name);
+  }
+
+  set(name: string, value: string): void {
+    if (!this.lb) {
+      if (this.base.get(name) === value) return;
+      this.lb = new LabelsBuilder(this.base);
+    }
+    this.lb.set(name, value);
+  }
+
+  del(...names: string[]): void {
+    if (!this.lb) {
+      if (!names.some((n) => this.base.has(n))) return;
+      this.lb = new LabelsBuilder(this.base);
+    }
+    this.lb.del(...names);
+  }
+
+  forEach(fn: (name: string, value: string) => void): void {
+    (this.lb ?? this.base).forEach(fn);
+  }
+
+  labels(): Labels {
+    return this.lb ? this.lb.labels() : this.base;
+  }
+}
+
+function applyOne(lb: MutableLabels, cfg: RelabelConfig): boolean {
   let val = '';
   for (let i = 0; i < cfg.sourceLabels.length; i++) {
     if (i > 0) val += cfg.separator;
@@ -38,9 +85,14 @@ function applyOne(lb: LabelsBuilder, cfg: RelabelConfig): boolean {
     case 'keepequal':
       return lb.get(cfg.targetLabel) === val;
     case 'replace': {
-      const m = cfg.regex.re.matcher(val);
-      if (!m.matches()) return true;
-      const groups = captureGroups(m, cfg.regex.re);
+      let groups: Groups;
+      if (cfg.regex.capturesWhole) {
+        groups = { byIndex: [val, val], byName: {} };
+      } else {
+        const m = cfg.regex.re.matcher(val);
+        if (!m.matches()) return true;
+        groups = captureGroups(m, cfg.regex.re);
+      }
       const target = expandTemplate(cfg.targetLabel, groups);
       if (!isValidLabelName(target)) {
         lb.del(cfg.targetLabel);
@@ -77,7 +129,7 @@ function applyOne(lb: LabelsBuilder, cfg: RelabelConfig): boolean {
   }
 }
 
-function snapshot(lb: LabelsBuilder): Array<[string, string]> {
+function snapshot(lb: MutableLabels): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   lb.forEach((n, v) => out.push([n, v]));
   return out;

@@ -188,3 +188,28 @@ describe('expandTemplate', () => {
     assert.equal(expandTemplate('x${0}y', groups), 'xwholey');
   });
 });
+
+describe('relabel: fast paths', () => {
+  it('returns the input object when nothing changes', () => {
+    const input = L({ a: 'x', b: 'y' });
+    const cfgs = [relabelConfig({ sourceLabels: ['a'], regex: 'z', action: 'drop' }), relabelConfig({ sourceLabels: ['a'], targetLabel: 'b', replacement: 'y' })];
+    assert.equal(relabel(input, cfgs), input);
+  });
+
+  it('literal, prefix and alternation shortcuts agree with the regex engine', async () => {
+    const fc = (await import('fast-check')).default;
+    const { RelabelRegex } = await import('../../../src/config/relabelConfig.ts');
+    const patterns = ['', 'foo', 'foo.*', 'a|bc|', 'go_gc_.*', '.*', '(.*)', 'x-y', 'é.*'];
+    const alphabet = fc.constantFrom('a', 'b', 'c', 'f', 'o', 'x', '-', 'y', 'g', '_', '.', '\n', 'é', '|');
+    for (const p of patterns) {
+      const fast = new RelabelRegex(p);
+      fc.assert(
+        fc.property(fc.array(alphabet, { maxLength: 8 }).map((cs) => cs.join('')), fc.constantFrom('', 'foo', 'go_gc_x', 'bc', 'x-y', 'é'), (s, prefix) => {
+          const v = prefix + s;
+          assert.equal(fast.matches(v), fast.re.matches(v), `${JSON.stringify(p)} on ${JSON.stringify(v)}`);
+        }),
+        { seed: 7, numRuns: 200 },
+      );
+    }
+  });
+});
