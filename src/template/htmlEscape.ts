@@ -27,6 +27,36 @@ export function htmlEscaper(s: string): string {
   return s.replace(/[\0"&'+<>]/g, (c) => HTML_REPL[c]!);
 }
 
+const NOSPACE_REPL: Record<string, string> = {
+  ...HTML_REPL,
+  '\0': '&#xfffd;',
+  '\t': '&#9;',
+  '\n': '&#10;',
+  '\v': '&#11;',
+  '\f': '&#12;',
+  '\r': '&#13;',
+  ' ': '&#32;',
+  '=': '&#61;',
+  '`': '&#96;',
+};
+
+/** Go's htmlNospaceEscaper, for unquoted attribute values. */
+export function htmlNospaceEscaper(s: string): string {
+  return s.replace(/[\0\t\n\v\f\r "&'+<=>`]/g, (c) => NOSPACE_REPL[c]!);
+}
+
+/** Go's jsValEscaper (approximation): values inside <script> become JS literals. */
+function jsValEscaper(printed: string, raw: unknown): string {
+  if (typeof raw === 'number' || typeof raw === 'bigint' || typeof raw === 'boolean') return ` ${printed} `;
+  if (raw === null || raw === undefined) return ' null ';
+  return JSON.stringify(printed)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
 /** Go's processURLOnto: `norm` keeps reserved characters and existing %XX escapes. */
 export function urlProcess(s: string, norm: boolean): string {
   const bytes = Buffer.from(s, 'utf8');
@@ -103,10 +133,12 @@ export class HtmlSink implements OutputSink {
       case 'comment':
         return ''; // Go drops output inside HTML comments
       case 'rawtext':
-        return htmlEscaper(s);
+        return this.special === 'script' ? jsValEscaper(s, raw) : htmlEscaper(s);
       case 'attrValue':
       case 'beforeValue': {
-        if (!URL_ATTRS.has(this.attrName)) return htmlEscaper(s);
+        const unquoted = this.state === 'beforeValue' || this.quote === '';
+        const attrEsc = unquoted ? htmlNospaceEscaper : htmlEscaper;
+        if (!URL_ATTRS.has(this.attrName)) return attrEsc(s);
         const soFar = this.state === 'attrValue' ? this.attrValue : '';
         let v: string;
         if (lastFunc === 'urlquery') v = s;
@@ -115,7 +147,7 @@ export class HtmlSink implements OutputSink {
           const safe = raw instanceof SafeURL || !/^\s*[A-Za-z][A-Za-z0-9+.-]*:/.test(s) || /^\s*(https?|mailto):/i.test(s);
           v = safe ? urlProcess(s, true) : '#ZgotmplZ';
         } else v = urlProcess(s, true);
-        return htmlEscaper(v);
+        return attrEsc(v);
       }
       default:
         return htmlEscaper(s);

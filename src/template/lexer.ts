@@ -95,8 +95,11 @@ const TRIM_MARKER = '-';
 function isSpace(c: string): boolean {
   return c === ' ' || c === '\t' || c === '\r' || c === '\n';
 }
+const ALNUM_RE = /[\p{L}\p{Nd}]/u;
 function isAlphaNumeric(c: string): boolean {
-  return c === '_' || /[\p{L}\p{Nd}]/u.test(c);
+  const x = c.charCodeAt(0);
+  if (x < 0x80) return (x >= 48 && x <= 57) || (x >= 65 && x <= 90) || (x >= 97 && x <= 122) || x === 95;
+  return ALNUM_RE.test(c);
 }
 
 /**

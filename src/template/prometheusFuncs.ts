@@ -405,8 +405,27 @@ class PendingQuery extends TemplateAbort {
 
 const MAX_PASSES = 32;
 
+// Parsed alert templates by (name, text): rules expand the same annotations for every alert
+// on every evaluation. Bounded; parse errors are cached too.
+const parsedCache = new Map<string, Template | TemplateError>();
+const PARSED_CACHE_MAX = 2000;
+const NAME_ONLY_FUNCS = prometheusFuncs({ timestampMs: 0 });
+
 function buildAlertTemplate(text: string, alertName: string, funcs: FuncMap): Template {
-  return new Template(`__alert_${alertName}`, { funcs, missingKey: 'zero' }).parse(ALERT_TEMPLATE_PREAMBLE + text);
+  const key = alertName + '\u0000' + text;
+  let parsed = parsedCache.get(key);
+  if (!parsed) {
+    try {
+      parsed = new Template(`__alert_${alertName}`, { funcs: NAME_ONLY_FUNCS, missingKey: 'zero' }).parse(ALERT_TEMPLATE_PREAMBLE + text);
+    } catch (e) {
+      if (!(e instanceof TemplateError)) throw e;
+      parsed = e;
+    }
+    if (parsedCache.size >= PARSED_CACHE_MAX) parsedCache.delete(parsedCache.keys().next().value!);
+    parsedCache.set(key, parsed);
+  }
+  if (parsed instanceof TemplateError) throw parsed;
+  return parsed.withFuncs(funcs);
 }
 
 function expanderFuncs(input: AlertTemplateInput, cache: Map<string, PromSample[] | Error>, pending: Map<string, Promise<void>>): FuncMap {

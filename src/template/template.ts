@@ -76,6 +76,16 @@ export class Template {
     return '; defined templates are: ' + names.map((n) => JSON.stringify(n)).join(', ');
   }
 
+  /**
+   * A copy with different function implementations (same names), without re-parsing: lets
+   * callers cache parsed templates and bind per-execution functions (e.g. a query cache).
+   */
+  withFuncs(funcs: FuncMap): Template {
+    const t = this.clone();
+    t.funcs = { ...this.funcs, ...funcs };
+    return t;
+  }
+
   /** A copy sharing nothing mutable: later parse() on either does not affect the other. */
   clone(name: string = this.name): Template {
     const t = new Template(name, { funcs: this.funcs, missingKey: this.missingKey, limits: this.limits, escape: this.escape });
