@@ -3,7 +3,7 @@
  * /api/v1/format_query returns): `sum by (job) (rate(x{a="b"}[5m] offset 1m))`.
  * Parsing the output gives back an equal AST (positions aside).
  */
-import type { AggregateExpr, AtModifier, BinaryExpr, Expr, VectorSelector } from './ast.ts';
+import type { AggregateExpr, AtModifier, BinaryExpr, Expr, SubqueryExpr, VectorSelector } from './ast.ts';
 import { formatDuration, formatNumber, quoteString } from './literals.ts';
 
 export function formatExpr(e: Expr): string {
@@ -32,37 +32,48 @@ export function formatExpr(e: Expr): string {
       const range = e.rangeExpr ? formatDurationExpr(e.rangeExpr) : formatDuration(e.range);
       return `${formatSelector(vs)}[${range}]${modifiers(vs.at, vs.offset, vs.offsetExpr)}`;
     }
-    case 'SubqueryExpr': {
-      const range = e.rangeExpr ? formatDurationExpr(e.rangeExpr) : formatDuration(e.range);
-      const step = e.stepExpr ? formatDurationExpr(e.stepExpr) : e.step ? formatDuration(e.step) : '';
-      return `${formatExpr(e.expr)}[${range}:${step}]${modifiers(e.at, e.offset, e.offsetExpr)}`;
-    }
+    case 'SubqueryExpr':
+      return formatExpr(e.expr) + subquerySuffix(e);
   }
+}
+
+/** `[30m:1m] offset 5m` */
+function subquerySuffix(e: SubqueryExpr): string {
+  const range = e.rangeExpr ? formatDurationExpr(e.rangeExpr) : formatDuration(e.range);
+  const step = e.stepExpr ? formatDurationExpr(e.stepExpr) : e.step ? formatDuration(e.step) : '';
+  return `[${range}:${step}]${modifiers(e.at, e.offset, e.offsetExpr)}`;
 }
 
 function formatAggregate(e: AggregateExpr): string {
-  let s: string = e.op;
-  if (e.without) s += ` without (${e.grouping.map(formatLabelName).join(', ')}) `;
-  else if (e.grouping.length > 0) s += ` by (${e.grouping.map(formatLabelName).join(', ')}) `;
-  s += '(';
-  if (e.param) s += `${formatExpr(e.param)}, `;
-  return `${s}${formatExpr(e.expr)})`;
+  const param = e.param ? `${formatExpr(e.param)}, ` : '';
+  return `${aggregateHead(e)}(${param}${formatExpr(e.expr)})`;
+}
+
+/** `sum`, `sum by (job) `, `avg without () `. */
+function aggregateHead(e: AggregateExpr): string {
+  if (e.without) return `${e.op} without (${e.grouping.map(formatLabelName).join(', ')}) `;
+  if (e.grouping.length > 0) return `${e.op} by (${e.grouping.map(formatLabelName).join(', ')}) `;
+  return e.op;
 }
 
 function formatBinary(e: BinaryExpr): string {
-  let mods = e.returnBool ? ' bool' : '';
-  const m = e.matching;
-  const grouped = m && (m.card === 'many-to-one' || m.card === 'one-to-many');
-  if (m && (m.matchingLabels.length > 0 || m.on || grouped)) {
-    mods += ` ${m.on ? 'on' : 'ignoring'} (${m.matchingLabels.map(formatLabelName).join(', ')})`;
-    if (m.card === 'many-to-one' || m.card === 'one-to-many') {
-      mods += ` group_${m.card === 'many-to-one' ? 'left' : 'right'} (${m.include.map(formatLabelName).join(', ')})`;
-    }
-  }
   let lhs = formatExpr(e.lhs);
   // `+Inf ^ 2` would read back as +(Inf ^ 2); the base is written without its sign.
   if (e.op === '^' && lhs.startsWith('+Inf')) lhs = lhs.slice(1);
-  return `${lhs} ${e.op}${mods} ${formatExpr(e.rhs)}`;
+  return `${lhs} ${binaryOperator(e)} ${formatExpr(e.rhs)}`;
+}
+
+/** `op`, `== bool`, `/ on (a) group_left (b)`. */
+function binaryOperator(e: BinaryExpr): string {
+  let s: string = e.op;
+  if (e.returnBool) s += ' bool';
+  const m = e.matching;
+  const grouped = m && (m.card === 'many-to-one' || m.card === 'one-to-many');
+  if (m && (m.matchingLabels.length > 0 || m.on || grouped)) {
+    s += ` ${m.on ? 'on' : 'ignoring'} (${m.matchingLabels.map(formatLabelName).join(', ')})`;
+    if (grouped) s += ` group_${m.card === 'many-to-one' ? 'left' : 'right'} (${m.include.map(formatLabelName).join(', ')})`;
+  }
+  return s;
 }
 
 const LEGACY_METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -86,6 +97,7 @@ function formatSelector(vs: VectorSelector): string {
     }
     parts.push(`${formatLabelName(m.name)}${m.type}${quoteString(m.value)}`);
   }
+  parts.sort(); // as Prometheus prints them: matcher order has no meaning
   if (name !== '' && !LEGACY_METRIC_NAME.test(name)) {
     quotedName = true;
     name = quoteString(name);
@@ -115,4 +127,35 @@ function formatOffsetExpr(e: Expr): string {
   const simple = e.type === 'Call' || e.type === 'ParenExpr' || e.type === 'NumberLiteral';
   if (simple || (e.type === 'UnaryExpr' && (e.expr.type === 'Call' || e.expr.type === 'ParenExpr'))) return formatExpr(e);
   return `(${formatExpr(e)})`;
+}
+
+const MAX_LINE = 100;
+
+/**
+ * Multi-line form, as Prometheus's `Pretty(0)` (what its /api/v1/format_query returns): a node
+ * whose one-line form is longer than 100 characters is split, children indented by two spaces
+ * per level; shorter nodes stay on one line.
+ */
+export function prettyExpr(e: Expr, level = 0): string {
+  const pad = '  '.repeat(level);
+  const flat = formatExpr(e);
+  if (flat.length <= MAX_LINE) return pad + flat;
+  switch (e.type) {
+    case 'BinaryExpr':
+      return `${prettyExpr(e.lhs, level + 1)}\n${pad}${binaryOperator(e)}\n${prettyExpr(e.rhs, level + 1)}`;
+    case 'AggregateExpr': {
+      const args = e.param ? [e.param, e.expr] : [e.expr];
+      return `${pad}${aggregateHead(e)}(\n${args.map((a) => prettyExpr(a, level + 1)).join(',\n')}\n${pad})`;
+    }
+    case 'Call':
+      return `${pad}${e.func}(\n${e.args.map((a) => prettyExpr(a, level + 1)).join(',\n')}\n${pad})`;
+    case 'ParenExpr':
+      return `${pad}(\n${prettyExpr(e.expr, level + 1)}\n${pad})`;
+    case 'UnaryExpr':
+      return `${pad}${e.op}${prettyExpr(e.expr, level).trimStart()}`;
+    case 'SubqueryExpr':
+      return prettyExpr(e.expr, level) + subquerySuffix(e);
+    default:
+      return pad + flat;
+  }
 }

@@ -28,10 +28,14 @@ export function conformanceExpressions(dir = CONFORMANCE_DIR): { where: string; 
 /** Native-histogram trim operators (`</`, `>/`) are out of scope and rejected with a clear message. */
 export const TRIM_OPERATOR = /[<>]\//;
 
-/** The AST without positions, matchers as plain data: what must survive a print/parse trip. */
+/**
+ * The AST without positions, matchers as plain data in a canonical order (their order has no
+ * meaning, and the printer sorts them as Prometheus does): what must survive a print/parse trip.
+ */
 export function astShape(e: Expr): string {
   return JSON.stringify(e, (key, value) => {
     if (key === 'posRange') return undefined;
+    if (key === 'matchers') return [...value].map((m: { name: string; type: string; value: string }) => `${m.name}${m.type}${JSON.stringify(m.value)}`).sort();
     if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
     if (value && typeof value === 'object' && 'matchesEmpty' in value) return `${value.name}${value.type}${JSON.stringify(value.value)}`;
     return value;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Expr } from '../../../src/promql/ast.ts';
 import { parseExpr } from '../../../src/promql/parser.ts';
-import { formatExpr } from '../../../src/promql/printer.ts';
+import { formatExpr, prettyExpr } from '../../../src/promql/printer.ts';
 import { formatDuration, formatNumber, quoteString } from '../../../src/promql/literals.ts';
 import { astShape, CONFORMANCE_DIR, conformanceAvailable, conformanceExpressions, TRIM_OPERATOR } from './parser.fixtures.ts';
 
@@ -41,10 +41,48 @@ const CANONICAL: [string, string][] = [
   ['rate(foo[1h30m:90s] offset -5m)', 'rate(foo[1h30m:1m30s] offset -5m)'],
   ['rate(foo[5m:])', 'rate(foo[5m:])'],
   ['{__name__="foo"}', '{__name__="foo"}'],
+  ['{c="1",__name__="x",a="2"}', '{__name__="x",a="2",c="1"}'],
 ];
 
 test('prints the canonical form Prometheus prints', () => {
   for (const [input, want] of CANONICAL) assert.equal(formatExpr(parseExpr(input)), want, input);
+});
+
+/** Multi-line outputs of Prometheus 2.42's /api/v1/format_query (which prints `Pretty(0)`). */
+const PRETTY: [string, string][] = [
+  [
+    "sum by(job)(rate(foo{a=\"b\",c=~\"d\"}[5m] offset 1m @ 100)) / on(x) group_left(y) bar + -2^2 + 1000000 + 123456 + 1234567 + 0.0001 + 0.00001+ 0.1 + {__name__=\"foo\"} + rate(foo[5m:]) + rate(foo[1h30m:90s] offset -5m)",
+    "                  sum by (job) (rate(foo{a=\"b\",c=~\"d\"}[5m] @ 100.000 offset 1m)) / on (x) group_left (y) bar + -2 ^ 2\n                +\n                  1e+06\n              +\n                123456\n            +\n              1.234567e+06\n          +\n            0.0001\n        +\n          1e-05\n      +\n        0.1\n    +\n      {__name__=\"foo\"}\n  +\n    rate(foo[5m:])\n+\n  rate(foo[1h30m:1m30s] offset -5m)",
+  ],
+  [
+    "sum by (job, instance, very_long_label_name_number_one) (rate(http_requests_total{status=~\"5..\", job!=\"x\", instance=~\"abc.*\"}[5m]))",
+    "sum by (job, instance, very_long_label_name_number_one) (\n  rate(http_requests_total{instance=~\"abc.*\",job!=\"x\",status=~\"5..\"}[5m])\n)",
+  ],
+  [
+    "histogram_quantile(0.99, sum by (le, job, instance) (rate(festivals_http_request_duration_seconds_bucket{job=\"api\", status!~\"5..\"}[5m])))",
+    "histogram_quantile(\n  0.99,\n  sum by (le, job, instance) (\n    rate(festivals_http_request_duration_seconds_bucket{job=\"api\",status!~\"5..\"}[5m])\n  )\n)",
+  ],
+  [
+    "-(sum by (job, instance, very_long_label_name_number_one) (rate(http_requests_total{status=~\"5..\", job!=\"x\", instance=~\"abc.*\"}[5m])))",
+    "-(\n  sum by (job, instance, very_long_label_name_number_one) (\n    rate(http_requests_total{instance=~\"abc.*\",job!=\"x\",status=~\"5..\"}[5m])\n  )\n)",
+  ],
+  [
+    "topk(5, sum by (job, instance, very_long_label_name_number_one) (rate(http_requests_total{status=~\"5..\", job!=\"x\"}[5m])))",
+    "topk(\n  5,\n  sum by (job, instance, very_long_label_name_number_one) (\n    rate(http_requests_total{job!=\"x\",status=~\"5..\"}[5m])\n  )\n)",
+  ],
+  [
+    "max_over_time(sum by (job, instance, very_long_label_name_number_one) (rate(http_requests_total{status=~\"5..\", job!=\"x\"}[5m]))[30m:1m])",
+    "max_over_time(\n  sum by (job, instance, very_long_label_name_number_one) (\n    rate(http_requests_total{job!=\"x\",status=~\"5..\"}[5m])\n  )[30m:1m]\n)",
+  ],
+  [
+    "sum(rate(a_very_long_metric_name_for_testing_the_pretty_printer_total[5m])) > bool on (job) group_left (instance) sum(rate(another_long_metric_name_total[5m]))\n",
+    "  sum(rate(a_very_long_metric_name_for_testing_the_pretty_printer_total[5m]))\n> bool on (job) group_left (instance)\n  sum(rate(another_long_metric_name_total[5m]))",
+  ],
+];
+
+test('pretty form splits long expressions like Prometheus', () => {
+  for (const [input, want] of PRETTY) assert.equal(prettyExpr(parseExpr(input)), want, input);
+  assert.equal(prettyExpr(parseExpr('sum(x)')), 'sum(x)');
 });
 
 test('literal formatting helpers', () => {
