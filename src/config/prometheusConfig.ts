@@ -5,6 +5,7 @@
  * config file's directory.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { EMPTY_ALERTING, readAlertingConfig, type AlertingConfig } from './alertingConfig.ts';
 import { DEFAULT_GLOBAL, readGlobalConfig, type GlobalConfig } from './globalConfig.ts';
@@ -41,7 +42,10 @@ export interface PrometheusConfig {
   warnings: ConfigIssue[];
 }
 
-/** The config used when no file is given: as Prometheus's defaults, no jobs. */
+/** The embedded default config (scrapes promlite itself); used when no --config.file is given. */
+export const EMBEDDED_CONFIG_FILE = fileURLToPath(new URL('../../config/promlite.yml', import.meta.url));
+
+/** An empty config: as Prometheus's defaults, no jobs. */
 export const EMPTY_CONFIG: PrometheusConfig = {
   file: '',
   global: DEFAULT_GLOBAL,
@@ -130,6 +134,7 @@ export function parsePrometheusConfig(text: string, file = 'prometheus.yml', bas
   const remoteRead = readRemoteReadConfigs(src, root.node('remote_read'), baseDir);
   const storage = readStorageConfig(root.map('storage', 'config.StorageConfig'));
   root.ignore('tracing', 'tracing is ignored by promlite');
+  root.ignore('runtime', 'runtime is ignored by promlite');
   root.unsupported('otlp', `otlp is not supported by promlite (line ${root.lineOf('otlp')})`);
   root.done();
 

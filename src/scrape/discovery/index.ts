@@ -1,4 +1,4 @@
-export { DiscoveryManager, createProvider, scrapeDiscoverySets, type DiscoveryManagerOptions } from './manager.ts';
+export { DiscoveryManager, createProvider, scrapeDiscoverySets, alertmanagerDiscoverySets, type DiscoveryManagerOptions } from './manager.ts';
 export type { DiscoveryProvider, DiscoveryLogger, TargetGroup } from './provider.ts';
 export { StaticProvider } from './staticProvider.ts';
 export { FileProvider, readTargetFile } from './fileProvider.ts';

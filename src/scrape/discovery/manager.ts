@@ -154,3 +154,8 @@ export class DiscoveryManager {
 export function scrapeDiscoverySets(scrapeConfigs: ReadonlyArray<{ jobName: string; serviceDiscovery: readonly SDConfig[] }>): Map<string, readonly SDConfig[]> {
   return new Map(scrapeConfigs.map((sc) => [sc.jobName, sc.serviceDiscovery]));
 }
+
+/** The discovery sets of the Alertmanagers, keyed `config-<index>` as Prometheus names them. */
+export function alertmanagerDiscoverySets(alertmanagers: ReadonlyArray<{ serviceDiscovery: readonly SDConfig[] }>): Map<string, readonly SDConfig[]> {
+  return new Map(alertmanagers.map((am, i) => [`config-${i}`, am.serviceDiscovery]));
+}

@@ -47,6 +47,13 @@ describe('checkConfigCommand', () => {
     assert.match(r2.err.join('\n'), /alert_rules\.yml" does not point to an existing file/);
   });
 
+  it('--syntax-only skips file existence checks', async () => {
+    const out: string[] = [];
+    const file = join(DIR, '../seeds/004_phase7.yml');
+    assert.equal(await checkConfigCommand([file], { stdout: (s) => out.push(s), stderr: (s) => out.push(s), syntaxOnly: true }), 0);
+    assert.ok(out.includes(` SUCCESS: ${file} is valid prometheus config file syntax`));
+  });
+
   it('reports a rule file problem from the rules checker', async () => {
     const r = await check([join(DIR, 'full.good.yml')], async () => {
       throw new Error('1:1: bad rule');

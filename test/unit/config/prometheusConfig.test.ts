@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfigFile, parsePrometheusConfig } from '../../../src/config/prometheusConfig.ts';
+import { ConfigError, EMBEDDED_CONFIG_FILE, loadConfigFile, parsePrometheusConfig } from '../../../src/config/prometheusConfig.ts';
 
 const DIR = join(import.meta.dirname, 'testdata');
 
@@ -223,7 +223,8 @@ describe('loaded values', () => {
   });
 
   it('loads the embedded default config', () => {
-    const cfg = loadConfigFile(join(import.meta.dirname, '../../../config/promlite.yml'));
+    assert.equal(EMBEDDED_CONFIG_FILE, join(import.meta.dirname, '../../../config/promlite.yml'));
+    const cfg = loadConfigFile(EMBEDDED_CONFIG_FILE);
     assert.equal(cfg.global.scrapeIntervalMs, 15_000);
     assert.equal(cfg.scrapeConfigs.length, 1);
     const sd = cfg.scrapeConfigs[0].serviceDiscovery[0];
