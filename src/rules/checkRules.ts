@@ -5,7 +5,8 @@
  */
 import { readRuleFile, RuleFileError, type GroupSpec } from './ruleFile.ts';
 import type { RuleSyntax } from './types.ts';
-import { processIO, type CommandIO } from './unitTest.ts';
+import { processIO, type CommandIO } from './commandIO.ts';
+import { promliteRuleSyntax } from './ruleSyntax.ts';
 
 export interface CheckRulesOptions {
   /** `--lint-fatal`: duplicate rules fail the check (exit code 3). */
@@ -13,7 +14,12 @@ export interface CheckRulesOptions {
 }
 
 /** Returns the exit code: 0 valid, 1 any file invalid, 3 lint problems with lintFatal. */
-export function checkRulesCommand(files: readonly string[], syntax: RuleSyntax, io: CommandIO = processIO, opts: CheckRulesOptions = {}): number {
+export function checkRulesCommand(
+  files: readonly string[],
+  io: CommandIO = processIO,
+  opts: CheckRulesOptions = {},
+  syntax: RuleSyntax = promliteRuleSyntax,
+): number {
   let failed = false;
   let lintFailed = false;
   for (const f of files) {

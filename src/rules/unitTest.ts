@@ -23,6 +23,10 @@ import { parseSeriesDesc, parseValues } from '../promql/promqltest.ts';
 import { STALE_NAN } from '../storage/staleMarker.ts';
 import { realTimers } from './timers.ts';
 import type { QueryFn, RuleSyntax } from './types.ts';
+import { processIO, type CommandIO } from './commandIO.ts';
+import { Engine } from '../promql/engine.ts';
+import { engineQueryFn } from './engineQueryFn.ts';
+import { promliteRuleSyntax } from './ruleSyntax.ts';
 
 export interface RuleTestDeps {
   syntax: RuleSyntax;
@@ -30,15 +34,13 @@ export interface RuleTestDeps {
   queryFnFor(queryable: Queryable): QueryFn;
 }
 
-export interface CommandIO {
-  out(s: string): void;
-  err(s: string): void;
-}
+export type { CommandIO } from './commandIO.ts';
 
-export const processIO: CommandIO = {
-  out: (s) => process.stdout.write(s),
-  err: (s) => process.stderr.write(s),
-};
+/** The real parser, templates and PromQL engine. */
+export function defaultRuleTestDeps(): RuleTestDeps {
+  const engine = new Engine();
+  return { syntax: promliteRuleSyntax, queryFnFor: (q) => engineQueryFn(engine, q) };
+}
 
 interface InputSeries {
   series: string;
@@ -79,7 +81,7 @@ interface UnitTestFile {
 }
 
 /** Runs `promtool test rules FILE...`; returns the exit code (0 all passed, 1 otherwise). */
-export async function testRulesCommand(files: readonly string[], deps: RuleTestDeps, io: CommandIO = processIO): Promise<number> {
+export async function testRulesCommand(files: readonly string[], io: CommandIO = processIO, deps: RuleTestDeps = defaultRuleTestDeps()): Promise<number> {
   let failed = false;
   for (const f of files) {
     io.out(`Unit Testing:  ${f}\n`);

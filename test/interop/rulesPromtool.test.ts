@@ -9,10 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkRulesCommand } from '../../src/rules/checkRules.ts';
-import { testRulesCommand, type CommandIO } from '../../src/rules/unitTest.ts';
-import { engineQueryFn } from '../../src/rules/engineQueryFn.ts';
-import { promliteRuleSyntax } from '../../src/rules/ruleSyntax.ts';
-import { Engine } from '../../src/promql/engine.ts';
+import { testRulesCommand } from '../../src/rules/unitTest.ts';
+import type { CommandIO } from '../../src/rules/commandIO.ts';
 
 const PROMTOOL = '/usr/bin/promtool';
 const skip = existsSync(PROMTOOL) ? false : 'promtool (Debian prometheus) not installed';
@@ -44,8 +42,7 @@ for (const file of readdirSync(unitDir).filter((f) => f.endsWith('.test.yml')).s
   test(`test rules ${file}: same verdict and output as promtool`, { skip }, async () => {
     const want = promtool(['test', 'rules', file], unitDir);
     const io = capture();
-    const engine = new Engine();
-    const code = await inDir(unitDir, () => testRulesCommand([file], { syntax: promliteRuleSyntax, queryFnFor: (q) => engineQueryFn(engine, q) }, io));
+    const code = await inDir(unitDir, () => testRulesCommand([file], io));
     assert.equal(code, want.code, `exit code (promtool stderr: ${want.stderr})`);
     assert.equal(io.stderr, want.stderr);
     assert.equal(io.stdout, want.stdout);
@@ -69,7 +66,7 @@ for (const file of readdirSync(checkDir).filter((f) => f.endsWith('.yml')).sort(
   test(`check rules ${file}: same verdict and messages as promtool`, { skip }, async () => {
     const want = promtool(['check', 'rules', file], checkDir);
     const io = capture();
-    const code = await inDir(checkDir, () => checkRulesCommand([file], promliteRuleSyntax, io));
+    const code = await inDir(checkDir, () => checkRulesCommand([file], io));
     if (SUPERSET.has(file)) {
       assert.equal(want.code, 1);
       assert.equal(code, 0);
