@@ -16,6 +16,11 @@ import { labelHashFraction } from './labelHash.ts';
 interface Group {
   labels: Labels;
   members: number[];
+  /**
+   * Delayed name removal: a group keeps `__name__` only with `by (__name__)`; then the name is
+   * still dropped at the end if any member was marked for it.
+   */
+  dropName: boolean;
 }
 
 export function evalAggregate(ev: Evaluator, e: AggregateExpr): EvalResult {
@@ -63,11 +68,12 @@ function groupSeries(series: StepSeries[], e: AggregateExpr): Group[] {
     const key = labels.key();
     let g = byKey.get(key);
     if (!g) {
-      g = { labels, members: [] };
+      g = { labels, members: [], dropName: false };
       byKey.set(key, g);
       groups.push(g);
     }
     g.members.push(i);
+    if (series[i].dropName) g.dropName = true;
   }
   return groups;
 }
@@ -75,7 +81,7 @@ function groupSeries(series: StepSeries[], e: AggregateExpr): Group[] {
 function simpleAggregate(ev: Evaluator, op: AggregateExpr['op'], series: StepSeries[], groups: Group[]): VectorSteps {
   const out: StepSeries[] = [];
   for (const g of groups) {
-    const res = newStepSeries(g.labels, ev.n);
+    const res = newStepSeries(g.labels, ev.n, g.dropName);
     let any = false;
     for (let i = 0; i < ev.n; i++) {
       let count = 0;
@@ -147,7 +153,7 @@ function simpleAggregate(ev: Evaluator, op: AggregateExpr['op'], series: StepSer
 function reduce(ev: Evaluator, series: StepSeries[], groups: Group[], fn: (values: number[], step: number) => number): VectorSteps {
   const out: StepSeries[] = [];
   for (const g of groups) {
-    const res = newStepSeries(g.labels, ev.n);
+    const res = newStepSeries(g.labels, ev.n, g.dropName);
     let any = false;
     for (let i = 0; i < ev.n; i++) {
       const vals: number[] = [];
@@ -198,7 +204,7 @@ function countValues(ev: Evaluator, series: StepSeries[], groups: Group[], label
       }
       for (const [value, count] of counts) {
         const metric = lb.reset(g.labels).set(label, value).labels();
-        out.add(metric, false, i, count);
+        out.add(metric, g.dropName, i, count);
       }
     }
   }
@@ -225,7 +231,8 @@ function selectK(ev: Evaluator, e: AggregateExpr, series: StepSeries[], groups: 
   const fractions = e.op === 'limit_ratio' ? series.map((s) => labelHashFraction(s.metric)) : null;
   for (const g of groups) {
     for (let i = 0; i < ev.n; i++) {
-      const present = g.members.filter((k) => series[k].present[i]);
+      const present: number[] = [];
+      for (const m of g.members) if (series[m].present[i]) present.push(m);
       if (present.length === 0) continue;
       let chosen: number[];
       if (e.op === 'limit_ratio') {
@@ -235,19 +242,7 @@ function selectK(ev: Evaluator, e: AggregateExpr, series: StepSeries[], groups: 
         const k = ks[i];
         if (k < 1) continue;
         if (e.op === 'limitk') chosen = present.slice(0, k);
-        else {
-          const top = e.op === 'topk';
-          // NaN ranks below every number for topk and above every number for bottomk.
-          const sorted = present.slice().sort((a, b) => {
-            const va = series[a].values[i];
-            const vb = series[b].values[i];
-            const na = Number.isNaN(va);
-            const nb = Number.isNaN(vb);
-            if (na || nb) return na === nb ? 0 : na ? 1 : -1;
-            return top ? vb - va : va - vb;
-          });
-          chosen = sorted.slice(0, k);
-        }
+        else chosen = topIndices(present, (idx) => series[idx].values[i], k, e.op === 'topk');
       }
       for (const k of chosen) {
         const s = series[k];
@@ -256,6 +251,50 @@ function selectK(ev: Evaluator, e: AggregateExpr, series: StepSeries[], groups: 
     }
   }
   return out.result();
+}
+
+/**
+ * The k best members by value, best first: largest for topk, smallest for bottomk. NaN ranks
+ * below every number either way. Keeps a small sorted buffer instead of sorting everything.
+ */
+function topIndices(members: number[], value: (idx: number) => number, k: number, top: boolean): number[] {
+  // better(a, b): a ranks before b.
+  const better = (a: number, b: number): boolean => {
+    if (Number.isNaN(b)) return !Number.isNaN(a);
+    if (Number.isNaN(a)) return false;
+    return top ? a > b : a < b;
+  };
+  if (k > 64) {
+    // Large k: a stable sort is simpler and as fast.
+    const sorted = members.slice().sort((x, y) => {
+      const vx = value(x);
+      const vy = value(y);
+      return better(vx, vy) ? -1 : better(vy, vx) ? 1 : 0;
+    });
+    return sorted.slice(0, k);
+  }
+  const best: number[] = [];
+  const vals: number[] = [];
+  for (const m of members) {
+    const v = value(m);
+    if (best.length === k) {
+      if (!better(v, vals[k - 1])) continue;
+      best.pop();
+      vals.pop();
+    }
+    // Insertion sort step; equal values keep input order.
+    let pos = best.length;
+    best.push(m);
+    vals.push(v);
+    while (pos > 0 && better(v, vals[pos - 1])) {
+      best[pos] = best[pos - 1];
+      vals[pos] = vals[pos - 1];
+      pos--;
+    }
+    best[pos] = m;
+    vals[pos] = v;
+  }
+  return best;
 }
 
 /** Go's %g for the numbers that appear in warnings. */

@@ -50,6 +50,8 @@ export function overWindows(
   arg: Expr,
   fn: (w: Window) => number | undefined,
   keepName = false,
+  /** Called once for each series that has samples in at least one step's window. */
+  onSeriesWithSamples?: (metric: Labels) => void,
 ): VectorSteps {
   const r = ev.evalRange(arg);
   const out: StepSeries[] = [];
@@ -104,6 +106,7 @@ export function overWindows(
     // Prometheus holds one window at a time while stepping through a series.
     ev.addSamples(maxWindow);
     ev.releaseSamples(maxWindow);
+    if (maxWindow > 0) onSeriesWithSamples?.(s.metric);
     if (any) out.push(res);
   }
   ev.addSamples(total);

@@ -5,6 +5,7 @@
 import type { Call } from '../ast.ts';
 import type { Evaluator } from '../evaluator.ts';
 import type { EvalResult } from '../steps.ts';
+import type { Labels } from '../../storage/labels.ts';
 import { kahanSumInc } from '../kahan.ts';
 import { type Window, overWindows } from './helpers.ts';
 
@@ -95,9 +96,21 @@ export function linearRegression(w: Window, interceptTime: number): [slope: numb
   return [slope, intercept];
 }
 
+const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
+
+/** Prometheus's hint that rate()/increase() were given something that may not be a counter. */
+function counterInfo(ev: Evaluator, c: Call): (metric: Labels) => void {
+  return (metric) => {
+    const name = metric.metricName();
+    if (name === '' || COUNTER_SUFFIXES.some((x) => name.endsWith(x))) return;
+    if (metric.get('__type__') === 'counter') return;
+    ev.ctx.annotations.info(`metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "${name}"`, c.args[0].posRange);
+  };
+}
+
 export const rateFunctions: Record<string, (ev: Evaluator, call: Call) => EvalResult> = {
-  rate: (ev, c) => overWindows(ev, c.args[0], (w) => extrapolatedRate(w, true, true)),
-  increase: (ev, c) => overWindows(ev, c.args[0], (w) => extrapolatedRate(w, true, false)),
+  rate: (ev, c) => overWindows(ev, c.args[0], (w) => extrapolatedRate(w, true, true), false, counterInfo(ev, c)),
+  increase: (ev, c) => overWindows(ev, c.args[0], (w) => extrapolatedRate(w, true, false), false, counterInfo(ev, c)),
   delta: (ev, c) => overWindows(ev, c.args[0], (w) => extrapolatedRate(w, false, false)),
   irate: (ev, c) => overWindows(ev, c.args[0], (w) => instantValue(w, true)),
   idelta: (ev, c) => overWindows(ev, c.args[0], (w) => instantValue(w, false)),
