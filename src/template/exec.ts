@@ -414,7 +414,8 @@ class State {
 
   private evalFunction(dot: Val, name: string, ident: Node, cmd: CommandNode, args: ArgNode[], final: Val | typeof MISSING): Val {
     this.at(ident);
-    const builtin = Object.prototype.hasOwnProperty.call(this.env.funcs, name) ? undefined : this.env.builtins[name];
+    const own = (m: FuncMap) => Object.prototype.hasOwnProperty.call(m, name);
+    const builtin = own(this.env.funcs) || !own(this.env.builtins) ? undefined : this.env.builtins[name];
     const fn = builtin ?? (Object.prototype.hasOwnProperty.call(this.env.funcs, name) ? this.env.funcs[name] : undefined);
     if (!fn) this.errorf(`${JSON.stringify(name)} is not a defined function`);
     return this.evalCall(dot, fn, builtin !== undefined, cmd, name, args, final);

@@ -21,7 +21,11 @@ import { nodeString } from './ast.ts';
 import { ItemType, itemString, lex, type Item } from './lexer.ts';
 import { TemplateError } from './errors.ts';
 
-class ParseAbort extends Error {}
+/**
+ * Deepest nesting of parentheses and if/range/with the parser accepts. Go allows 10000
+ * parentheses; a JS stack runs out earlier, so the limit is lower but the message the same.
+ */
+const MAX_NESTING = 1000;
 
 /**
  * Parses `text` into trees. Returns the main tree (named `name`) plus every tree created by
@@ -39,6 +43,8 @@ class Parser {
   private i = 0;
   private vars: string[] = ['$'];
   private rangeDepth = 0;
+  /** Nesting of parentheses and control structures (Go limits parens to maxStackDepth). */
+  private depth = 0;
   private actionLine = 0;
   private lastLine = 1;
   private readonly trees = new Map<string, Tree>();
@@ -222,8 +228,13 @@ class Parser {
     return { kind: 'else', pos: t.pos };
   }
 
+  private enter(): void {
+    if (++this.depth > MAX_NESTING) this.errorf('max expression depth exceeded');
+  }
+
   private control(kind: 'if' | 'range' | 'with'): BranchNode {
     const nVars = this.vars.length;
+    this.enter();
     try {
       const pipe = this.pipeline(kind, ItemType.RightDelim);
       if (kind === 'range') this.rangeDepth++;
@@ -249,6 +260,7 @@ class Parser {
       return { kind, pos: pipe.pos, pipe, list, elseList };
     } finally {
       this.vars.length = nVars;
+      this.depth--;
     }
   }
 
@@ -412,8 +424,14 @@ class Parser {
       case ItemType.CharConstant:
       case ItemType.Number:
         return this.newNumber(t);
-      case ItemType.LeftParen:
-        return this.pipeline('parenthesized pipeline', ItemType.RightParen);
+      case ItemType.LeftParen: {
+        this.enter();
+        try {
+          return this.pipeline('parenthesized pipeline', ItemType.RightParen);
+        } finally {
+          this.depth--;
+        }
+      }
       case ItemType.String:
       case ItemType.RawString:
         return { kind: 'string', pos: t.pos, quoted: t.val, text: this.unquote(t) };

@@ -50,7 +50,14 @@ export class Template {
    * Throws TemplateError (`template: NAME:LINE: ...`).
    */
   parse(text: string, name: string = this.name): this {
-    const trees = parseTemplate(name, text, (fn) => fn in this.funcs || fn in BUILTINS);
+    let trees: Map<string, Tree>;
+    try {
+      trees = parseTemplate(name, text, (fn) => Object.prototype.hasOwnProperty.call(this.funcs, fn) || Object.prototype.hasOwnProperty.call(BUILTINS, fn));
+    } catch (e) {
+      if (e instanceof TemplateError) throw e;
+      const msg = e instanceof RangeError ? 'template nesting too deep' : `internal error: ${e instanceof Error ? e.message : String(e)}`;
+      throw new TemplateError(`template: ${name}: ${msg}`, { kind: 'parse', templateName: name, line: 0 });
+    }
     for (const [treeName, tree] of trees) {
       const existing = this.trees.get(treeName);
       const isEmpty = tree.root.nodes.every((n) => n.kind === 'text' && n.text.trim() === '');

@@ -104,6 +104,17 @@ describe('template: errors', () => {
     it(name, () => assert.equal(renderError(text, data), want));
   }
 
+  it('deep nesting is a parse error, not a stack overflow', () => {
+    assert.equal(renderError('{{ ' + '('.repeat(5000) + '1' + ')'.repeat(5000) + ' }}'), 'template: t:1: max expression depth exceeded');
+    assert.equal(renderError('{{ if 1 }}'.repeat(5000) + '{{ end }}'.repeat(5000)), 'template: t:1: max expression depth exceeded');
+  });
+
+  it('JS prototype names are not functions or fields', () => {
+    assert.equal(renderError('{{ constructor }}'), 'template: t:1: function "constructor" not defined');
+    assert.equal(renderError('{{ toString }}'), 'template: t:1: function "toString" not defined');
+    assert.equal(render('{{ .m.constructor }}|{{ .m.__proto__ }}', data), '<no value>|<no value>');
+  });
+
   it('infinite recursion is bounded', () => {
     const msg = renderError('{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}');
     assert.match(msg, /exceeded maximum template depth/);
