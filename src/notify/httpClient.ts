@@ -1,8 +1,7 @@
 /**
  * The one HTTP POST every HTTP receiver uses, and the one place that decides what a response
  * means (Alertmanager's Retrier.Check): 2xx ok, 5xx and 429 retry, other codes permanent, the
- * body (truncated) in the message. Secrets never appear in error text: URLs are logged without
- * their query string or credentials.
+ * body (truncated) in the message. Secrets never appear in error text (see redactUrl).
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -17,11 +16,14 @@ export interface HttpResult {
   body: string;
 }
 
-/** The URL without credentials, query or fragment — safe to log. */
+/**
+ * Only scheme and host: Slack, Discord and Teams webhook URLs and Telegram's bot token carry
+ * their secret in the path, so error text never shows a path, query or credentials.
+ */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
+    return `${u.protocol}//${u.host}/<redacted>`;
   } catch {
     return '<invalid url>';
   }

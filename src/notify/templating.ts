@@ -5,6 +5,8 @@
  * lives in src/template; receivers only see this interface.
  */
 import type { NotifyAlert } from './templateData.ts';
+import type { NotifyContext } from './notifyContext.ts';
+import { ReceiverError } from './receivers/types.ts';
 import { loadTemplateFiles } from '../template/alertmanagerTemplates.ts';
 import { buildTemplateData } from '../template/alertmanagerData.ts';
 
@@ -35,4 +37,24 @@ export function createNotificationTemplater(templateGlobs: string[], now: () => 
     text: (template, input) => templates.executeText(template, data(input)),
     html: (template, input) => templates.executeHtml(template, data(input)),
   };
+}
+
+/** Renders a receiver's templated fields; a template error is a permanent ReceiverError. */
+export function fieldRenderer(templater: NotificationTemplater, input: TemplateInput, integration: string) {
+  const run = (kind: 'text' | 'html', tmpl: string, field: string) => {
+    if (tmpl === '') return '';
+    try {
+      return templater[kind](tmpl, input);
+    } catch (e) {
+      throw new ReceiverError(`${integration} ${field}: ${(e as Error).message}`, false, 'other');
+    }
+  };
+  return {
+    text: (tmpl: string, field = 'template') => run('text', tmpl, field),
+    html: (tmpl: string, field = 'template') => run('html', tmpl, field),
+  };
+}
+
+export function templateInput(ctx: NotifyContext, alerts: NotifyAlert[], externalURL: string): TemplateInput {
+  return { receiver: ctx.receiverName, groupLabels: ctx.groupLabels, alerts, externalURL, now: ctx.now };
 }

@@ -9,7 +9,7 @@ import type { YamlValue } from '../../config/alertmanagerYaml.ts';
 import type { GlobalConfig } from '../../config/alertmanagerConfig.ts';
 import { checkHostPort } from '../../config/alertmanagerConfig.ts';
 import { parseTlsConfig, type TlsConfig } from '../../config/alertmanagerHttpConfig.ts';
-import type { TemplateInput } from '../templating.ts';
+import { fieldRenderer, templateInput } from '../templating.ts';
 import { ReceiverError, type ReceiverKind } from './types.ts';
 
 export interface EmailConfig {
@@ -117,14 +117,8 @@ export const emailReceiver: ReceiverKind<EmailConfig> = {
       name: 'email',
       sendResolved: c.sendResolved,
       async notify(ctx, alerts) {
-        const data: TemplateInput = { receiver: ctx.receiverName, groupLabels: ctx.groupLabels, alerts, externalURL: deps.externalURL, now: ctx.now };
-        const render = (fn: 'text' | 'html', tmpl: string, what: string) => {
-          try {
-            return deps.templater[fn](tmpl, data);
-          } catch (e) {
-            throw new ReceiverError(`email ${what} template: ${(e as Error).message}`, false, 'other');
-          }
-        };
+        const r = fieldRenderer(deps.templater, templateInput(ctx, alerts, deps.externalURL), 'email');
+        const render = (fn: 'text' | 'html', tmpl: string, what: string) => r[fn](tmpl, what);
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(c.headers)) headers[k] = render('text', v, `header ${k}`);
         const { Subject: subject, To: to, From: from, ...extra } = headers;

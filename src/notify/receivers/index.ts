@@ -5,16 +5,19 @@ import type { ReceiverKind } from './types.ts';
 import { webhookReceiver } from './webhook.ts';
 import { slackReceiver } from './slack.ts';
 import { emailReceiver } from './email.ts';
-import { unsupportedReceiver } from './unsupported.ts';
+import { pagerdutyReceiver } from './pagerduty.ts';
+import { discordReceiver } from './discord.ts';
+import { msteamsReceiver } from './msteams.ts';
+import { telegramReceiver } from './telegram.ts';
 
 const KINDS: ReceiverKind<any>[] = [
   webhookReceiver,
   slackReceiver,
   emailReceiver,
-  unsupportedReceiver('pagerduty_configs', 'pagerduty', ['routing_key', 'routing_key_file', 'service_key', 'service_key_file', 'url', 'client', 'client_url', 'description', 'details', 'images', 'links', 'source', 'severity', 'class', 'component', 'group'], true),
-  unsupportedReceiver('msteams_configs', 'msteams', ['webhook_url', 'webhook_url_file', 'title', 'summary', 'text'], true),
-  unsupportedReceiver('discord_configs', 'discord', ['webhook_url', 'webhook_url_file', 'title', 'message'], true),
-  unsupportedReceiver('telegram_configs', 'telegram', ['api_url', 'bot_token', 'bot_token_file', 'chat_id', 'message', 'disable_notifications', 'parse_mode'], true),
+  pagerdutyReceiver,
+  msteamsReceiver,
+  discordReceiver,
+  telegramReceiver,
 ];
 
 /** Alertmanager integrations promlite rejects at config load, with a clear message. */

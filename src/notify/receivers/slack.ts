@@ -7,9 +7,9 @@ import type { YamlValue } from '../../config/alertmanagerYaml.ts';
 import type { GlobalConfig } from '../../config/alertmanagerConfig.ts';
 import { parseHttpConfig, type HttpClientConfig } from '../../config/alertmanagerHttpConfig.ts';
 import { postJson } from '../httpClient.ts';
-import type { TemplateInput } from '../templating.ts';
+import { fieldRenderer, templateInput } from '../templating.ts';
 import { truncateRunes } from '../truncate.ts';
-import { ReceiverError, type ReceiverKind } from './types.ts';
+import type { ReceiverKind } from './types.ts';
 
 interface SlackField {
   title: string;
@@ -105,14 +105,7 @@ export const slackReceiver: ReceiverKind<SlackConfig> = {
       name: 'slack',
       sendResolved: c.sendResolved,
       async notify(ctx, alerts) {
-        const data: TemplateInput = { receiver: ctx.receiverName, groupLabels: ctx.groupLabels, alerts, externalURL: deps.externalURL, now: ctx.now };
-        const t = (tmpl: string) => {
-          try {
-            return deps.templater.text(tmpl, data);
-          } catch (e) {
-            throw new ReceiverError(`slack template: ${(e as Error).message}`, false, 'other');
-          }
-        };
+        const t = fieldRenderer(deps.templater, templateInput(ctx, alerts, deps.externalURL), 'slack').text;
         const attachment: Record<string, unknown> = {};
         const put = (k: string, v: string | undefined) => {
           if (v) attachment[k] = v;

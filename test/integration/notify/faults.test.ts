@@ -78,7 +78,7 @@ test('a 4xx answer is a permanent failure: recorded, not retried by the queue', 
   assert.equal(h.notifier.queue.pendingCount(), 0);
   const [last] = h.notifier.history.list();
   assert.equal(last.status, 'failed');
-  assert.match(last.error, /unexpected status code 400 from http:\/\/127\.0\.0\.1:\d+\/hook: error 400/);
+  assert.match(last.error, /unexpected status code 400 from http:\/\/127\.0\.0\.1:\d+\/<redacted>: error 400/);
   sink.status = () => 200;
   h.notifier.stop();
 });

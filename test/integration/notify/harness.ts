@@ -27,6 +27,8 @@ export interface Received {
 export class HttpSink {
   readonly received: Received[] = [];
   status: (req: http.IncomingMessage) => number = () => 200;
+  /** The body of a 2xx answer (default `ok`). */
+  replyBody: (req: http.IncomingMessage) => string = () => 'ok';
   private server!: http.Server;
   clock: ManualClock | undefined;
 
@@ -45,7 +47,7 @@ export class HttpSink {
           this.received.push({ at: this.clock?.now() ?? Date.now(), path: req.url ?? '', headers: req.headers, body });
         }
         res.writeHead(code, { 'Content-Type': 'text/plain' });
-        res.end(code >= 300 ? `error ${code}` : 'ok');
+        res.end(code >= 300 ? `error ${code}` : this.replyBody(req));
       });
     });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
