@@ -1,7 +1,8 @@
 /**
- * Cross-check of the target-label pipeline (defaults, relabel_configs, instance, dropped
- * targets) against the real Prometheus 2.42 (Debian package): both read the same config and
- * must produce the same target labels and discovered labels.
+ * Cross-check of discovery (static, file_sd JSON/YAML, http_sd) and the target-label pipeline
+ * (defaults, relabel_configs, instance, dropped targets, scrape URL) against the real
+ * Prometheus 2.42 (Debian package): both read the same config and must produce the same
+ * target labels, discovered labels and scrape URLs.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,13 +11,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { mkdirSync } from 'node:fs';
 import { parsePrometheusConfig } from '../../../src/config/prometheusConfig.ts';
+import type { TargetGroup } from '../../../src/config/targetGroup.ts';
+import { DiscoveryManager, scrapeDiscoverySets } from '../../../src/scrape/discovery/manager.ts';
 import { populateTargetLabels } from '../../../src/scrape/discovery/targetLabels.ts';
 
 const hasPrometheus = spawnSync('prometheus', ['--version']).status === 0;
 
 // Targets point at closed ports on 127.0.0.1: only the labels matter, scrapes simply fail.
-const CONFIG = `
+const config = (dir: string, sdUrl: string) => `
 global:
   scrape_interval: 1m
 scrape_configs:
@@ -76,7 +81,27 @@ scrape_configs:
     relabel_configs:
       - regex: 'job'
         action: labeldrop
+  - job_name: file-sd
+    file_sd_configs:
+      - files: ['${dir}/targets/*.json', '${dir}/targets/*.yml']
+    relabel_configs:
+      - source_labels: [__meta_filepath]
+        regex: '.*/([^/]+)'
+        target_label: from_file
+  - job_name: http-sd
+    http_sd_configs:
+      - url: '${sdUrl}'
+    relabel_configs:
+      - source_labels: [__meta_url]
+        target_label: sd_url
 `;
+
+const TARGET_FILES: Record<string, string> = {
+  'a.json': JSON.stringify([{ targets: ['127.0.0.1:11', '127.0.0.1:12'], labels: { env: 'json' } }, { targets: ['127.0.0.1:13'] }]),
+  'b.yml': '- targets: [127.0.0.1:14]\n  labels:\n    env: yaml\n',
+};
+const HTTP_SD_BODY = JSON.stringify([{ targets: ['127.0.0.1:21'], labels: { team: 'x' } }]);
+const EXPECTED_TARGETS = 7 + 4 + 1;
 
 interface ApiTarget {
   labels: Record<string, string>;
@@ -98,9 +123,20 @@ describe('target labels agree with Prometheus 2.42', { skip: !hasPrometheus && '
   let dir = '';
   let port = 0;
 
+  let sdServer: Server | undefined;
+  let configText = '';
+
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'promlite-relabel-'));
-    writeFileSync(join(dir, 'prometheus.yml'), CONFIG);
+    mkdirSync(join(dir, 'targets'));
+    for (const [name, text] of Object.entries(TARGET_FILES)) writeFileSync(join(dir, 'targets', name), text);
+    sdServer = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(HTTP_SD_BODY);
+    });
+    await new Promise<void>((r) => sdServer!.listen(0, '127.0.0.1', r));
+    configText = config(dir, `http://127.0.0.1:${(sdServer.address() as { port: number }).port}/sd`);
+    writeFileSync(join(dir, 'prometheus.yml'), configText);
     port = await freePort();
     proc = spawn(
       'prometheus',
@@ -111,6 +147,7 @@ describe('target labels agree with Prometheus 2.42', { skip: !hasPrometheus && '
 
   after(() => {
     proc?.kill('SIGKILL');
+    sdServer?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -120,7 +157,7 @@ describe('target labels agree with Prometheus 2.42', { skip: !hasPrometheus && '
       try {
         const res = await fetch(`http://127.0.0.1:${port}/api/v1/targets?state=any`);
         const body = (await res.json()) as { data: { activeTargets: ApiTarget[]; droppedTargets: ApiTarget[] } };
-        if (body.data.activeTargets.length + body.data.droppedTargets.length >= 7) {
+        if (body.data.activeTargets.length + body.data.droppedTargets.length >= EXPECTED_TARGETS) {
           return { active: body.data.activeTargets, dropped: body.data.droppedTargets };
         }
       } catch {
@@ -133,17 +170,23 @@ describe('target labels agree with Prometheus 2.42', { skip: !hasPrometheus && '
 
   it('produces the same active and dropped targets', async () => {
     const ours = { active: [] as ApiTarget[], dropped: [] as Array<Record<string, string>> };
-    const cfg = parsePrometheusConfig(CONFIG);
+    const cfg = parsePrometheusConfig(configText);
+    // promlite's own discovery finds the groups (static, file_sd, http_sd).
+    const discovered = new Map<string, TargetGroup[]>();
+    const manager = new DiscoveryManager({ onUpdate: (m) => m.forEach((groups, job) => discovered.set(job, groups)) });
+    manager.applyConfig(scrapeDiscoverySets(cfg.scrapeConfigs));
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline && (discovered.get('file-sd')?.length !== 3 || discovered.get('http-sd')?.length !== 1)) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    manager.stop();
     for (const sc of cfg.scrapeConfigs) {
-      for (const sd of sc.serviceDiscovery) {
-        assert.ok(sd.kind === 'static');
-        for (const g of sd.groups) {
-          for (const t of g.targets) {
-            const r = populateTargetLabels(g.labels, t, sc);
-            if (r.kind === 'target') ours.active.push({ labels: r.target.labels.toObject(), discoveredLabels: r.target.discoveredLabels.toObject(), scrapeUrl: r.target.url });
-            else if (r.kind === 'dropped') ours.dropped.push(r.discoveredLabels.toObject());
-            else assert.fail(r.error);
-          }
+      for (const g of discovered.get(sc.jobName) ?? []) {
+        for (const t of g.targets) {
+          const r = populateTargetLabels(g.labels, t, sc);
+          if (r.kind === 'target') ours.active.push({ labels: r.target.labels.toObject(), discoveredLabels: r.target.discoveredLabels.toObject(), scrapeUrl: r.target.url });
+          else if (r.kind === 'dropped') ours.dropped.push(r.discoveredLabels.toObject());
+          else assert.fail(r.error);
         }
       }
     }
