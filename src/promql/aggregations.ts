@@ -215,7 +215,9 @@ function countValues(ev: Evaluator, series: StepSeries[], groups: Group[], label
 function selectK(ev: Evaluator, e: AggregateExpr, series: StepSeries[], groups: Group[], param: Float64Array): VectorSteps {
   const ks = new Float64Array(ev.n);
   for (let i = 0; i < ev.n; i++) {
-    const p = param[i];
+    // limit_ratio takes its ratio from the first step for the whole query (as Prometheus does:
+    // the upstream complement tests with a time()-dependent ratio rely on it).
+    const p = e.op === 'limit_ratio' ? param[0] : param[i];
     if (e.op === 'limit_ratio') {
       if (Number.isNaN(p)) throw evalError('Ratio value is NaN');
       if (p < -1 || p > 1) {
