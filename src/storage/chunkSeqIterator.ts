@@ -1,6 +1,7 @@
-/** SampleIterator over a sorted, non-overlapping sequence of XOR chunks, limited to [mint, maxt]. */
+/** SampleIterator over a sorted, non-overlapping sequence of XOR or packed chunks, limited to [mint, maxt]. */
 import type { SampleIterator } from './interface.ts';
 import { XorIterator } from './xorChunk.ts';
+import { isPacked, PackedDecoder } from './packedChunk.ts';
 
 export interface ChunkRef {
   minT: number;
@@ -11,6 +12,7 @@ export interface ChunkRef {
 export class ChunkSeqIterator implements SampleIterator {
   private ci = -1;
   private readonly it = new XorIterator();
+  private packed: PackedDecoder | null = null;
   private ts: Float64Array = new Float64Array(0);
   private vs: Float64Array = new Float64Array(0);
   private n = 0;
@@ -32,15 +34,28 @@ export class ChunkSeqIterator implements SampleIterator {
       const c = this.chunks[this.ci];
       if (c.minT > this.maxt) return false;
       if (c.maxT < minT) continue;
-      this.it.reset(c.data);
-      const e = this.it.err();
-      if (e) {
-        this.error = e;
-        return false;
+      if (isPacked(c.data)) {
+        const d = (this.packed ??= new PackedDecoder());
+        try {
+          d.decode(c.data);
+        } catch (e) {
+          this.error = e as Error;
+          return false;
+        }
+        this.ts = d.ts;
+        this.vs = d.vs;
+        this.n = d.n;
+      } else {
+        this.it.reset(c.data);
+        const e = this.it.err();
+        if (e) {
+          this.error = e;
+          return false;
+        }
+        this.ts = this.it.timestamps();
+        this.vs = this.it.values();
+        this.n = this.it.length();
       }
-      this.ts = this.it.timestamps();
-      this.vs = this.it.values();
-      this.n = this.it.length();
       this.i = 0;
       // Skip to minT within the chunk.
       while (this.i < this.n && this.ts[this.i] < minT) this.i++;

@@ -6,22 +6,55 @@
 import type { HeadSeries } from './headSeries.ts';
 import type { SqliteStorage } from './sqliteStorage.ts';
 import { XorChunk, XorIterator } from './xorChunk.ts';
+import { isPacked, PackedDecoder } from './packedChunk.ts';
 
-/** Re-encodes the samples of `data` outside [mint, maxt]; null when none remain. */
-function withoutRange(data: Uint8Array, mint: number, maxt: number, it: XorIterator): { minT: number; maxT: number; data: Uint8Array } | null {
-  it.reset(data);
-  const c = new XorChunk();
-  const app = c.appender();
-  let minT = Infinity;
-  let maxT = -Infinity;
-  while (it.next()) {
-    const t = it.atT();
+interface Piece {
+  minT: number;
+  maxT: number;
+  data: Uint8Array;
+}
+
+/** Re-encodes the samples of a row (XOR or packed) outside [mint, maxt] as XOR chunks of <= 120 samples. */
+function withoutRange(data: Uint8Array, mint: number, maxt: number): Piece[] {
+  let ts: Float64Array;
+  let vs: Float64Array;
+  let n: number;
+  if (isPacked(data)) {
+    const d = new PackedDecoder();
+    d.decode(data);
+    ({ ts, vs, n } = d);
+  } else {
+    const it = new XorIterator();
+    it.reset(data);
+    if (it.err()) throw it.err();
+    ts = it.timestamps();
+    vs = it.values();
+    n = it.length();
+  }
+  const vw = new Uint32Array(vs.buffer);
+  const out: Piece[] = [];
+  let c: XorChunk | null = null;
+  let app = null;
+  let minT = 0;
+  let maxT = 0;
+  const flush = () => {
+    if (c && c.numSamples() > 0) out.push({ minT, maxT, data: c.bytes().slice() });
+    c = null;
+  };
+  for (let i = 0; i < n; i++) {
+    const t = ts[i];
     if (t >= mint && t <= maxt) continue;
-    app.appendBits(t, it.atVHi(), it.atVLo());
-    if (t < minT) minT = t;
+    if (c === null || c.numSamples() >= 120) {
+      flush();
+      c = new XorChunk();
+      app = c.appender();
+      minT = t;
+    }
+    app!.appendBits(t, vw[2 * i + 1], vw[2 * i]);
     maxT = t;
   }
-  return c.numSamples() === 0 ? null : { minT, maxT, data: c.bytes().slice() };
+  flush();
+  return out;
 }
 
 export function deleteSeriesData(store: SqliteStorage, s: HeadSeries, mint: number, maxt: number): void {
@@ -30,7 +63,6 @@ export function deleteSeriesData(store: SqliteStorage, s: HeadSeries, mint: numb
     return;
   }
   const db = store.db;
-  const it = new XorIterator();
   const rows = db
     .prepare<[number, number, number], { min_t: number; max_t: number; data: Buffer }>('SELECT min_t, max_t, data FROM chunks WHERE series_id = ? AND min_t <= ? AND max_t >= ?')
     .all(s.id, maxt, mint);
@@ -39,11 +71,10 @@ export function deleteSeriesData(store: SqliteStorage, s: HeadSeries, mint: numb
   for (const r of rows) {
     del.run(s.id, r.min_t);
     if (r.min_t >= mint && r.max_t <= maxt) continue;
-    const kept = withoutRange(r.data, mint, maxt, it);
-    if (kept) ins.run(s.id, kept.minT, kept.maxT, kept.data);
+    for (const p of withoutRange(r.data, mint, maxt)) ins.run(s.id, p.minT, p.maxT, p.data);
   }
   if (s.head && s.headMinT <= maxt && s.headMaxT >= mint) {
-    const kept = withoutRange(s.head.bytes(), mint, maxt, it);
+    const kept = withoutRange(s.head.bytes(), mint, maxt)[0];
     if (kept) {
       s.restoreHead(kept.data, kept.minT, kept.maxT);
       db.prepare('INSERT OR REPLACE INTO head_chunks (series_id, data) VALUES (?, ?)').run(s.id, kept.data);

