@@ -30,6 +30,7 @@ export interface TlsConfig {
   insecureSkipVerify: boolean;
   /** TLS1.0 … TLS1.3 as in Prometheus, or undefined for Node's default. */
   minVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+  maxVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 }
 
 export interface HttpClientConfig {
@@ -103,10 +104,11 @@ export function readHttpClientConfig(m: MapReader, baseDir: string): HttpClientC
     cfg.tls.keyFile = file(tls.string('key_file'));
     cfg.tls.serverName = tls.string('server_name') || undefined;
     cfg.tls.insecureSkipVerify = tls.bool('insecure_skip_verify') ?? false;
-    const minVersion = tls.string('min_version');
-    if (minVersion !== undefined && minVersion !== '') {
-      cfg.tls.minVersion = TLS_VERSIONS[minVersion];
-      if (!cfg.tls.minVersion) tls.error('min_version', `unknown TLS version: ${minVersion}`);
+    for (const [key, field] of [['min_version', 'minVersion'], ['max_version', 'maxVersion']] as const) {
+      const v = tls.string(key);
+      if (v === undefined || v === '') continue;
+      cfg.tls[field] = TLS_VERSIONS[v];
+      if (!cfg.tls[field]) tls.error(key, `unknown TLS version: ${v}`);
     }
     for (const k of ['ca', 'cert', 'key']) {
       tls.unsupported(k, `tls_config.${k} (inline PEM) is not supported by promlite (line ${tls.lineOf(k)}); use ${k}_file`);
@@ -150,5 +152,6 @@ export async function tlsConnectionOptions(tls: TlsConfig): Promise<ConnectionOp
   if (tls.keyFile) opts.key = await readFile(tls.keyFile);
   if (tls.serverName) opts.servername = tls.serverName;
   if (tls.minVersion) opts.minVersion = tls.minVersion;
+  if (tls.maxVersion) opts.maxVersion = tls.maxVersion;
   return opts;
 }
