@@ -38,7 +38,13 @@ async function inDir<T>(dir: string, fn: () => Promise<T> | T): Promise<T> {
 }
 
 const unitDir = join(FIXTURES, 'unittest');
-for (const file of readdirSync(unitDir).filter((f) => f.endsWith('.test.yml')).sort()) {
+// The shipped example rules (config/rules) are checked the same way.
+const EXAMPLES = join(import.meta.dirname, '../../config/rules');
+const unitFiles = [
+  ...readdirSync(unitDir).filter((f) => f.endsWith('.test.yml')).sort().map((f) => [unitDir, f]),
+  ...readdirSync(EXAMPLES).filter((f) => f.endsWith('.test.yml')).sort().map((f) => [EXAMPLES, f]),
+];
+for (const [unitDir, file] of unitFiles) {
   test(`test rules ${file}: same verdict and output as promtool`, { skip }, async () => {
     const want = promtool(['test', 'rules', file], unitDir);
     const io = capture();
@@ -50,9 +56,7 @@ for (const file of readdirSync(unitDir).filter((f) => f.endsWith('.test.yml')).s
 }
 
 test('the unit-test fixtures include passing and deliberately failing files', { skip }, () => {
-  const codes = readdirSync(unitDir)
-    .filter((f) => f.endsWith('.test.yml'))
-    .map((f) => promtool(['test', 'rules', f], unitDir).code);
+  const codes = unitFiles.map(([dir, f]) => promtool(['test', 'rules', f], dir).code);
   assert.ok(codes.includes(0) && codes.includes(1));
 });
 
@@ -61,8 +65,11 @@ const SUPERSET = new Set(['query_offset.yml']);
 // promlite points at the offending line where promtool prints no position or `0:0:`.
 const stripPositions = (s: string) => s.replace(/: (\d+:\d+: )+/g, ': ');
 
-const checkDir = join(FIXTURES, 'check');
-for (const file of readdirSync(checkDir).filter((f) => f.endsWith('.yml')).sort()) {
+const checkFiles = [
+  ...readdirSync(join(FIXTURES, 'check')).filter((f) => f.endsWith('.yml')).sort().map((f) => [join(FIXTURES, 'check'), f]),
+  ...readdirSync(EXAMPLES).filter((f) => f.endsWith('.rules.yml')).sort().map((f) => [EXAMPLES, f]),
+];
+for (const [checkDir, file] of checkFiles) {
   test(`check rules ${file}: same verdict and messages as promtool`, { skip }, async () => {
     const want = promtool(['check', 'rules', file], checkDir);
     const io = capture();
