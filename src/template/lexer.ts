@@ -92,9 +92,6 @@ const LEFT_COMMENT = '/*';
 const RIGHT_COMMENT = '*/';
 const TRIM_MARKER = '-';
 
-function isSpace(c: string): boolean {
-  return c === ' ' || c === '\t' || c === '\r' || c === '\n';
-}
 const ALNUM_RE = /[\p{L}\p{Nd}]/u;
 function isAlphaNumeric(c: string): boolean {
   const x = c.charCodeAt(0);
@@ -104,401 +101,359 @@ function isAlphaNumeric(c: string): boolean {
 
 /**
  * Tokenises the whole input eagerly (templates are small). After an Error item nothing more
- * is produced. `breakOK`/`continueOK` follow Go: break and continue are keywords only inside
- * range, which the parser decides, so we always lex them as keywords.
+ * is produced. break/continue are always lexed as keywords; the parser decides where they
+ * are allowed, as in Go.
  */
 export function lex(input: string): Item[] {
-  const items: Item[] = [];
-  let pos = 0;
-  let start = 0;
-  let line = 1;
-  let startLine = 1;
-  let parenDepth = 0;
-  let done = false;
+  return new Lexer(input).run();
+}
 
-  const emit = (typ: ItemType, val?: string): void => {
-    items.push({ typ, pos: start, val: val ?? input.slice(start, pos), line: startLine });
-    start = pos;
-    startLine = line;
-  };
-  const ignore = (): void => {
-    line += countNewlines(input.slice(start, pos));
-    start = pos;
-    startLine = line;
-  };
-  const errorf = (msg: string): void => {
-    items.push({ typ: ItemType.Error, pos: start, val: msg, line: startLine });
-    done = true;
-  };
-  const advance = (n: number): void => {
-    line += countNewlines(input.slice(pos, pos + n));
-    pos += n;
-  };
-  const peek = (): string => (pos < input.length ? input[pos]! : '');
-  const nextChar = (): string => {
-    if (pos >= input.length) return '';
-    const cp = input.codePointAt(pos)!;
-    const ch = String.fromCodePoint(cp);
-    pos += ch.length;
-    if (ch === '\n') line++;
-    return ch;
-  };
-  const backup = (ch: string): void => {
-    pos -= ch.length;
-    if (ch === '\n') line--;
-  };
+type LexState = 'text' | 'inside' | 'stop';
 
-  const atRightDelim = (): { delim: boolean; trim: boolean } => {
-    // Go's right trim marker is " -" (space, then minus) right before the delimiter.
-    if (isSpace(input[pos] ?? '') && input[pos + 1] === TRIM_MARKER && input.startsWith(RIGHT, pos + 2)) {
-      return { delim: true, trim: true };
-    }
-    if (input.startsWith(RIGHT, pos)) return { delim: true, trim: false };
-    return { delim: false, trim: false };
-  };
+/** A hand-written state machine over UTF-16 code units, following Go's text/template lexer. */
+class Lexer {
+  private readonly items: Item[] = [];
+  private pos = 0;
+  private start = 0;
+  private line = 1;
+  private startLine = 1;
+  private parenDepth = 0;
 
-  // lexText: scan to the next left delimiter.
-  const lexText = (): boolean => {
-    const x = input.indexOf(LEFT, pos);
-    if (x < 0) {
-      advance(input.length - pos);
-      if (pos > start) emit(ItemType.Text);
-      emit(ItemType.EOF);
-      return false;
-    }
-    let trimLength = 0;
-    let textEnd = x;
-    const delimEnd = x + LEFT.length;
-    if (input.startsWith(TRIM_MARKER, delimEnd) && isSpace(input[delimEnd + 1] ?? '')) {
-      // Trim trailing white space from the text before "{{- ".
-      let j = x;
-      while (j > pos && isSpace(input[j - 1]!)) j--;
-      trimLength = x - j;
-      textEnd = j;
-    }
-    advance(textEnd - pos);
-    if (textEnd > start) emit(ItemType.Text);
-    advance(trimLength);
-    ignore();
-    return true;
-  };
+  constructor(private readonly input: string) {}
 
-  // lexLeftDelim: at "{{"; handles trim marker and comments.
-  const lexLeftDelim = (): 'inside' | 'text' | 'stop' => {
-    advance(LEFT.length);
-    const trimSpace = input.startsWith(TRIM_MARKER, pos) && isSpace(input[pos + 1] ?? '');
-    const afterMarker = trimSpace ? 2 : 0;
-    if (input.startsWith(LEFT_COMMENT, pos + afterMarker)) {
-      advance(afterMarker);
-      ignore();
-      return lexComment();
-    }
-    emit(ItemType.LeftDelim);
-    advance(afterMarker);
-    ignore();
-    parenDepth = 0;
-    return 'inside';
-  };
+  run(): Item[] {
+    let state: LexState = 'text';
+    while (state !== 'stop') state = state === 'text' ? this.lexTextAndDelim() : this.lexInsideAction();
+    return this.items;
+  }
 
-  const lexComment = (): 'text' | 'stop' => {
-    advance(LEFT_COMMENT.length);
-    const x = input.indexOf(RIGHT_COMMENT, pos);
-    if (x < 0) {
-      errorf('unclosed comment');
-      return 'stop';
+  // ---- primitives ----
+  private emit(typ: ItemType): void {
+    this.items.push({ typ, pos: this.start, val: this.input.slice(this.start, this.pos), line: this.startLine });
+    this.start = this.pos;
+    this.startLine = this.line;
+  }
+  private ignore(): void {
+    this.start = this.pos;
+    this.startLine = this.line;
+  }
+  private errorf(msg: string): 'stop' {
+    this.items.push({ typ: ItemType.Error, pos: this.start, val: msg, line: this.startLine });
+    return 'stop';
+  }
+  /** Moves forward n code units, counting newlines. */
+  private advance(n: number): void {
+    const input = this.input;
+    const end = this.pos + n;
+    for (let i = this.pos; i < end; i++) if (input.charCodeAt(i) === 10) this.line++;
+    this.pos = end;
+  }
+  private peekCode(): number {
+    return this.pos < this.input.length ? this.input.charCodeAt(this.pos) : -1;
+  }
+  /** Next code point as a string ('' at EOF). */
+  private next(): string {
+    if (this.pos >= this.input.length) return '';
+    const cp = this.input.codePointAt(this.pos)!;
+    if (cp < 0x10000) {
+      this.pos++;
+      if (cp === 10) this.line++;
+      return this.input[this.pos - 1]!;
     }
-    advance(x + RIGHT_COMMENT.length - pos);
-    const r = atRightDelim();
-    if (!r.delim) {
-      errorf('comment ends before closing delimiter');
-      return 'stop';
-    }
-    // Go emits the comment item only with ParseComments; we drop it.
-    if (r.trim) advance(2);
-    advance(RIGHT.length);
-    ignore();
-    if (r.trim) skipLeadingSpace();
-    return 'text';
-  };
-
-  const skipLeadingSpace = (): void => {
-    let j = pos;
-    while (j < input.length && isSpace(input[j]!)) j++;
-    advance(j - pos);
-    ignore();
-  };
-
-  const lexRightDelim = (trim: boolean): void => {
-    if (trim) {
-      advance(2); // " -"
-      ignore();
-    }
-    advance(RIGHT.length);
-    emit(ItemType.RightDelim);
-    if (trim) skipLeadingSpace();
-  };
-
-  // lexInsideAction: one token inside {{ }}; returns 'text' when the action closed.
-  const lexInsideAction = (): 'inside' | 'text' | 'stop' => {
-    const r = atRightDelim();
-    if (r.delim) {
-      if (parenDepth === 0) {
-        lexRightDelim(r.trim);
-        return 'text';
-      }
-      errorf('unclosed left paren');
-      return 'stop';
-    }
-    const ch = nextChar();
-    if (ch === '') {
-      errorf('unclosed action');
-      return 'stop';
-    }
-    if (isSpace(ch)) {
-      backup(ch);
-      return lexSpace();
-    }
-    if (ch === '=') {
-      emit(ItemType.Assign);
-    } else if (ch === ':') {
-      if (nextChar() !== '=') {
-        errorf('expected :=');
-        return 'stop';
-      }
-      emit(ItemType.Declare);
-    } else if (ch === '|') {
-      emit(ItemType.Pipe);
-    } else if (ch === '"') {
-      return lexQuote();
-    } else if (ch === '`') {
-      return lexRawQuote();
-    } else if (ch === '$') {
-      return lexFieldOrVariable(ItemType.Variable);
-    } else if (ch === "'") {
-      return lexChar();
-    } else if (ch === '.') {
-      // special look-ahead for ".field" so we don't break l.backup().
-      if (pos < input.length) {
-        const r2 = input[pos]!;
-        if (r2 < '0' || r2 > '9') return lexFieldOrVariable(ItemType.Field);
-      }
-      backup(ch);
-      return lexNumber();
-    } else if (ch === '+' || ch === '-' || (ch >= '0' && ch <= '9')) {
-      backup(ch);
-      return lexNumber();
-    } else if (isAlphaNumeric(ch)) {
-      backup(ch);
-      return lexIdentifier();
-    } else if (ch === '(') {
-      emit(ItemType.LeftParen);
-      parenDepth++;
-    } else if (ch === ')') {
-      // Go (1.19/1.20, as in Prometheus 2.42 / Alertmanager 0.25) emits the paren before
-      // checking the depth, so the parser reports `unexpected ")" in command`.
-      emit(ItemType.RightParen);
-      parenDepth--;
-      if (parenDepth < 0) {
-        errorf(`unexpected right paren ${goRuneDebug(ch)}`);
-        return 'stop';
-      }
-    } else if (ch.codePointAt(0)! <= 0x7f && ch >= ' ' && ch !== '\x7f') {
-      emit(ItemType.Char);
-    } else {
-      errorf(`bad character ${goRuneDebug(ch)}`);
-      return 'stop';
-    }
-    return 'inside';
-  };
-
-  const lexSpace = (): 'inside' | 'text' | 'stop' => {
-    let numSpaces = 0;
-    let last = '';
-    while (isSpace(peek())) {
-      last = nextChar();
-      numSpaces++;
-    }
-    // Be careful about a trim-marked closing delimiter: the last space belongs to " -}}".
-    if (input[pos] === TRIM_MARKER && input.startsWith(RIGHT, pos + 1)) {
-      backup(last);
-      if (numSpaces === 1) {
-        lexRightDelim(true);
-        return 'text';
-      }
-    }
-    emit(ItemType.Space);
-    return 'inside';
-  };
-
-  const lexIdentifier = (): 'inside' | 'stop' => {
-    for (;;) {
-      const ch = nextChar();
-      if (ch !== '' && isAlphaNumeric(ch)) continue;
-      if (ch !== '') backup(ch);
-      const word = input.slice(start, pos);
-      if (!atTerminator()) {
-        errorf(`bad character ${goRuneDebug(ch)}`);
-        return 'stop';
-      }
-      const kw = KEYWORDS[word];
-      if (kw !== undefined && kw > ItemType.Keyword) emit(kw);
-      else if (word[0] === '.') emit(ItemType.Field);
-      else if (word === 'true' || word === 'false') emit(ItemType.Bool);
-      else emit(ItemType.Identifier);
-      return 'inside';
-    }
-  };
-
-  const lexFieldOrVariable = (typ: ItemType): 'inside' | 'stop' => {
-    if (atTerminator()) {
-      // Nothing interesting follows -> "." or "$".
-      if (typ === ItemType.Variable) emit(ItemType.Variable);
-      else emit(ItemType.Dot);
-      return 'inside';
-    }
-    let ch = '';
-    for (;;) {
-      ch = nextChar();
-      if (ch === '' || !isAlphaNumeric(ch)) {
-        if (ch !== '') backup(ch);
-        break;
-      }
-    }
-    if (!atTerminator()) {
-      errorf(`bad character ${goRuneDebug(ch)}`);
-      return 'stop';
-    }
-    emit(typ);
-    return 'inside';
-  };
-
-  const atTerminator = (): boolean => {
-    const ch = peek();
-    if (ch === '' || isSpace(ch)) return true;
-    if ('.,|:()'.includes(ch)) return true;
-    return input.startsWith(RIGHT, pos);
-  };
-
-  const lexChar = (): 'inside' | 'stop' => {
-    for (;;) {
-      let ch = nextChar();
-      if (ch === '\\') {
-        ch = nextChar();
-        if (ch !== '' && ch !== '\n') continue;
-      }
-      if (ch === '' || ch === '\n') {
-        errorf('unterminated character constant');
-        return 'stop';
-      }
-      if (ch === "'") break;
-    }
-    emit(ItemType.CharConstant);
-    return 'inside';
-  };
-
-  const lexNumber = (): 'inside' | 'stop' => {
-    if (!scanNumber()) {
-      errorf(`bad number syntax: ${goQuoteForItem(input.slice(start, pos))}`);
-      return 'stop';
-    }
-    const sign = peek();
-    if (sign === '+' || sign === '-') {
-      // Complex: 1+2i. No spaces, must end in 'i'.
-      if (!scanNumber() || input[pos - 1] !== 'i') {
-        errorf(`bad number syntax: ${goQuoteForItem(input.slice(start, pos))}`);
-        return 'stop';
-      }
-    }
-    emit(ItemType.Number);
-    return 'inside';
-  };
-
-  const accept = (valid: string): boolean => {
-    if (pos < input.length && valid.includes(input[pos]!)) {
-      pos++;
+    this.pos += 2;
+    return String.fromCodePoint(cp);
+  }
+  private backup(ch: string): void {
+    this.pos -= ch.length;
+    if (ch === '\n') this.line--;
+  }
+  private startsWith(s: string, at: number = this.pos): boolean {
+    return this.input.startsWith(s, at);
+  }
+  private accept(valid: string): boolean {
+    if (this.pos < this.input.length && valid.includes(this.input[this.pos]!)) {
+      this.pos++;
       return true;
     }
     return false;
-  };
-  const acceptRun = (valid: string): void => {
-    while (pos < input.length && valid.includes(input[pos]!)) pos++;
-  };
+  }
+  private acceptRun(valid: string): void {
+    while (this.pos < this.input.length && valid.includes(this.input[this.pos]!)) this.pos++;
+  }
 
-  const scanNumber = (): boolean => {
-    accept('+-');
+  /** At "}}" or " -}}" (Go's right trim marker is a space, then a minus). */
+  private atRightDelim(): { delim: boolean; trim: boolean } {
+    const input = this.input;
+    const p = this.pos;
+    if (isSpaceCode(input.charCodeAt(p)) && input.charCodeAt(p + 1) === 45 /* - */ && input.startsWith(RIGHT, p + 2)) {
+      return { delim: true, trim: true };
+    }
+    return { delim: input.startsWith(RIGHT, p), trim: false };
+  }
+
+  private skipLeadingSpace(): void {
+    let j = this.pos;
+    while (j < this.input.length && isSpaceCode(this.input.charCodeAt(j))) j++;
+    this.advance(j - this.pos);
+    this.ignore();
+  }
+
+  // ---- states ----
+  /** lexText + lexLeftDelim: text up to "{{", then the delimiter (or a comment). */
+  private lexTextAndDelim(): LexState {
+    const input = this.input;
+    const x = input.indexOf(LEFT, this.pos);
+    if (x < 0) {
+      this.advance(input.length - this.pos);
+      if (this.pos > this.start) this.emit(ItemType.Text);
+      this.emit(ItemType.EOF);
+      return 'stop';
+    }
+    let textEnd = x;
+    const delimEnd = x + LEFT.length;
+    if (input.charCodeAt(delimEnd) === 45 /* - */ && isSpaceCode(input.charCodeAt(delimEnd + 1))) {
+      // "{{- " trims trailing white space from the text before it.
+      while (textEnd > this.pos && isSpaceCode(input.charCodeAt(textEnd - 1))) textEnd--;
+    }
+    this.advance(textEnd - this.pos);
+    if (textEnd > this.start) this.emit(ItemType.Text);
+    this.advance(x - textEnd);
+    this.ignore();
+    // lexLeftDelim
+    this.advance(LEFT.length);
+    const trimSpace = input.charCodeAt(this.pos) === 45 && isSpaceCode(input.charCodeAt(this.pos + 1));
+    const afterMarker = trimSpace ? 2 : 0;
+    if (input.startsWith(LEFT_COMMENT, this.pos + afterMarker)) {
+      this.advance(afterMarker);
+      this.ignore();
+      return this.lexComment();
+    }
+    this.emit(ItemType.LeftDelim);
+    this.advance(afterMarker);
+    this.ignore();
+    this.parenDepth = 0;
+    return 'inside';
+  }
+
+  private lexComment(): LexState {
+    this.advance(LEFT_COMMENT.length);
+    const x = this.input.indexOf(RIGHT_COMMENT, this.pos);
+    if (x < 0) return this.errorf('unclosed comment');
+    this.advance(x + RIGHT_COMMENT.length - this.pos);
+    const r = this.atRightDelim();
+    if (!r.delim) return this.errorf('comment ends before closing delimiter');
+    // Go emits the comment item only with ParseComments; we drop it.
+    if (r.trim) this.advance(2);
+    this.advance(RIGHT.length);
+    this.ignore();
+    if (r.trim) this.skipLeadingSpace();
+    return 'text';
+  }
+
+  private lexRightDelim(trim: boolean): LexState {
+    if (trim) {
+      this.advance(2); // " -"
+      this.ignore();
+    }
+    this.advance(RIGHT.length);
+    this.emit(ItemType.RightDelim);
+    if (trim) this.skipLeadingSpace();
+    return 'text';
+  }
+
+  private lexInsideAction(): LexState {
+    const r = this.atRightDelim();
+    if (r.delim) {
+      if (this.parenDepth === 0) return this.lexRightDelim(r.trim);
+      return this.errorf('unclosed left paren');
+    }
+    const ch = this.next();
+    if (ch === '') return this.errorf('unclosed action');
+    const c = ch.charCodeAt(0);
+    if (isSpaceCode(c)) {
+      this.backup(ch);
+      return this.lexSpace();
+    }
+    switch (ch) {
+      case '=':
+        this.emit(ItemType.Assign);
+        return 'inside';
+      case ':':
+        if (this.next() !== '=') return this.errorf('expected :=');
+        this.emit(ItemType.Declare);
+        return 'inside';
+      case '|':
+        this.emit(ItemType.Pipe);
+        return 'inside';
+      case '"':
+        return this.lexQuote();
+      case '`':
+        return this.lexRawQuote();
+      case '$':
+        return this.lexFieldOrVariable(ItemType.Variable);
+      case "'":
+        return this.lexChar();
+      case '.': {
+        // special look-ahead for ".field" so we don't break backup().
+        const c2 = this.peekCode();
+        if (c2 >= 0 && (c2 < 48 || c2 > 57)) return this.lexFieldOrVariable(ItemType.Field);
+        this.backup(ch);
+        return this.lexNumber();
+      }
+      case '(':
+        this.emit(ItemType.LeftParen);
+        this.parenDepth++;
+        return 'inside';
+      case ')':
+        // Go (1.19/1.20, as in Prometheus 2.42 / Alertmanager 0.25) emits the paren before
+        // checking the depth, so the parser reports `unexpected ")" in command`.
+        this.emit(ItemType.RightParen);
+        this.parenDepth--;
+        if (this.parenDepth < 0) return this.errorf(`unexpected right paren ${goRuneDebug(ch)}`);
+        return 'inside';
+    }
+    if (ch === '+' || ch === '-' || (c >= 48 && c <= 57)) {
+      this.backup(ch);
+      return this.lexNumber();
+    }
+    if (isAlphaNumeric(ch)) {
+      this.backup(ch);
+      return this.lexIdentifier();
+    }
+    if (c <= 0x7f && c >= 0x20 && c !== 0x7f) {
+      this.emit(ItemType.Char);
+      return 'inside';
+    }
+    return this.errorf(`bad character ${goRuneDebug(ch)}`);
+  }
+
+  private lexSpace(): LexState {
+    let numSpaces = 0;
+    let last = '';
+    while (isSpaceCode(this.peekCode())) {
+      last = this.next();
+      numSpaces++;
+    }
+    // Be careful about a trim-marked closing delimiter: the last space belongs to " -}}".
+    if (this.input.charCodeAt(this.pos) === 45 && this.startsWith(RIGHT, this.pos + 1)) {
+      this.backup(last);
+      if (numSpaces === 1) return this.lexRightDelim(true);
+    }
+    this.emit(ItemType.Space);
+    return 'inside';
+  }
+
+  private lexIdentifier(): LexState {
+    let ch: string;
+    do ch = this.next();
+    while (ch !== '' && isAlphaNumeric(ch));
+    if (ch !== '') this.backup(ch);
+    if (!this.atTerminator()) return this.errorf(`bad character ${goRuneDebug(ch)}`);
+    const word = this.input.slice(this.start, this.pos);
+    const kw = Object.prototype.hasOwnProperty.call(KEYWORDS, word) ? KEYWORDS[word] : undefined;
+    if (kw !== undefined && kw > ItemType.Keyword) this.emit(kw);
+    else if (word[0] === '.') this.emit(ItemType.Field);
+    else if (word === 'true' || word === 'false') this.emit(ItemType.Bool);
+    else this.emit(ItemType.Identifier);
+    return 'inside';
+  }
+
+  private lexFieldOrVariable(typ: ItemType): LexState {
+    if (this.atTerminator()) {
+      // Nothing interesting follows -> "." or "$".
+      this.emit(typ === ItemType.Variable ? ItemType.Variable : ItemType.Dot);
+      return 'inside';
+    }
+    let ch: string;
+    do ch = this.next();
+    while (ch !== '' && isAlphaNumeric(ch));
+    if (ch !== '') this.backup(ch);
+    if (!this.atTerminator()) return this.errorf(`bad character ${goRuneDebug(ch)}`);
+    this.emit(typ);
+    return 'inside';
+  }
+
+  private atTerminator(): boolean {
+    const c = this.peekCode();
+    if (c < 0 || isSpaceCode(c)) return true;
+    // . , | : ( )
+    if (c === 46 || c === 44 || c === 124 || c === 58 || c === 40 || c === 41) return true;
+    return this.startsWith(RIGHT);
+  }
+
+  private lexQuoted(quote: string, unterminated: string, typ: ItemType): LexState {
+    for (;;) {
+      let ch = this.next();
+      if (ch === '\\') {
+        ch = this.next();
+        if (ch !== '' && ch !== '\n') continue;
+      }
+      if (ch === '' || ch === '\n') return this.errorf(unterminated);
+      if (ch === quote) break;
+    }
+    this.emit(typ);
+    return 'inside';
+  }
+  private lexChar(): LexState {
+    return this.lexQuoted("'", 'unterminated character constant', ItemType.CharConstant);
+  }
+  private lexQuote(): LexState {
+    return this.lexQuoted('"', 'unterminated quoted string', ItemType.String);
+  }
+
+  private lexRawQuote(): LexState {
+    const x = this.input.indexOf('`', this.pos);
+    if (x < 0) return this.errorf('unterminated raw quoted string');
+    this.advance(x + 1 - this.pos);
+    this.emit(ItemType.RawString);
+    return 'inside';
+  }
+
+  private lexNumber(): LexState {
+    if (!this.scanNumber()) return this.errorf(`bad number syntax: ${goQuoteForItem(this.input.slice(this.start, this.pos))}`);
+    const sign = this.peekCode();
+    if (sign === 43 || sign === 45) {
+      // Complex: 1+2i. No spaces, must end in 'i'.
+      if (!this.scanNumber() || this.input[this.pos - 1] !== 'i') {
+        return this.errorf(`bad number syntax: ${goQuoteForItem(this.input.slice(this.start, this.pos))}`);
+      }
+    }
+    this.emit(ItemType.Number);
+    return 'inside';
+  }
+
+  private scanNumber(): boolean {
+    this.accept('+-');
     let digits = '0123456789_';
-    if (accept('0')) {
-      if (accept('xX')) digits = '0123456789abcdefABCDEF_';
-      else if (accept('oO')) digits = '01234567_';
-      else if (accept('bB')) digits = '01_';
+    if (this.accept('0')) {
+      if (this.accept('xX')) digits = '0123456789abcdefABCDEF_';
+      else if (this.accept('oO')) digits = '01234567_';
+      else if (this.accept('bB')) digits = '01_';
     }
-    acceptRun(digits);
-    if (accept('.')) acceptRun(digits);
-    if (digits.length === 10 + 1 && accept('eE')) {
-      accept('+-');
-      acceptRun('0123456789_');
+    this.acceptRun(digits);
+    if (this.accept('.')) this.acceptRun(digits);
+    if (digits.length === 10 + 1 && this.accept('eE')) {
+      this.accept('+-');
+      this.acceptRun('0123456789_');
     }
-    if (digits.length === 16 + 6 + 1 && accept('pP')) {
-      accept('+-');
-      acceptRun('0123456789_');
+    if (digits.length === 16 + 6 + 1 && this.accept('pP')) {
+      this.accept('+-');
+      this.acceptRun('0123456789_');
     }
-    accept('i');
+    this.accept('i');
     // Next thing mustn't be alphanumeric.
-    const ch = peek();
-    if (ch !== '' && isAlphaNumeric(ch)) {
-      pos++;
+    if (this.pos < this.input.length && isAlphaNumeric(this.input[this.pos]!)) {
+      this.pos++;
       return false;
     }
     return true;
-  };
-
-  const lexQuote = (): 'inside' | 'stop' => {
-    for (;;) {
-      let ch = nextChar();
-      if (ch === '\\') {
-        ch = nextChar();
-        if (ch !== '' && ch !== '\n') continue;
-      }
-      if (ch === '' || ch === '\n') {
-        errorf('unterminated quoted string');
-        return 'stop';
-      }
-      if (ch === '"') break;
-    }
-    emit(ItemType.String);
-    return 'inside';
-  };
-
-  const lexRawQuote = (): 'inside' | 'stop' => {
-    const x = input.indexOf('`', pos);
-    if (x < 0) {
-      errorf('unterminated raw quoted string');
-      return 'stop';
-    }
-    advance(x + 1 - pos);
-    emit(ItemType.RawString);
-    return 'inside';
-  };
-
-  let state: 'text' | 'inside' | 'stop' = 'text';
-  while (!done) {
-    if (state === 'text') {
-      if (!lexText()) break;
-      const s = lexLeftDelim();
-      state = s;
-    } else if (state === 'inside') {
-      state = lexInsideAction();
-    } else break;
-    if (state === 'stop') break;
   }
-  return items;
 }
 
-function countNewlines(s: string): number {
-  let n = 0;
-  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
-  return n;
+function isSpaceCode(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 10;
 }
+
 
 /** Go's %#U: U+0023 '#'. */
 function goRuneDebug(ch: string): string {
