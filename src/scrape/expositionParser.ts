@@ -209,11 +209,11 @@ function sortedUniqueLabels(pairs: Array<[string, string]>, line: () => number):
   return Labels.fromSortedArrays(names, values);
 }
 
-/** Reads a metadata text (rest of the line) as UTF-8, rejecting invalid bytes. */
-export function decodeMetaText(buf: Buffer, start: number, end: number, line: () => number): string {
-  const slice = buf.subarray(start, end);
-  if (!isUtf8(slice)) throw new ExpositionError('help text is not valid UTF-8', line());
-  return buf.toString('utf8', start, end);
+/** Checks a metadata text (rest of the line) is UTF-8; ASCII (the common case) needs no native call. */
+export function decodeMetaText(buf: Buffer, start: number, end: number, line: () => number): void {
+  let high = 0;
+  for (let i = start; i < end; i++) high |= buf[i];
+  if (high >= 0x80 && !isUtf8(buf.subarray(start, end))) throw new ExpositionError('help text is not valid UTF-8', line());
 }
 
 /** The metric type spelled by b[s..e) in `table` ([spelling, type] pairs), without allocating. */

@@ -169,8 +169,8 @@ export class OpenMetricsParser implements ExpositionParser {
   private comment(i: number): EntryKind {
     const b = this.buf;
     const n = b.length;
-    let lineEnd = b.indexOf(C_NL, i);
-    if (lineEnd < 0) lineEnd = n;
+    let lineEnd = i;
+    while (lineEnd < n && b[lineEnd] !== C_NL) lineEnd++;
     if (b[i + 1] !== C_SP) throw this.error(i, `invalid comment ${excerptAt(b, i)}`);
     i += 2;
     if (lineEnd - i === 3 && b[i] === 69 && b[i + 1] === 79 && b[i + 2] === 70) {

@@ -161,8 +161,8 @@ export class TextParser implements ExpositionParser {
   private comment(i: number): EntryKind {
     const b = this.buf;
     const n = b.length;
-    let lineEnd = b.indexOf(C_NL, i);
-    if (lineEnd < 0) lineEnd = n;
+    let lineEnd = i;
+    while (lineEnd < n && b[lineEnd] !== C_NL) lineEnd++;
     this.pos = lineEnd + 1;
     i++;
     if (i >= lineEnd || (b[i] !== C_SP && b[i] !== C_TAB)) return Entry.Comment;
