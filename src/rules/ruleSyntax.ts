@@ -3,12 +3,13 @@
  * functions of the template module (humanize*, query, first, label, value, ...).
  */
 import { parseExpr } from '../promql/parser.ts';
+import { formatExpr } from '../promql/printer.ts';
 import { checkAlertTemplate, expandAlertTemplateResult, type PromSample } from '../template/prometheusFuncs.ts';
 import type { RuleSyntax } from './types.ts';
 
 export const promliteRuleSyntax: RuleSyntax = {
   parseExpr,
-
+  formatExpr,
   checkTemplate(alertName, text) {
     return checkAlertTemplate(text, alertName)?.message ?? null;
   },
