@@ -6,7 +6,7 @@ import { PromQLLexer } from '../../grammar/tokens.ts';
 import type { Expr } from './ast.ts';
 import { AstBuilder, cstParser } from './astBuilder.ts';
 import { PromQLParseError, ProblemList, type ParseProblem } from './parseError.ts';
-import { lexerProblem, parserProblem } from './syntaxErrors.ts';
+import { contextualLexProblems, lexerProblem, parserProblem } from './syntaxErrors.ts';
 import { checkTypes } from './typeCheck.ts';
 
 const builder = new AstBuilder();
@@ -20,9 +20,17 @@ export function parseExpr(input: string): Expr {
     throw new PromQLParseError(input, [{ posRange: { start: 0, end: input.length }, message: 'no expression found in input' }]);
   }
 
+  // Errors Prometheus's lexer would raise first; parser errors from that point on are noise.
+  const contextual = contextualLexProblems(lexed.tokens);
+  syntax.push(...contextual);
+  const parserLimit = Math.min(Infinity, ...contextual.map((p) => p.posRange.start - 1));
+
   cstParser.input = lexed.tokens;
   const cst = cstParser.query();
-  for (const e of cstParser.errors) syntax.push(parserProblem(e, input, lexed.tokens));
+  for (const e of cstParser.errors) {
+    const problem = parserProblem(e, input, lexed.tokens);
+    if (problem.posRange.start < parserLimit) syntax.push(problem);
+  }
   if (syntax.length > 0) {
     syntax.sort((a, b) => a.posRange.start - b.posRange.start);
     throw new PromQLParseError(input, syntax);

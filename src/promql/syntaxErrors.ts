@@ -2,16 +2,16 @@
  * Prometheus-style wording for lexer and parser errors (`unexpected end of input`,
  * `unexpected identifier "foo" in label matching`, `unclosed left parenthesis`, ...).
  * Chevrotain reports which token it stopped at and in which rule; this module turns that
- * into the phrases Prometheus users know.
+ * into the phrases Prometheus users know (compared against Prometheus 2.42's answers).
  */
 import { EOF, type ILexingError, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
 import * as T from '../../grammar/tokens.ts';
 import type { ParseProblem } from './parseError.ts';
 
-const PUNCTUATION = new Set<TokenType>([T.LParen, T.RParen, T.LBrace, T.RBrace, T.LBracket, T.RBracket, T.Comma, T.Colon]);
+const PUNCTUATION = new Set<TokenType>([T.LParen, T.RParen, T.LBrace, T.RBrace, T.LBracket, T.RBracket, T.Comma, T.Colon, T.Eql]);
 const OPERATORS = new Set<TokenType>([
-  T.EqlC, T.Neq, T.EqlRegex, T.NeqRegex, T.Lte, T.Gte, T.Eql, T.Lss, T.Gtr, T.Add, T.Sub, T.Mul, T.Div, T.Mod, T.Pow, T.At,
-  T.And, T.Or, T.Unless, T.Atan2,
+  T.EqlC, T.Neq, T.EqlRegex, T.NeqRegex, T.Lte, T.Gte, T.Lss, T.Gtr, T.Add, T.Sub, T.Mul, T.Div, T.Mod, T.Pow, T.At,
+  T.And, T.Or, T.Unless, T.Atan2, T.TrimUpper, T.TrimLower,
 ]);
 
 /** How Prometheus's `Item.desc()` names a token. */
@@ -22,7 +22,7 @@ export function describeToken(token: IToken): string {
   if (PUNCTUATION.has(type)) return JSON.stringify(image);
   if (OPERATORS.has(type)) return `<op:${image}>`;
   if (hasCategory(type, T.AggregateOp)) return `<aggr:${image}>`;
-  if (type === T.Identifier) return `identifier ${JSON.stringify(image)}`;
+  if (type === T.Identifier) return `${image.includes(':') ? 'metric identifier' : 'identifier'} ${JSON.stringify(image)}`;
   if (type === T.Duration) return `duration ${JSON.stringify(image)}`;
   if (hasCategory(type, T.NumberLiteral)) return `number ${JSON.stringify(image)}`;
   if (hasCategory(type, T.StringLiteral)) return `string ${shorten(image)}`;
@@ -38,66 +38,72 @@ function hasCategory(type: TokenType, category: TokenType): boolean {
   return (type.CATEGORIES ?? []).includes(category);
 }
 
-/** The "in ..." part of a message, from the innermost grammar rule that failed. */
+/**
+ * The "in ..." part of a message, for the grammar rules where Prometheus names one. The
+ * expected-token hints are only given where Prometheus gives them.
+ */
 const RULE_CONTEXT: Record<string, string> = {
   labelMatchers: 'label matching',
   labelMatcher: 'label matching',
   labelList: 'grouping opts',
   labelNameRef: 'grouping opts',
   grouping: 'grouping opts',
-  callArgs: 'function call arguments',
   aggregateExpr: 'aggregation',
   bracketSuffix: 'subquery or range selector',
   offsetSuffix: 'offset',
   atSuffix: '@',
-  binModifiers: 'binary operator modifiers',
 };
 
 function unexpected(actual: IToken, ruleName: string, expected?: string): string {
-  let msg = `unexpected ${describeToken(actual)}`;
+  if (actual.tokenType === EOF && (ruleName === 'labelMatchers' || ruleName === 'labelMatcher')) {
+    return 'unexpected end of input inside braces';
+  }
+  // Inside braces Prometheus lexes every word as a plain identifier.
+  const inBraces = ruleName === 'labelMatchers' || ruleName === 'labelMatcher';
+  const word = inBraces && (hasCategory(actual.tokenType, T.LabelName) || actual.tokenType === T.Atan2 || actual.tokenType === T.InfNan);
+  let msg = `unexpected ${word ? `identifier ${JSON.stringify(actual.image)}` : describeToken(actual)}`;
   const ctx = RULE_CONTEXT[ruleName];
-  if (ctx && actual.tokenType === EOF && ruleName === 'labelMatchers') return 'unexpected end of input inside braces';
   if (ctx) msg += ` in ${ctx}`;
   if (expected) msg += `, expected ${expected}`;
   return msg;
 }
 
-function expectedName(type: TokenType): string {
-  if (type === T.RParen) return '")"';
-  if (type === T.RBracket) return '"]"';
-  if (type === T.RBrace) return '"}"';
-  if (type === T.LParen) return '"("';
-  if (type === T.StringLiteral) return 'string';
-  if (type === T.MatchOp) return 'label matching operator';
-  if (type === T.LabelName) return 'label';
-  if (type === T.NumberLiteral) return 'number or duration';
-  return type.name;
+/** The hint for a failed CONSUME, where Prometheus has one. */
+function expectedHint(expected: TokenType, previous: IToken | undefined, ruleName: string): string | undefined {
+  const after = previous?.tokenType;
+  switch (ruleName) {
+    case 'labelMatchers':
+      if (expected === T.RBrace) return after === T.LBrace || after === T.Comma ? 'identifier or "}"' : '"," or "}"';
+      return undefined;
+    case 'labelMatcher':
+      if (expected === T.MatchOp) return 'label matching operator';
+      if (expected === T.StringLiteral) return 'string';
+      return undefined;
+    case 'labelList':
+      if (expected === T.LParen) return '"("';
+      if (expected === T.RParen) return after === T.Comma || after === T.LParen ? 'label' : '"," or ")"';
+      return undefined;
+    case 'grouping':
+      return expected === T.LParen ? '"("' : undefined;
+    default:
+      return undefined;
+  }
 }
 
 export const syntaxErrorMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
-    if (actual.tokenType === T.Colon && ruleName === 'bracketSuffix') return "unexpected colon ':'";
-    if (expected === T.RBrace && ruleName === 'labelMatchers') {
-      return unexpected(actual, ruleName, previous?.tokenType === T.LBrace ? 'identifier or "}"' : '"," or "}"');
-    }
-    if (expected === T.RParen && ruleName === 'labelList') {
-      const afterSeparator = previous?.tokenType === T.Comma || previous?.tokenType === T.LParen;
-      return unexpected(actual, ruleName, afterSeparator ? 'label' : '"," or ")"');
-    }
-    return unexpected(actual, ruleName, expectedName(expected));
+    return unexpected(actual, ruleName, expectedHint(expected, previous, ruleName));
   },
-  buildNotAllInputParsedMessage({ firstRedundant, ruleName }) {
-    if (firstRedundant.tokenType === T.RParen) return "unexpected right parenthesis ')'";
-    if (firstRedundant.tokenType === T.RBracket) return 'unexpected right bracket \']\'';
-    if (firstRedundant.tokenType === T.RBrace) return 'unexpected right brace \'}\'';
-    return unexpected(firstRedundant, ruleName);
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return unexpected(firstRedundant, '');
   },
   buildNoViableAltMessage({ actual, ruleName }) {
     const first = actual[0];
-    if (first.tokenType === EOF && (ruleName === 'primaryExpr' || ruleName === 'unaryExpr')) return 'unexpected end of input';
     if (ruleName === 'atSuffix') return unexpected(first, ruleName, 'timestamp');
     if (ruleName === 'offsetSuffix') return unexpected(first, ruleName, 'duration');
-    return unexpected(first, ruleName);
+    if (ruleName === 'labelNameRef') return unexpected(first, 'labelList', 'label');
+    if (ruleName === 'labelMatcher') return unexpected(first, ruleName, 'identifier or "}"');
+    return unexpected(first, ruleName === 'primaryExpr' || ruleName === 'unaryExpr' ? '' : ruleName);
   },
   buildEarlyExitMessage({ actual, ruleName }) {
     return unexpected(actual[0], ruleName);
@@ -108,18 +114,14 @@ export const syntaxErrorMessages: IParserErrorMessageProvider = {
 export function parserProblem(e: IRecognitionException, query: string, tokens: IToken[]): ParseProblem {
   const token = e.token;
   let start = token.tokenType === EOF || Number.isNaN(token.startOffset) ? query.length : token.startOffset;
+  if (start > query.length) start = query.length;
   let message = e.message;
   // Arguments of an aggregation are "in aggregation", as Prometheus words it.
   const stack = e.context?.ruleStack ?? [];
-  if (stack[stack.length - 1] === 'callArgs' && stack[stack.length - 2] === 'aggregateExpr') {
-    message = message.replace(' in function call arguments', ' in aggregation').replace(/, expected .*$/, '');
-  }
-  // Prometheus's lexer reports a stray ")" just after it.
-  if (token.tokenType === T.RParen && message.startsWith('unexpected right parenthesis')) start += 1;
+  if (stack[stack.length - 1] === 'callArgs' && stack[stack.length - 2] === 'aggregateExpr') message += ' in aggregation';
   // Prometheus's lexer reports unclosed brackets where the input ends, before the parser.
   if (token.tokenType === EOF) message = unclosedMessage(tokens) ?? message;
-  if (start > query.length) start = query.length;
-  const end = token.tokenType === EOF ? start : (token.endOffset ?? start) + 1;
+  const end = token.tokenType === EOF ? start : start + token.image.length;
   return { posRange: { start, end }, message };
 }
 
@@ -141,13 +143,67 @@ function unclosedMessage(tokens: IToken[]): string | null {
   return null;
 }
 
+function allowedInBraces(type: TokenType): boolean {
+  return (
+    type === T.Comma ||
+    type === T.InfNan ||
+    hasCategory(type, T.LabelName) ||
+    hasCategory(type, T.StringLiteral) ||
+    hasCategory(type, T.MatchOp)
+  );
+}
+
+/**
+ * Problems Prometheus's lexer finds because it lexes by context (inside braces, brackets or
+ * parentheses): stray closing brackets, `=~`/`!~` outside braces, `:` inside braces.
+ */
+export function contextualLexProblems(tokens: IToken[]): ParseProblem[] {
+  const out: ParseProblem[] = [];
+  let parens = 0;
+  let brackets = 0;
+  let inBraces = false;
+  let colonSeen = false; // in the innermost open bracket
+  const at = (t: IToken, message: string, shift = 0) =>
+    out.push({ posRange: { start: t.startOffset + shift, end: t.startOffset + t.image.length }, message });
+  for (const t of tokens) {
+    const type = t.tokenType;
+    if (inBraces) {
+      if (type === T.RBrace) inBraces = false;
+      else if (type === T.Identifier && t.image.includes(':')) {
+        out.push({ posRange: { start: t.startOffset + t.image.indexOf(':'), end: t.startOffset + t.image.length }, message: "unexpected character inside braces: ':'" });
+      } else if (type === T.LBrace) at(t, "unexpected left brace '{'");
+      else if (!allowedInBraces(type)) at(t, `unexpected character inside braces: ${quoteRune(t.image[0])}`);
+      continue;
+    }
+    if (type === T.LBrace) inBraces = true;
+    else if (type === T.RBrace) at(t, "unexpected character: '}'");
+    else if (type === T.LParen) parens++;
+    else if (type === T.RParen && --parens < 0) at(t, "unexpected right parenthesis ')'", 1);
+    else if (type === T.LBracket) {
+      brackets++;
+      colonSeen = false;
+    } else if (type === T.RBracket) {
+      colonSeen = false;
+      if (--brackets < 0) at(t, "unexpected right bracket ']'");
+    } else if (type === T.Colon && brackets > 0) {
+      if (colonSeen) at(t, "unexpected colon ':'");
+      colonSeen = true;
+    }
+    else if (type === T.EqlRegex) at(t, "unexpected character after '=': '~'");
+    else if (type === T.NeqRegex) at(t, "unexpected character after '!': '~'");
+    else continue;
+    if (out.length > 0 && (parens < 0 || brackets < 0)) break; // Prometheus stops at the first stray closer
+  }
+  return out;
+}
+
 /** A lexer error as a positioned problem (unterminated strings, stray characters). */
 export function lexerProblem(e: ILexingError, query: string): ParseProblem {
   const start = e.offset;
   const ch = query[start] ?? '';
   let message: string;
   if (ch === '"' || ch === "'" || ch === '`') message = 'unterminated quoted string';
-  else if (ch === '!') message = "unexpected character after '!': " + JSON.stringify(query[start + 1] ?? '');
+  else if (ch === '!') message = `unexpected character after '!': ${quoteRune(query[start + 1] ?? '')}`;
   else message = `unexpected character: ${quoteRune(ch)}`;
   return { posRange: { start, end: start + Math.max(1, e.length) }, message };
 }
