@@ -27,6 +27,8 @@ export function mergeAlerts(a: StoredAlert, b: StoredAlert, now: number): Stored
 
 export class AlertStore {
   private readonly alerts = new Map<string, StoredAlert>();
+  /** Bumped on every change, so derived indexes (the inhibitor's) know when to rebuild. */
+  version = 0;
   private readonly upsert: Statement;
   private readonly remove: Statement;
 
@@ -53,6 +55,7 @@ export class AlertStore {
   /** Merges and stores the alerts; returns the stored (merged) versions. */
   put(alerts: readonly StoredAlert[], now: number): StoredAlert[] {
     const out: StoredAlert[] = [];
+    this.version++;
     const tx = this.db.transaction(() => {
       for (const alert of alerts) {
         let a = alert;
@@ -81,6 +84,7 @@ export class AlertStore {
   /** Deletes alerts resolved before `before`; returns their fingerprints. */
   gc(before: number): string[] {
     const gone: string[] = [];
+    this.version++;
     const tx = this.db.transaction(() => {
       for (const [fp, a] of this.alerts) {
         if (a.endsAt > 0 && a.endsAt < before) {

@@ -97,7 +97,7 @@ export class Notifier {
     this.silences = new Silences(o.db, now);
     this.history = new NotificationHistory(o.db);
     this.nflog = new NotificationLog(o.db);
-    this.inhibitor = new Inhibitor([], () => this.store.list(), now);
+    this.inhibitor = new Inhibitor([], this.store, now);
     this.metrics = createNotifyMetrics(o.registry, {
       silencesByState: () => this.silences.countByState(),
       alertsByState: () => this.alertsByState(),
@@ -148,7 +148,7 @@ export class Notifier {
     this.cfg = cfg;
     this.routeTree = tree;
     this.integrations = integrations;
-    this.inhibitor = new Inhibitor(cfg.inhibitRules, () => this.store.list(), () => this.clock.now());
+    this.inhibitor = new Inhibitor(cfg.inhibitRules, this.store, () => this.clock.now());
     const pipelines = this.buildPipelines(cfg);
     this.dispatcher = new Dispatcher({ route: tree, clock: this.clock, scheduler: this.scheduler, logger: this.o.logger, pipeline: (r) => pipelines.get(r) });
     if (first) this.queue.start();
