@@ -8,7 +8,7 @@ import { variadic, type FuncMap } from './exec.ts';
 import { goMatchString, goReplaceAll } from './goRegexp.ts';
 import { GoDuration, GoTime, loadLocation } from './goTime.ts';
 import { typeName } from './goValues.ts';
-import { humanizeDuration } from './prometheusFuncs.ts';
+import { goToLower, goToUpper, humanizeDuration } from './prometheusFuncs.ts';
 import { SafeHTML, SafeURL } from './safeTypes.ts';
 
 function wantString(v: unknown): string {
@@ -84,8 +84,8 @@ export interface AlertmanagerFuncOptions {
 export function alertmanagerFuncs(opts: AlertmanagerFuncOptions = {}): FuncMap {
   const now = opts.now ?? Date.now;
   return {
-    toUpper: (s: unknown) => wantString(s).toUpperCase(),
-    toLower: (s: unknown) => wantString(s).toLowerCase(),
+    toUpper: (s: unknown) => goToUpper(wantString(s)),
+    toLower: (s: unknown) => goToLower(wantString(s)),
     title: (s: unknown) => casesTitle(wantString(s)),
     trimSpace: (s: unknown) => wantString(s).replace(/^[\s\u0085]+|[\s\u0085]+$/gu, ''),
     // join is strings.Join with the arguments swapped, for pipelines.

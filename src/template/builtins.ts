@@ -5,11 +5,12 @@ import type { FuncMap } from './exec.ts';
 import { variadic } from './exec.ts';
 import { ArgTypeError, FuncError } from './errors.ts';
 import { sprint, sprintf, sprintln } from './goFormat.ts';
-import { compareGoStrings, isTrue, kindOf, mapGet, mapLen, mapZero, typeName, utf8Length } from './goValues.ts';
+import { compareGoStrings, goStringValue, isTrue, kindOf, mapGet, mapLen, mapZero, typeName, utf8Length } from './goValues.ts';
 
 type BasicKind = 'bool' | 'int' | 'float' | 'string' | 'invalid' | 'other';
 
 function basicKind(v: unknown): BasicKind {
+  if (goStringValue(v) !== undefined) return 'string';
   const k = kindOf(v);
   if (k === 'bool' || k === 'int' || k === 'float' || k === 'string') return k;
   if (k === 'invalid' || k === 'nil') return 'invalid';
@@ -34,6 +35,8 @@ function eq(arg1: unknown, ...arg2: unknown[]): boolean {
       truth = arg1 === arg;
     } else if (k1 === 'invalid') {
       truth = true;
+    } else if (k1 === 'string') {
+      truth = goStringValue(arg1) === goStringValue(arg);
     } else {
       truth = arg1 === arg;
     }
@@ -52,7 +55,7 @@ function lt(a: unknown, b: unknown): boolean {
     case 'bool':
       throw new FuncError(errBadComparisonType);
     case 'string':
-      return compareGoStrings(a as string, b as string) < 0;
+      return compareGoStrings(goStringValue(a)!, goStringValue(b)!) < 0;
     default:
       return (a as number) < (b as number);
   }
@@ -189,6 +192,8 @@ function sliceFn(item: unknown, ...indexes: unknown[]): unknown {
 }
 
 function len(item: unknown): bigint {
+  const str = goStringValue(item);
+  if (str !== undefined) return BigInt(utf8Length(str));
   switch (kindOf(item)) {
     case 'string':
       return BigInt(utf8Length(item as string));

@@ -456,8 +456,10 @@ class State {
           this.at(a);
           // Go checks constants against the parameter type while parsing the argument.
           if (e.expected && (a.kind === 'number' || a.kind === 'bool' || a.kind === 'string')) {
-            const want = e.expected === 'string' || e.expected === 'bool' ? e.expected : e.expected.startsWith('int') ? 'integer' : e.expected.startsWith('float') ? 'float' : e.expected;
-            this.errorf(`expected ${want}; found ${nodeString(a)}`);
+            const x = e.expected;
+            const want = x === 'string' || x === 'bool' ? x : /^u?int/.test(x) ? 'integer' : x.startsWith('float') ? 'float' : null;
+            if (want) this.errorf(`expected ${want}; found ${nodeString(a)}`);
+            this.errorf(`can't handle ${nodeString(a)} for arg of type ${x}`);
           }
           if (a.kind === 'nil' && e.expected) this.errorf(`cannot assign nil to ${e.expected}`);
         }

@@ -34,6 +34,19 @@ export interface GoTyped {
 
 export type Kind = 'invalid' | 'nil' | 'bool' | 'int' | 'float' | 'string' | 'slice' | 'map' | 'struct' | 'func';
 
+/**
+ * Named Go string types (template.HTML, template.URL) keep their string in `value` and mark
+ * themselves with GO_STRING so len/eq/index treat them as strings.
+ */
+export const GO_STRING = Symbol.for('promlite.template.goString');
+
+/** The string inside a Go string value (plain or a named string type), else undefined. */
+export function goStringValue(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[GO_STRING] === true) return (v as { value: string }).value;
+  return undefined;
+}
+
 export function isGoMap(v: unknown): v is GoMap {
   return typeof v === 'object' && v !== null && (v as Partial<GoMap>)[GO_MAP] === true;
 }

@@ -304,8 +304,8 @@ export function prometheusFuncs(opts: PrometheusFuncOptions): FuncMap {
     safeHtml: (text: unknown) => new SafeHTML(wantString(text)),
     match: (pattern: unknown, s: unknown) => goMatchString(wantString(pattern), wantString(s)),
     title: (s: unknown) => goStringsTitle(wantString(s)),
-    toUpper: (s: unknown) => wantString(s).toUpperCase(),
-    toLower: (s: unknown) => wantString(s).toLowerCase(),
+    toUpper: (s: unknown) => goToUpper(wantString(s)),
+    toLower: (s: unknown) => goToLower(wantString(s)),
     graphLink: (expr: unknown) => `/graph?g0.expr=${queryEscape(wantString(expr))}&g0.tab=0`,
     tableLink: (expr: unknown) => `/graph?g0.expr=${queryEscape(wantString(expr))}&g0.tab=1`,
     humanize,
@@ -349,12 +349,35 @@ function parseExternalURL(u: string): { full: string; path: string } {
   }
 }
 
+/** unicode.ToUpper for one rune: runes without a single-rune upper case stay (ß -> ß). */
+function upperRune(ch: string): string {
+  const u = ch.toUpperCase();
+  return [...u].length === 1 ? u : ch;
+}
+/** unicode.ToLower for one rune (İ -> i). */
+function lowerRune(ch: string): string {
+  const l = ch.toLowerCase();
+  return [...l].length === 1 ? l : [...l][0]!;
+}
+/** strings.ToUpper: rune by rune, unlike JS's full case mapping ("ß" stays "ß"). */
+export function goToUpper(s: string): string {
+  let out = '';
+  for (const ch of s) out += upperRune(ch);
+  return out;
+}
+/** strings.ToLower: rune by rune. */
+export function goToLower(s: string): string {
+  let out = '';
+  for (const ch of s) out += lowerRune(ch);
+  return out;
+}
+
 /** strings.Title: upper-cases the first letter of each word (letters after separators). */
 export function goStringsTitle(s: string): string {
   let prev = ' ';
   let out = '';
   for (const ch of s) {
-    out += isTitleSeparator(prev) ? ch.toUpperCase() : ch;
+    out += isTitleSeparator(prev) ? upperRune(ch) : ch;
     prev = ch;
   }
   return out;
