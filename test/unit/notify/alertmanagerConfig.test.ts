@@ -98,3 +98,27 @@ for (const b of BAD) {
     );
   });
 }
+
+test('check notifier-config prints amtool-style results and fails on errors', async () => {
+  const { checkNotifierConfigCommand } = await import('../../../src/config/alertmanagerCheck.ts');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { PassThrough } = await import('node:stream');
+  const dir = mkdtempSync(join(tmpdir(), 'promlite-check-'));
+  try {
+    writeFileSync(join(dir, 'good.yml'), 'route:\n  receiver: x\nreceivers:\n- name: x\ntemplates: ["*.tmpl"]\n');
+    writeFileSync(join(dir, 'a.tmpl'), '{{ define "a" }}x{{ end }}');
+    writeFileSync(join(dir, 'bad.yml'), 'route:\n  receiver: x\nreceivers:\n- name: y\n');
+    const out = new PassThrough();
+    const err = new PassThrough();
+    const code = checkNotifierConfigCommand([join(dir, 'good.yml'), join(dir, 'bad.yml')], out, err);
+    assert.equal(code, 1);
+    const text = out.read().toString();
+    assert.match(text, /good\.yml'  SUCCESS\nFound:\n - global config\n - route\n - 0 inhibit rules\n - 1 receivers\n - 1 templates/);
+    assert.match(text, /bad\.yml'  FAILED: .*bad\.yml:2: undefined receiver "x" used in route/);
+    assert.match(err.read().toString(), /failed to validate 1 file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
