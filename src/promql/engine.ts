@@ -254,11 +254,11 @@ function toInstantValue(res: EvalResult, t: number): QueryValue {
       const end = (res.at ?? t) - res.offset;
       const start = end - res.range;
       const series: Series[] = [];
-      for (const s of res.series) {
+      res.each((s) => {
         const points = [];
         for (let k = 0; k < s.ts.length; k++) if (s.ts[k] > start && s.ts[k] <= end) points.push({ t: s.ts[k], v: s.vs[k] });
         if (points.length > 0) series.push({ metric: s.dropName ? s.metric.without(NAME_LABELS) : s.metric, points });
-      }
+      });
       series.sort((a, b) => compareLabels(a.metric, b.metric));
       return { type: 'matrix', series };
     }

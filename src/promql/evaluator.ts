@@ -168,17 +168,20 @@ export class Evaluator {
   // ---- selectors ----------------------------------------------------------------------
 
   /**
-   * Reads every series matching `sel` within [mint, maxt] once. Stale markers are kept when
-   * `keepStale` (the lookback logic needs them) and dropped otherwise (range selectors).
+   * Streams every series matching `sel` within [mint, maxt] (stale markers dropped, as range
+   * selectors do) to `cb`, one at a time; the arrays are reused between calls.
    */
-  private loadSeries(sel: VectorSelector, mint: number, maxt: number, keepStale: boolean): RangeSeries[] {
+  private streamSeries(sel: VectorSelector, mint: number, maxt: number, cb: (s: RangeSeries) => void): void {
     const querier = this.ctx.queryable.querier(mint, maxt);
     try {
       const set = querier.select(sel.matchers, { sorted: true });
-      const out: RangeSeries[] = [];
       const buf = new SampleBuffer(256);
+      const current: RangeSeries = { metric: Labels.EMPTY, ts: buf.ts, vs: buf.vs, dropName: false };
+      let prev: Labels | null = null;
       while (set.next()) {
         const s = set.at();
+        if (prev !== null && compareLabels(prev, s.labels) > 0) throw evalError('storage returned series out of order');
+        prev = s.labels;
         const it = s.iterator();
         buf.length = 0;
         if (it.seek(mint)) {
@@ -186,20 +189,22 @@ export class Evaluator {
             const t = it.atT();
             if (t > maxt) break;
             const v = it.atV();
-            if (!keepStale && isStaleNaN(v)) continue;
+            if (isStaleNaN(v)) continue;
             buf.push(t, v);
           } while (it.next());
         }
         const err = it.err();
         if (err) throw evalError(err.message);
-        out.push({ metric: s.labels, ts: buf.ts.slice(0, buf.length), vs: buf.vs.slice(0, buf.length), dropName: false });
         this.checkAlive();
+        if (buf.length === 0) continue;
+        current.metric = s.labels;
+        current.ts = buf.ts.subarray(0, buf.length);
+        current.vs = buf.vs.subarray(0, buf.length);
+        cb(current);
       }
       const err = set.err();
       if (err) throw evalError(err.message);
       for (const w of set.warnings()) this.ctx.annotations.warnings.add(w);
-      out.sort((a, b) => compareLabels(a.metric, b.metric));
-      return out;
     } finally {
       querier.close();
     }
@@ -214,28 +219,49 @@ export class Evaluator {
     const times = this.selectorTimes(sel.at, sel.offset);
     const lookback = this.ctx.lookbackDelta;
     const { min, max } = minMax(times);
-    const raw = this.loadSeries(sel, min - lookback + 1, max, true);
+    const mint = min - lookback + 1;
+    const querier = this.ctx.queryable.querier(mint, max);
     const series: StepSeries[] = [];
     let total = 0;
-    for (const r of raw) {
-      const out = newStepSeries(r.metric, this.n);
-      let any = false;
-      let j = 0; // index of the first sample with t > T
-      for (let i = 0; i < this.n; i++) {
-        const T = times[i];
-        if (i > 0 && T < times[i - 1]) j = 0;
-        while (j < r.ts.length && r.ts[j] <= T) j++;
-        const k = j - 1;
-        if (k < 0 || r.ts[k] <= T - lookback) continue;
-        const v = r.vs[k];
-        if (isStaleNaN(v)) continue;
-        out.values[i] = sampleTimestamps ? r.ts[k] / 1000 : v;
-        out.present[i] = 1;
-        any = true;
-        total++;
+    try {
+      const set = querier.select(sel.matchers, { sorted: true });
+      while (set.next()) {
+        const s = set.at();
+        const it = s.iterator();
+        // Times never decrease, so one forward pass over the samples answers every step.
+        let has = it.seek(mint);
+        let curT = has ? it.atT() : Infinity;
+        let curV = has ? it.atV() : 0;
+        let lastT = -Infinity;
+        let lastV = 0;
+        let out: StepSeries | null = null;
+        for (let i = 0; i < this.n; i++) {
+          const T = times[i];
+          while (curT <= T) {
+            lastT = curT;
+            lastV = curV;
+            has = it.next();
+            curT = has ? it.atT() : Infinity;
+            curV = has ? it.atV() : 0;
+          }
+          if (lastT <= T - lookback || isStaleNaN(lastV)) continue;
+          out ??= newStepSeries(s.labels, this.n);
+          out.values[i] = sampleTimestamps ? lastT / 1000 : lastV;
+          out.present[i] = 1;
+          total++;
+        }
+        const err = it.err();
+        if (err) throw evalError(err.message);
+        if (out) series.push(out);
+        this.checkAlive();
       }
-      if (any) series.push(out);
+      const err = set.err();
+      if (err) throw evalError(err.message);
+      for (const w of set.warnings()) this.ctx.annotations.warnings.add(w);
+    } finally {
+      querier.close();
     }
+    series.sort((a, b) => compareLabels(a.metric, b.metric));
     this.addSamples(total);
     return { kind: 'vector', series };
   }
@@ -244,8 +270,13 @@ export class Evaluator {
     const sel = ms.vectorSelector;
     const times = this.selectorTimes(sel.at, sel.offset);
     const { min, max } = minMax(times);
-    const series = this.loadSeries(sel, min - ms.range + 1, max, false).filter((s) => s.ts.length > 0);
-    return { kind: 'matrix', series, range: ms.range, offset: sel.offset, at: this.resolveAt(sel.at) };
+    return {
+      kind: 'matrix',
+      each: (cb) => this.streamSeries(sel, min - ms.range + 1, max, cb),
+      range: ms.range,
+      offset: sel.offset,
+      at: this.resolveAt(sel.at),
+    };
   }
 
   private evalSubquery(sq: SubqueryExpr): RangeArg {
@@ -269,7 +300,7 @@ export class Evaluator {
     } else {
       throw evalError(`subquery is only allowed on instant vector or scalar, got ${kindName(res)}`);
     }
-    return { kind: 'matrix', series, range: sq.range, offset: sq.offset, at };
+    return { kind: 'matrix', each: (cb) => series.forEach((x) => cb(x)), range: sq.range, offset: sq.offset, at };
   }
 }
 

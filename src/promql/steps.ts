@@ -41,10 +41,14 @@ export interface RangeSeries {
 /**
  * A range vector for all steps: for step i the window is (T - range, T] with
  * T = (at ?? stepTime[i]) - offset.
+ *
+ * `each` visits the series in label order. For a matrix selector it streams them from
+ * storage one at a time (only one series' samples are in memory); the arrays passed to the
+ * callback are only valid during the call.
  */
 export interface RangeArg {
   kind: 'matrix';
-  series: RangeSeries[];
+  each(cb: (s: RangeSeries) => void): void;
   range: number;
   offset: number;
   at: number | null;

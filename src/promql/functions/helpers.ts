@@ -68,7 +68,7 @@ export function overWindows(
     metric: null as unknown as Labels,
   };
   let total = 0;
-  for (const s of r.series) {
+  r.each((s) => {
     ev.checkAlive();
     const res = newStepSeries(s.metric, ev.n, !keepName || s.dropName);
     w.ts = s.ts;
@@ -108,7 +108,7 @@ export function overWindows(
     ev.releaseSamples(maxWindow);
     if (maxWindow > 0) onSeriesWithSamples?.(s.metric);
     if (any) out.push(res);
-  }
+  });
   ev.addSamples(total);
   return { kind: 'vector', series: out };
 }
