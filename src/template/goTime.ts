@@ -2,6 +2,7 @@
 // ("2006-01-02 15:04:05.999999999 -0700 MST"), Format(layout) with Go's reference-time layouts,
 // and the methods templates call (Unix, UTC, In, Add, Sub, IsZero, Before, After, ...).
 
+import { readFileSync } from 'node:fs';
 import { GO_TYPE } from './goValues.ts';
 
 /** A time zone: offset (seconds east of UTC) and abbreviation at an instant. */
@@ -18,6 +19,59 @@ export function fixedZone(name: string, offsetSec: number): GoLocation {
 }
 
 const zoneCache = new Map<string, GoLocation>();
+
+const ZONEINFO_DIRS = [process.env.ZONEINFO, '/usr/share/zoneinfo', '/usr/lib/zoneinfo', '/usr/share/lib/zoneinfo'].filter(Boolean) as string[];
+
+/**
+ * Abbreviations by UTC offset from the system tz database (TZif), as Go reads them: the most
+ * recent local-time type with that offset wins (Europe/Berlin: 3600 -> CET, 7200 -> CEST).
+ * Empty when no tzdata is installed; callers then fall back to ICU's names.
+ */
+function tzifAbbreviations(name: string): Map<number, string> {
+  const out = new Map<number, string>();
+  if (!/^[A-Za-z0-9_+\-]+(\/[A-Za-z0-9_+\-]+)*$/.test(name)) return out;
+  let buf: Buffer | undefined;
+  for (const dir of ZONEINFO_DIRS) {
+    try {
+      buf = readFileSync(`${dir}/${name}`);
+      break;
+    } catch {
+      /* try the next directory */
+    }
+  }
+  if (!buf || buf.length < 44 || buf.toString('latin1', 0, 4) !== 'TZif') return out;
+  const parseBlock = (off: number, timeSize: number): { end: number; types: { utoff: number; abbr: string }[]; order: number[] } | null => {
+    if (off + 44 > buf!.length) return null;
+    const cnt = (i: number) => buf!.readUInt32BE(off + 20 + 4 * i);
+    const [isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt] = [0, 1, 2, 3, 4, 5].map(cnt) as [number, number, number, number, number, number];
+    const idxStart = off + 44 + timecnt * timeSize;
+    const typesStart = idxStart + timecnt;
+    const charsStart = typesStart + typecnt * 6;
+    const end = charsStart + charcnt + leapcnt * (timeSize + 4) + isstdcnt + isutcnt;
+    if (end > buf!.length) return null;
+    const chars = buf!.toString('latin1', charsStart, charsStart + charcnt);
+    const types = [];
+    for (let i = 0; i < typecnt; i++) {
+      const t = typesStart + i * 6;
+      const abbrInd = buf!.readUInt8(t + 5);
+      const z = chars.indexOf('\0', abbrInd);
+      types.push({ utoff: buf!.readInt32BE(t), abbr: chars.slice(abbrInd, z < 0 ? undefined : z) });
+    }
+    const order: number[] = [];
+    for (let i = 0; i < timecnt; i++) order.push(buf!.readUInt8(idxStart + i));
+    return { end, types, order };
+  };
+  const v1 = parseBlock(0, 4);
+  if (!v1) return out;
+  const block = buf[4]! >= 0x32 ? (parseBlock(v1.end, 8) ?? v1) : v1;
+  // Types in transition order, latest last; then types never used in a transition.
+  const seq = [...block.types.map((_, i) => i).filter((i) => !block.order.includes(i)), ...block.order];
+  for (const i of seq) {
+    const t = block.types[i];
+    if (t && t.abbr) out.set(t.utoff, t.abbr);
+  }
+  return out;
+}
 
 /**
  * time.LoadLocation via the platform's time zone database (Intl). Abbreviations follow ICU
@@ -44,6 +98,7 @@ export function loadLocation(name: string): GoLocation {
   } catch {
     throw new Error(`unknown time zone ${name}`);
   }
+  const abbrevs = tzifAbbreviations(name);
   const loc: GoLocation = {
     name,
     lookup(unixMs: number) {
@@ -51,8 +106,8 @@ export function loadLocation(name: string): GoLocation {
       const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value ?? 0);
       const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
       const offsetSec = Math.round((asUtc - Math.floor(unixMs / 1000) * 1000) / 1000);
-      let abbrev = parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
-      if (/^GMT[+-]/.test(abbrev) || abbrev === 'GMT') abbrev = offsetAbbrev(offsetSec);
+      let abbrev = abbrevs.get(offsetSec) ?? parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
+      if (!abbrevs.has(offsetSec) && (/^GMT[+-]/.test(abbrev) || abbrev === 'GMT')) abbrev = offsetAbbrev(offsetSec);
       return { offsetSec, abbrev };
     },
   };

@@ -4,7 +4,7 @@
 // table is re-checked against it.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { readFileSync, mkdtempSync, writeFileSync, rmSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AlertmanagerTemplates, loadTemplateFiles, globFiles } from '../../../src/template/alertmanagerTemplates.ts';
@@ -146,6 +146,9 @@ describe('alertmanager functions beyond 0.25', () => {
   it('date, tz, since, humanizeDuration', () => {
     const a = '{{ with index .Alerts 0 }}{{ date "2006-01-02 15:04" .StartsAt }}|{{ (tz "Europe/Berlin" .StartsAt).Format "15:04 -0700" }}|{{ since .StartsAt }}|{{ since .StartsAt | humanizeDuration }}|{{ humanizeDuration 90 }}{{ end }}';
     assert.equal(t(a), '2026-11-22 18:03|19:03 +0100|56m1.327s|56m 1s|1m 30s');
+  });
+  it('zone abbreviations come from the tz database like Go', { skip: !existsSync('/usr/share/zoneinfo/Europe/Berlin') && 'no tzdata' }, () => {
+    assert.equal(t('{{ with index .Alerts 0 }}{{ tz "Europe/Berlin" .StartsAt }}|{{ (tz "America/Sao_Paulo" .StartsAt).Format "MST" }}{{ end }}'), '2026-11-22 19:03:58.673 +0100 CET|-03');
   });
   it('tz with an unknown zone is an error', () => {
     assert.throws(() => t('{{ tz "Nowhere/City" (index .Alerts 0).StartsAt }}'), /unknown time zone Nowhere\/City/);
