@@ -1,0 +1,20 @@
+/**
+ * Child process of crash.test.ts: appends batches forever and prints "committed <id>" after
+ * each commit returns. Batch id b writes value b at t = b * 1000 for every series.
+ *   node --import tsx crashWriter.ts <dir> <firstBatchId>
+ */
+import fs from 'node:fs';
+import { Labels } from '../../../src/storage/labels.ts';
+import { openStorage } from '../../../src/storage/sqliteStorage.ts';
+
+const [dir, first] = process.argv.slice(2);
+// A small log limit and small chunks so kills also land inside compactions and packing.
+const store = openStorage({ path: dir, schedule: false, maxAppendLogBytes: 16 * 1024, cutPolicy: { maxSamples: 12, maxRangeMs: 3600_000 } });
+const series = Array.from({ length: 25 }, (_, i) => Labels.fromObject({ __name__: 'crash_test', i: String(i) }));
+fs.writeSync(1, 'ready\n');
+for (let b = Number(first); ; b++) {
+  const app = store.appender();
+  for (const l of series) app.append(0, l, b * 1000, b);
+  app.commit();
+  fs.writeSync(1, `committed ${b}\n`);
+}
