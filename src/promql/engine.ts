@@ -129,7 +129,7 @@ export class Engine {
   private execInstant(queryable: Queryable, qs: string | Expr, t: number, opts: QueryOptions, deadline: number): QueryResult {
     const { expr, text } = this.parse(qs, { startMs: t, endMs: t, stepMs: 0 }, opts);
     const { ev, ctx } = this.evaluator(queryable, text, Float64Array.of(t), t, t, 0, opts, deadline);
-    const res = ev.eval(expr);
+    const res = evaluate(ev, expr);
     return this.finish(ctx, toInstantValue(res, t));
   }
 
@@ -148,7 +148,7 @@ export class Engine {
     const times: number[] = [];
     for (let t = start; t <= end; t += step) times.push(t);
     const { ev, ctx } = this.evaluator(queryable, text, Float64Array.from(times), start, end, step, opts, deadline);
-    const res = ev.eval(expr);
+    const res = evaluate(ev, expr);
     if (res.kind !== 'scalar' && res.kind !== 'vector') {
       throw new QueryError('bad_data', `invalid expression type "${kindName(res)}" for range query, must be Scalar or instant Vector`);
     }
@@ -212,6 +212,21 @@ export class Engine {
  * Delayed name removal: drops `__name__` from the series marked for it, then merges series
  * that now share a label set (an error if they overlap in time).
  */
+/**
+ * Runs the evaluator; an unexpected exception (a bug, or a storage failure) becomes an
+ * 'execution' QueryError so the caller gets an error response instead of a crash.
+ */
+function evaluate(ev: Evaluator, expr: Expr): EvalResult {
+  try {
+    return ev.eval(expr);
+  } catch (e) {
+    if (e instanceof QueryError) throw e;
+    const err = new QueryError('execution', `internal error: ${(e as Error).message ?? String(e)}`);
+    (err as Error & { cause?: unknown }).cause = e;
+    throw err;
+  }
+}
+
 /** Metric type and unit labels go together with the name. */
 const NAME_LABELS = [METRIC_NAME, '__type__', '__unit__'];
 

@@ -495,6 +495,7 @@ export const TEST_ENGINE_OPTIONS: EngineOptions = {
   lookbackDeltaMs: 5 * 60_000,
   defaultSubqueryStepMs: 60_000,
   timeoutMs: 100_000,
+  maxSamples: 10_000,
 };
 
 /**
@@ -648,8 +649,9 @@ function judge(cmd: EvalCommand, run: () => QueryResult): EvalOutcome {
   try {
     res = run();
   } catch (e) {
-    if (!(e instanceof QueryError)) {
-      return { status: 'fail', message: `engine crashed: ${(e as Error).stack ?? e}` };
+    if (!(e instanceof QueryError) || e.message.startsWith('internal error:')) {
+      const cause = (e as Error & { cause?: Error }).cause ?? e;
+      return { status: 'fail', message: `engine crashed: ${(cause as Error).stack ?? cause}` };
     }
     if (!failExp) return { status: 'fail', message: `unexpected error: ${e.message}` };
     if (failExp.mode === 'msg' && e.message !== failExp.text) {
