@@ -6,7 +6,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import type { ConnectionOptions } from 'node:tls';
+import { oauth2Token, readOAuth2Config, type OAuth2Config } from './oauth2.ts';
+import { readTlsConfig, type TlsConfig } from './tlsConfig.ts';
+
+export { readTlsConfig, tlsConnectionOptions, type TlsConfig } from './tlsConfig.ts';
 import type { MapReader } from './yamlSource.ts';
 
 export interface BasicAuth {
@@ -22,20 +25,12 @@ export interface Authorization {
   credentialsFile?: string;
 }
 
-export interface TlsConfig {
-  caFile?: string;
-  certFile?: string;
-  keyFile?: string;
-  serverName?: string;
-  insecureSkipVerify: boolean;
-  /** TLS1.0 … TLS1.3 as in Prometheus, or undefined for Node's default. */
-  minVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
-  maxVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
-}
 
 export interface HttpClientConfig {
   basicAuth?: BasicAuth;
   authorization?: Authorization;
+  /** OAuth 2.0 client credentials; tokens are fetched and cached by `authorizationHeader`. */
+  oauth2?: OAuth2Config;
   tls: TlsConfig;
   followRedirects: boolean;
   enableHttp2: boolean;
@@ -47,12 +42,6 @@ export const DEFAULT_HTTP_CLIENT: HttpClientConfig = {
   enableHttp2: true,
 };
 
-const TLS_VERSIONS: Record<string, TlsConfig['minVersion']> = {
-  TLS10: 'TLSv1',
-  TLS11: 'TLSv1.1',
-  TLS12: 'TLSv1.2',
-  TLS13: 'TLSv1.3',
-};
 
 /**
  * Reads the HTTP client keys out of `m` (which may hold other keys too: the caller calls
@@ -97,31 +86,19 @@ export function readHttpClientConfig(m: MapReader, baseDir: string): HttpClientC
     src.error(m.lineOf('basic_auth'), 'at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured');
   }
 
-  const tls = m.map('tls_config', 'config.TLSConfig');
-  if (tls) {
-    cfg.tls.caFile = file(tls.string('ca_file'));
-    cfg.tls.certFile = file(tls.string('cert_file'));
-    cfg.tls.keyFile = file(tls.string('key_file'));
-    cfg.tls.serverName = tls.string('server_name') || undefined;
-    cfg.tls.insecureSkipVerify = tls.bool('insecure_skip_verify') ?? false;
-    for (const [key, field] of [['min_version', 'minVersion'], ['max_version', 'maxVersion']] as const) {
-      const v = tls.string(key);
-      if (v === undefined || v === '') continue;
-      cfg.tls[field] = TLS_VERSIONS[v];
-      if (!cfg.tls[field]) tls.error(key, `unknown TLS version: ${v}`);
+  cfg.tls = readTlsConfig(m, baseDir);
+
+  const oauth2 = readOAuth2Config(m, baseDir);
+  if (oauth2) {
+    if (cfg.basicAuth || cfg.authorization) {
+      src.error(m.lineOf('oauth2'), 'at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured');
     }
-    for (const k of ['ca', 'cert', 'key']) {
-      tls.unsupported(k, `tls_config.${k} (inline PEM) is not supported by promlite (line ${tls.lineOf(k)}); use ${k}_file`);
-    }
-    tls.done();
-    if (!!cfg.tls.certFile !== !!cfg.tls.keyFile) {
-      tls.src.error(tls.line, 'exactly one of key_file or cert_file is set: both are required for client TLS authentication');
-    }
+    cfg.oauth2 = oauth2;
   }
 
   cfg.followRedirects = m.bool('follow_redirects') ?? true;
   cfg.enableHttp2 = m.bool('enable_http2') ?? true;
-  for (const k of ['oauth2', 'proxy_url', 'no_proxy', 'proxy_from_environment', 'proxy_connect_header']) {
+  for (const k of ['proxy_url', 'no_proxy', 'proxy_from_environment', 'proxy_connect_header']) {
     m.unsupported(k, `${k} is not supported by promlite (line ${m.lineOf(k)})`);
   }
   return cfg;
@@ -135,6 +112,7 @@ export async function authorizationHeader(cfg: HttpClientConfig): Promise<string
       : (cfg.basicAuth.password ?? '');
     return 'Basic ' + Buffer.from(`${cfg.basicAuth.username}:${password}`).toString('base64');
   }
+  if (cfg.oauth2) return `Bearer ${await oauth2Token(cfg.oauth2)}`;
   if (cfg.authorization) {
     const credentials = cfg.authorization.credentialsFile
       ? (await readFile(cfg.authorization.credentialsFile, 'utf8')).trim()
@@ -142,16 +120,4 @@ export async function authorizationHeader(cfg: HttpClientConfig): Promise<string
     return `${cfg.authorization.type} ${credentials}`;
   }
   return undefined;
-}
-
-/** Options for `https.request` / `tls.connect`, reading the CA and client certificate files. */
-export async function tlsConnectionOptions(tls: TlsConfig): Promise<ConnectionOptions> {
-  const opts: ConnectionOptions = { rejectUnauthorized: !tls.insecureSkipVerify };
-  if (tls.caFile) opts.ca = await readFile(tls.caFile);
-  if (tls.certFile) opts.cert = await readFile(tls.certFile);
-  if (tls.keyFile) opts.key = await readFile(tls.keyFile);
-  if (tls.serverName) opts.servername = tls.serverName;
-  if (tls.minVersion) opts.minVersion = tls.minVersion;
-  if (tls.maxVersion) opts.maxVersion = tls.maxVersion;
-  return opts;
 }

@@ -82,6 +82,7 @@ export class YamlSource {
 
   /**
    * Reads a mapping whose keys are checked against what its consumer reads (see MapReader.done).
+   * `line` (the line of the key holding it) is where problems of the mapping as a whole point.
    * A null/empty value reads as an empty mapping. Returns undefined (after an error) when the
    * node is not a mapping.
    */
@@ -92,7 +93,7 @@ export class YamlSource {
       this.error(n, `${what}: expected a mapping, got ${describe(n)}`);
       return undefined;
     }
-    return new MapReader(this, n, typeName, this.lineOf(n));
+    return new MapReader(this, n, typeName, line ?? this.lineOf(n));
   }
 
   /** Items of a sequence; null reads as empty. Reports an error and returns [] otherwise. */

@@ -46,8 +46,10 @@ export const BAD_CONFIGS: Array<{ file: string; errorContains: string }> = [
   { file: 'bad_api_version.bad.yml', errorContains: 'bad_api_version.bad.yml:3: expected Alertmanager api version to be one of [v1 v2] but got "v3"' },
   { file: 'proxy_url.bad.yml', errorContains: 'proxy_url.bad.yml:3: proxy_url is not supported by promlite (line 3)' },
   { file: 'rule_file_glob_dir.bad.yml', errorContains: `rule_file_glob_dir.bad.yml:2: invalid rule file path "rules/*/alerts.yml"` },
-  { file: 'tls_cert_without_key.bad.yml', errorContains: 'tls_cert_without_key.bad.yml:5: exactly one of key_file or cert_file is set' },
+  { file: 'tls_cert_without_key.bad.yml', errorContains: 'tls_cert_without_key.bad.yml:4: exactly one of key_file or cert_file is set' },
   { file: 'bad_retention_selector.bad.yml', errorContains: 'bad_retention_selector.bad.yml:3: invalid selector "{tier=free}" at column 7: expected a quoted string' },
+  { file: 'oauth2_missing_token_url.bad.yml', errorContains: 'oauth2_missing_token_url.bad.yml:3: oauth2 token_url must be configured' },
+  { file: 'oauth2_and_basic_auth.bad.yml', errorContains: 'oauth2_and_basic_auth.bad.yml:5: at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured' },
   { file: 'honor_labels_not_bool.bad.yml', errorContains: 'honor_labels_not_bool.bad.yml:3: invalid value for honor_labels: expected true or false, got the string "maybe"' },
 ];
 
