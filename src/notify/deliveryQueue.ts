@@ -107,6 +107,21 @@ export class DeliveryQueue {
     for (let p = this.inFlight.get(key); p; p = this.inFlight.get(key)) await p.catch(() => {});
   }
 
+  /** Notifications not delivered yet, oldest first (for the API and the UI). */
+  listPending(): { groupKey: string; receiver: string; integration: string; integrationIndex: number; createdAt: number; attempts: number; nextAttemptAt: number; lastError: string }[] {
+    const rows = this.o.db.prepare('SELECT * FROM notify_pending ORDER BY id').all() as (Row & { last_error: string })[];
+    return rows.map((r) => ({
+      groupKey: r.group_key,
+      receiver: r.receiver,
+      integration: r.integration,
+      integrationIndex: r.idx,
+      createdAt: r.created_at,
+      attempts: r.attempts,
+      nextAttemptAt: r.next_attempt_at,
+      lastError: r.last_error,
+    }));
+  }
+
   pendingCount(): number {
     return (this.o.db.prepare('SELECT count(*) AS n FROM notify_pending').get() as { n: number }).n;
   }

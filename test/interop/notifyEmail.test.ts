@@ -59,7 +59,7 @@ test('email: STARTTLS, auth, recipients, subject, html + text bodies, resolved m
   const m = sink.mails[0];
   assert.equal(m.from, 'alertmanager@example.org');
   assert.deepEqual(m.to, ['oncall@example.org', 'boss@example.org']);
-  assert.equal(m.user, 'am');
+  assert.equal(m.user, 'am:PLAIN');
   assert.equal(m.secure, true, 'upgraded with STARTTLS');
   const mail = parseMail(m.raw);
   assert.equal(decodeWords(mail.headers.subject), '[FIRING:1] DiskFull (db1 page db)');
@@ -75,6 +75,26 @@ test('email: STARTTLS, auth, recipients, subject, html + text bodies, resolved m
   assert.equal(sink.mails.length, 2);
   assert.equal(decodeWords(parseMail(sink.mails[1].raw).headers.subject), '[RESOLVED] DiskFull (db1 page db)');
   h.notifier.stop();
+});
+
+test('email: CRAM-MD5 with auth_secret, and a wrong password is a permanent failure', async () => {
+  sink.mails.length = 0;
+  const now = Date.now();
+  const cram = config().replace('smtp_auth_password: s3cret', 'smtp_auth_secret: s3cret');
+  const h = makeHarness(cram, { clock: new ManualClock(now) });
+  h.push({ labels: { alertname: 'Cram' }, annotations: {}, startsAt: now, endsAt: now + 60_000, generatorURL: '' });
+  await h.scheduler.advance(1000);
+  assert.equal(sink.mails.length, 1);
+  assert.equal(sink.mails[0].user, 'am:CRAM-MD5');
+  h.notifier.stop();
+  const wrong = makeHarness(config().replace('smtp_auth_password: s3cret', 'smtp_auth_password: nope'), { clock: new ManualClock(now) });
+  wrong.push({ labels: { alertname: 'Wrong' }, annotations: {}, startsAt: now, endsAt: now + 60_000, generatorURL: '' });
+  await wrong.scheduler.advance(1000);
+  const [last] = wrong.notifier.history.list();
+  assert.equal(last.status, 'failed');
+  assert.match(last.error, /Invalid username or password/);
+  assert.ok(!last.error.includes('nope'));
+  wrong.notifier.stop();
 });
 
 test('email subject and HTML body match Alertmanager 0.25', { skip: !hasAlertmanager && 'prometheus-alertmanager not installed' }, async () => {

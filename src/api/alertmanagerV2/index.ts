@@ -4,7 +4,9 @@
  *
  * Errors use Alertmanager's shapes (a JSON string body, or `{code, message}` for bodies that
  * are not JSON), not the Prometheus envelope. Extra promlite endpoint:
- * `GET /api/v2/notifications/history?limit=&receiver=&status=&since=` — every delivery attempt.
+ * `GET /api/v2/notifications/history?limit=&receiver=&status=&since=` — every delivery attempt,
+ * newest first (`status` success|retry|failed; `since` RFC3339 or unix seconds; limit ≤ 10000,
+ * default 100); `GET /api/v2/notifications/pending` — notifications still being retried.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { buildInfo } from '../../version.ts';
@@ -217,6 +219,10 @@ export default async function alertmanagerV2Routes(app: FastifyInstance, opts: A
     }
     return reply.code(200).send();
   });
+
+  app.get('/notifications/pending', async () =>
+    n.queue.listPending().map((p) => ({ ...p, createdAt: apiTime(p.createdAt), nextAttemptAt: apiTime(p.nextAttemptAt) })),
+  );
 
   app.get('/notifications/history', async (req) => {
     const q = req.query as Record<string, string | undefined>;

@@ -5,12 +5,14 @@
 import type { Alert } from '../../notify/alert.ts';
 import type { StoredAlert } from '../../notify/alertStore.ts';
 import type { NotificationHistory } from '../../notify/history.ts';
+import type { DeliveryQueue } from '../../notify/deliveryQueue.ts';
 import type { AlertStatus, PushResult } from '../../notify/notifier.ts';
 import type { Silences } from '../../notify/silences.ts';
 
 export interface AlertmanagerApiSource {
   readonly silences: Silences;
   readonly history: NotificationHistory;
+  readonly queue: Pick<DeliveryQueue, 'listPending'>;
   readonly startedAt: number;
   readonly config: { original: string } | undefined;
   now(): number;

@@ -20,6 +20,8 @@ export interface EmailConfig {
   authUsername: string;
   authPassword: string;
   authIdentity: string;
+  /** CRAM-MD5 secret (used when no password is set, as Alertmanager does). */
+  authSecret: string;
   headers: Record<string, string>;
   html: string;
   text: string;
@@ -91,6 +93,7 @@ export const emailReceiver: ReceiverKind<EmailConfig> = {
       authUsername: m.optString('auth_username', global.smtpAuthUsername),
       authPassword: m.optString('auth_password', global.smtpAuthPassword),
       authIdentity: m.optString('auth_identity', global.smtpAuthIdentity),
+      authSecret: m.optString('auth_secret', global.smtpAuthSecret),
       headers,
       html: m.optString('html', '{{ template "email.default.html" . }}'),
       text: m.optString('text', DEFAULT_EMAIL_TEXT),
@@ -107,7 +110,8 @@ export const emailReceiver: ReceiverKind<EmailConfig> = {
       requireTLS: c.requireTls && c.smarthost.port !== 465,
       ignoreTLS: !c.requireTls && c.smarthost.port !== 465,
       name: c.hello,
-      auth: c.authUsername ? { user: c.authUsername, pass: c.authPassword } : undefined,
+      auth: !c.authUsername ? undefined : c.authPassword || !c.authSecret ? { user: c.authUsername, pass: c.authPassword } : { user: c.authUsername, pass: c.authSecret },
+      authMethod: c.authUsername && !c.authPassword && c.authSecret ? 'CRAM-MD5' : undefined,
       tls: { rejectUnauthorized: !c.tls.insecureSkipVerify, ca: c.tls.ca, cert: c.tls.cert, key: c.tls.key, servername: c.tls.serverName },
       connectionTimeout: 30_000,
       greetingTimeout: 30_000,

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Registry } from 'prom-client';
 import { ManualClock } from '../../../src/clock.ts';
+import Fastify from 'fastify';
+import alertmanagerV2Routes from '../../../src/api/alertmanagerV2/index.ts';
 import { HttpSink, makeHarness, M, S, T0 } from './harness.ts';
 
 const sink = new HttpSink();
@@ -44,6 +46,18 @@ test('a receiver failing for 10 minutes gets the notification after it recovers'
   }
   assert.equal(sink.received.length, 0);
   assert.equal(h.notifier.queue.pendingCount(), 1);
+  const app = Fastify();
+  await app.register(alertmanagerV2Routes, { prefix: '/api/v2', notifier: h.notifier });
+  const pending = (await app.inject({ url: '/api/v2/notifications/pending' })).json();
+  assert.equal(pending.length, 1);
+  assert.equal(pending[0].receiver, 'hook');
+  assert.equal(pending[0].integration, 'webhook');
+  assert.ok(pending[0].attempts >= 5);
+  assert.match(pending[0].lastError, /unexpected status code 503/);
+  const retries = (await app.inject({ url: '/api/v2/notifications/history?status=retry&limit=2' })).json();
+  assert.equal(retries.length, 2);
+  assert.equal(retries[0].groupKey, '{}:{alertname="Outage"}');
+  assert.deepEqual(retries[0].alerts.map((a: any) => [a.labels.alertname, a.status]), [['Outage', 'firing']]);
   down = false;
   await h.at(11 * M + 10 * S);
   assert.equal(sink.received.length, 1, 'delivered after recovery');

@@ -17,11 +17,13 @@ export class MailSink {
 
   async start(opts: { user?: string; pass?: string } = {}): Promise<number> {
     this.server = new SMTPServer({
+      authMethods: ['PLAIN', 'LOGIN', 'CRAM-MD5'],
       authOptional: !opts.user,
       allowInsecureAuth: false,
       logger: false,
       onAuth: (auth, _session, cb) => {
-        if (auth.username === opts.user && auth.password === opts.pass) cb(null, { user: auth.username });
+        const ok = auth.method === 'CRAM-MD5' ? auth.validatePassword(opts.pass ?? '') : auth.password === opts.pass;
+        if (auth.username === opts.user && ok) cb(null, { user: `${auth.username}:${auth.method}` });
         else cb(new Error('Invalid username or password'));
       },
       onData: (stream, session, cb) => {
