@@ -11,8 +11,25 @@ import { checkTypes } from './typeCheck.ts';
 
 const builder = new AstBuilder();
 
+/**
+ * Deepest AST accepted. Real queries stay far below; the limit keeps recursive consumers
+ * (type checks, printer, evaluator) clear of the JavaScript stack limit.
+ */
+export const MAX_EXPR_DEPTH = 1000;
+const TOO_DEEP = `expression nesting too deep (more than ${MAX_EXPR_DEPTH} levels)`;
+
 /** Parses and type-checks a PromQL expression. Throws `PromQLParseError` on any problem. */
 export function parseExpr(input: string): Expr {
+  try {
+    return parseChecked(input);
+  } catch (e) {
+    // Pathological nesting can exhaust the stack inside the (recursive descent) parser itself.
+    if (e instanceof RangeError) throw new PromQLParseError(input, [{ posRange: { start: 0, end: input.length }, message: TOO_DEEP }]);
+    throw e;
+  }
+}
+
+function parseChecked(input: string): Expr {
   const lexed = PromQLLexer.tokenize(input);
   const syntax: ParseProblem[] = lexed.errors.map((e) => lexerProblem(e, input));
 
@@ -38,7 +55,39 @@ export function parseExpr(input: string): Expr {
 
   const problems = new ProblemList();
   const expr = builder.build(cst, problems);
+  if (astDepth(expr) > MAX_EXPR_DEPTH) throw new PromQLParseError(input, [{ posRange: expr.posRange, message: TOO_DEEP }]);
   checkTypes(expr, input, problems);
   if (!problems.empty) throw new PromQLParseError(input, problems.problems);
   return expr;
+}
+
+/** Depth of the AST, computed without recursion. */
+function astDepth(root: Expr): number {
+  let max = 0;
+  const stack: [Expr, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [e, d] = stack.pop()!;
+    if (d > max) max = d;
+    for (const child of children(e)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+function children(e: Expr): Expr[] {
+  switch (e.type) {
+    case 'AggregateExpr':
+      return e.param ? [e.param, e.expr] : [e.expr];
+    case 'BinaryExpr':
+      return [e.lhs, e.rhs];
+    case 'Call':
+      return e.args;
+    case 'MatrixSelector':
+      return [e.vectorSelector];
+    case 'SubqueryExpr':
+    case 'ParenExpr':
+    case 'UnaryExpr':
+      return [e.expr];
+    default:
+      return [];
+  }
 }

@@ -341,6 +341,18 @@ const ERRORS: [string, string][] = [
   ['h </ 0.5', '1:3: parse error: the native histogram trim operator "</" is not supported'],
   ['min_of(1)', '1:1: parse error: expected 2 argument(s) in call to "min_of", got 1'],
   ['é', "1:1: parse error: unexpected character: 'é'"],
+  // lexer-context errors, checked against Prometheus 2.42
+  ['}', "1:1: parse error: unexpected character: '}'"],
+  ['] or', "1:1: parse error: unexpected right bracket ']'"],
+  ['without or ) topk', "1:13: parse error: unexpected right parenthesis ')'"],
+  ['=~ foo', "1:1: parse error: unexpected character after '=': '~'"],
+  ['1e3 !~ foo', "1:5: parse error: unexpected character after '!': '~'"],
+  ['= -', '1:1: parse error: unexpected "="'],
+  ['{ bool 2 * rate', "1:8: parse error: unexpected character inside braces: '2'"],
+  ['foo { { or', "1:7: parse error: unexpected left brace '{'"],
+  ['{ group_left bool *', '1:14: parse error: unexpected identifier "bool" in label matching, expected label matching operator'],
+  ['rate ( unless 2 =~ -', '1:15: parse error: unexpected number "2"'],
+  ['( or without ==', '1:6: parse error: unexpected <without>'],
 ];
 
 test('errors carry Prometheus positions and messages', () => {
@@ -369,4 +381,20 @@ test('every problem is kept, lexer and parser alike', () => {
     assert.equal(e.reason, "unexpected character: 'é'");
     assert.match(e.renderAll(), /1:18: parse error: unterminated quoted string/);
   }
+});
+
+test('pathological nesting is a parse error, not a stack overflow', () => {
+  const deep = [
+    '('.repeat(5000) + '1' + ')'.repeat(5000),
+    'sum('.repeat(3000) + 'x' + ')'.repeat(3000),
+    '-'.repeat(5000) + '1',
+    Array(5000).fill('2').join(' ^ '),
+    Array(3000).fill('a').join(' + '),
+  ];
+  for (const q of deep) {
+    assert.throws(() => parseExpr(q), (e: unknown) => e instanceof PromQLParseError && /nesting too deep/.test(e.message), q.slice(0, 20));
+  }
+  // still fine afterwards, and ordinary depths are accepted
+  assert.equal(parseExpr('('.repeat(100) + '1' + ')'.repeat(100)).type, 'ParenExpr');
+  assert.equal(parseExpr(Array(500).fill('a').join(' or ')).type, 'BinaryExpr');
 });
