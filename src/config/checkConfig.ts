@@ -113,6 +113,7 @@ function missingFiles(cfg: PrometheusConfig): string[] {
     };
     check('basic_auth password_file', http.basicAuth?.passwordFile);
     check('authorization credentials or bearer token file', http.authorization?.credentialsFile);
+    check('oauth2 client_secret_file', http.oauth2?.clientSecretFile);
     check('CA cert file', http.tls.caFile);
     check('client cert file', http.tls.certFile);
     check('client key file', http.tls.keyFile);
