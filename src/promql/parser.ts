@@ -3,7 +3,8 @@
  * the API; every user mistake becomes one `PromQLParseError` carrying all problems found.
  */
 import { PromQLLexer } from '../../grammar/tokens.ts';
-import type { Expr } from './ast.ts';
+import type { Expr, VectorSelector } from './ast.ts';
+import type { Matcher } from '../storage/matcher.ts';
 import { AstBuilder, cstParser } from './astBuilder.ts';
 import { PromQLParseError, ProblemList, type ParseProblem } from './parseError.ts';
 import { contextualLexProblems, lexerProblem, parserProblem } from './syntaxErrors.ts';
@@ -29,7 +30,25 @@ export function parseExpr(input: string): Expr {
   }
 }
 
+/**
+ * A series selector such as a `match[]` parameter (`up`, `{job="api"}`, `up{a=~"b.*"}`), like
+ * Prometheus's ParseMetricSelector: a lone vector selector, no offset/@, no other syntax.
+ */
+export function parseMetricSelector(input: string): Matcher[] {
+  try {
+    const vs = parseWith(input, 'vectorSelector') as VectorSelector;
+    return vs.matchers;
+  } catch (e) {
+    if (e instanceof RangeError) throw new PromQLParseError(input, [{ posRange: { start: 0, end: input.length }, message: TOO_DEEP }]);
+    throw e;
+  }
+}
+
 function parseChecked(input: string): Expr {
+  return parseWith(input, 'query');
+}
+
+function parseWith(input: string, rule: 'query' | 'vectorSelector'): Expr {
   const lexed = PromQLLexer.tokenize(input);
   const syntax: ParseProblem[] = lexed.errors.map((e) => lexerProblem(e, input));
 
@@ -43,7 +62,7 @@ function parseChecked(input: string): Expr {
   const parserLimit = Math.min(Infinity, ...contextual.map((p) => p.posRange.start - 1));
 
   cstParser.input = lexed.tokens;
-  const cst = cstParser.query();
+  const cst = rule === 'query' ? cstParser.query() : cstParser.vectorSelector();
   for (const e of cstParser.errors) {
     const problem = parserProblem(e, input, lexed.tokens);
     if (problem.posRange.start < parserLimit) syntax.push(problem);
@@ -56,7 +75,7 @@ function parseChecked(input: string): Expr {
   const problems = new ProblemList();
   const expr = builder.build(cst, problems);
   if (astDepth(expr) > MAX_EXPR_DEPTH) throw new PromQLParseError(input, [{ posRange: expr.posRange, message: TOO_DEEP }]);
-  checkTypes(expr, input, problems);
+  if (rule === 'query') checkTypes(expr, input, problems);
   if (!problems.empty) throw new PromQLParseError(input, problems.problems);
   return expr;
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Expr } from '../../../src/promql/ast.ts';
-import { parseExpr } from '../../../src/promql/parser.ts';
+import { parseExpr, parseMetricSelector } from '../../../src/promql/parser.ts';
 import { PromQLParseError } from '../../../src/promql/parseError.ts';
 import { resolveDurationExprs } from '../../../src/promql/durationExpr.ts';
 
@@ -397,4 +397,20 @@ test('pathological nesting is a parse error, not a stack overflow', () => {
   // still fine afterwards, and ordinary depths are accepted
   assert.equal(parseExpr('('.repeat(100) + '1' + ')'.repeat(100)).type, 'ParenExpr');
   assert.equal(parseExpr(Array(500).fill('a').join(' or ')).type, 'BinaryExpr');
+});
+
+test('series selectors (match[]) parse like ParseMetricSelector', () => {
+  assert.deepEqual(parseMetricSelector('up{a="b", c=~"d"}').map(String), ['__name__="up"', 'a="b"', 'c=~"d"']);
+  assert.deepEqual(parseMetricSelector('{job="x"}').map(String), ['job="x"']);
+  assert.deepEqual(parseMetricSelector('{}'), [], 'emptiness is for the API to judge');
+  // messages checked against Prometheus 2.42's /api/v1/series
+  const errors: [string, string][] = [
+    ['rate(x[5m])', '1:5: parse error: unexpected "("'],
+    ['up offset 5m', '1:4: parse error: unexpected <offset>'],
+    ['up + 1', '1:4: parse error: unexpected <op:+>'],
+    ['up[5m]', '1:3: parse error: unexpected "["'],
+  ];
+  for (const [input, want] of errors) {
+    assert.throws(() => parseMetricSelector(input), (e: unknown) => e instanceof PromQLParseError && e.message === want, input);
+  }
 });
