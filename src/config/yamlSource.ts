@@ -328,10 +328,42 @@ export class MapReader {
     this.error(key, message);
   }
 
-  /** Reports every key no getter asked for. Call after reading all fields. */
+  /**
+   * Reports every key no getter asked for, suggesting a close known key (typos are the usual
+   * cause). Call after reading all fields: the getters' keys are the known ones.
+   */
   done(): void {
     for (const [key, e] of this.entries) {
-      if (!this.consumed.has(key)) this.src.error(e.keyNode, `field ${key} not found in type ${this.typeName}`);
+      if (this.consumed.has(key)) continue;
+      const guess = closest(key, this.consumed);
+      this.src.error(e.keyNode, `field ${key} not found in type ${this.typeName}${guess ? ` (did you mean ${guess}?)` : ''}`);
     }
   }
+}
+
+/** The candidate within edit distance 2 of `word` (closest first), if any. */
+function closest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDist = 3;
+  for (const c of candidates) {
+    if (Math.abs(c.length - word.length) >= bestDist) continue;
+    const d = editDistance(word, c);
+    if (d < bestDist) {
+      best = c;
+      bestDist = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
 }

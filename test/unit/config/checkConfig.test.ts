@@ -35,7 +35,7 @@ describe('checkConfigCommand', () => {
     const good = join(DIR, 'defaults.good.yml');
     const r = await check([bad, good]);
     assert.equal(r.code, 1);
-    assert.deepEqual(r.err, [`  FAILED: ${bad}:5: field scrape_intervall not found in type config.ScrapeConfig`]);
+    assert.deepEqual(r.err, [`  FAILED: ${bad}:5: field scrape_intervall not found in type config.ScrapeConfig (did you mean scrape_interval?)`]);
     assert.ok(r.out.includes(` SUCCESS: ${good} is valid prometheus config file syntax`));
   });
 

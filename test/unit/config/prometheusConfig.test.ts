@@ -9,8 +9,8 @@ const DIR = join(import.meta.dirname, 'testdata');
 
 /** Each bad fixture with the text its error must contain (file:line: message). */
 export const BAD_CONFIGS: Array<{ file: string; errorContains: string }> = [
-  { file: 'unknown_key.bad.yml', errorContains: 'unknown_key.bad.yml:5: field scrape_intervall not found in type config.ScrapeConfig' },
-  { file: 'unknown_top_key.bad.yml', errorContains: 'unknown_top_key.bad.yml:3: field scrape_config not found in type config.Config' },
+  { file: 'unknown_key.bad.yml', errorContains: 'unknown_key.bad.yml:5: field scrape_intervall not found in type config.ScrapeConfig (did you mean scrape_interval?)' },
+  { file: 'unknown_top_key.bad.yml', errorContains: 'unknown_top_key.bad.yml:3: field scrape_config not found in type config.Config (did you mean scrape_configs?)' },
   { file: 'unknown_global_key.bad.yml', errorContains: 'unknown_global_key.bad.yml:3: field retention not found in type config.GlobalConfig' },
   { file: 'bad_duration.bad.yml', errorContains: 'bad_duration.bad.yml:5: invalid value for scrape_interval: not a valid duration string: "15 s"' },
   { file: 'bad_duration_order.bad.yml', errorContains: 'bad_duration_order.bad.yml:2: invalid value for evaluation_interval: not a valid duration string: "1s1m"' },
