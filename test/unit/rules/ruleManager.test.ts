@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../../src/clock.ts';
 import { MemoryStorage } from '../../../src/storage/memoryStorage.ts';
+import { Labels } from '../../../src/storage/labels.ts';
 import { Matcher } from '../../../src/storage/matcher.ts';
 import { isStaleNaN } from '../../../src/storage/staleMarker.ts';
 import { RuleManager } from '../../../src/rules/ruleManager.ts';
@@ -300,4 +301,25 @@ test('restart: an alert close to firing waits at least the grace period', async 
   await t2.advance(2 * MIN);
   assert.equal(m2.activeAlerts()[0].alert.state, 'firing');
   await m2.stop();
+});
+
+test('query_offset: rules query and write at the evaluation time minus the offset', async () => {
+  const queried: number[] = [];
+  const s = setup(async (_e, t) => {
+    queried.push(t);
+    return [{ metric: Labels.EMPTY, t, v: 1 }];
+  });
+  s.file('r.yml', 'groups:\n- name: g\n  query_offset: 1m\n  rules:\n  - record: r\n    expr: x\n');
+  s.file('global.yml', 'groups:\n- name: h\n  rules:\n  - record: r2\n    expr: x\n');
+  await s.mgr.update({ ruleFiles: ['r.yml', 'global.yml'], baseDir: s.dir, queryOffset: 30_000 });
+  s.mgr.run();
+  await s.timers.advance(MIN);
+  const g = s.mgr.groups().find((x) => x.name === 'g')!;
+  const h = s.mgr.groups().find((x) => x.name === 'h')!;
+  assert.equal(g.queryOffset, MIN, 'group setting wins');
+  assert.equal(h.queryOffset, 30_000, 'global rule_query_offset otherwise');
+  const slotG = g.evalTimestamp(s.clock.now());
+  assert.ok(queried.includes(slotG - MIN));
+  assert.deepEqual(samples(s.storage, 'r').map((x) => x[0]), [slotG - MIN]);
+  await s.mgr.stop();
 });
