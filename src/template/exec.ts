@@ -5,7 +5,7 @@
 
 import type { ActionNode, ArgNode, BranchNode, ChainNode, CommandNode, FieldNode, ListNode, Node, NumberNode, PipeNode, TemplateNode, Tree, VariableNode } from './ast.ts';
 import { nodeString } from './ast.ts';
-import { ArgTypeError, FuncError, TemplateError } from './errors.ts';
+import { ArgTypeError, TemplateError } from './errors.ts';
 import { sprint } from './goFormat.ts';
 import { isTrue, kindOf, lookupMember, lookupMethod, mapGet, mapKeys, mapZero, typeName } from './goValues.ts';
 
@@ -444,8 +444,7 @@ class State {
     const argv: Val[] = args.map((a) => asArgument(this.evalArg(dot, a)));
     if (final !== MISSING) argv.push(asArgument(final));
     try {
-      const r = fn(...argv);
-      return r;
+      return fn(...argv);
     } catch (e) {
       if (e instanceof TemplateError || e instanceof TemplateAbort) throw e;
       if (e instanceof ArgTypeError) {
@@ -465,10 +464,9 @@ class State {
         }
         this.errorf(e.message);
       }
+      // A returned error (FuncError) or a panic (any other throw), as Go's safeCall reports both.
       this.at(node);
-      const msg = e instanceof Error ? e.message : String(e);
-      if (e instanceof FuncError || e instanceof Error) this.errorf(`error calling ${name}: ${msg}`);
-      this.errorf(`error calling ${name}: ${msg}`);
+      this.errorf(`error calling ${name}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 

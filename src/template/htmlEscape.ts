@@ -100,14 +100,20 @@ export class HtmlSink implements OutputSink {
   private attrValue = '';
   private special = ''; // element name of rcdata/rawtext content
 
-  /** Template text; HTML comments in it are dropped, as html/template does. */
+  /**
+   * Template text, normalised as html/template does: HTML comments are dropped, and a `<` in
+   * text or RCDATA that does not open a tag (or a doctype) becomes `&lt;`.
+   */
   text(s: string): void {
     let kept = '';
     for (let i = 0; i < s.length; i++) {
       const before = this.state;
       const enteringComment = before === 'text' && s.startsWith('<!--', i);
       this.feed(s, i);
-      if (before !== 'comment' && !enteringComment) kept += s[i];
+      if (before === 'comment' || enteringComment) continue;
+      if (s[i] === '<' && (before === 'text' || before === 'rcdata') && this.state === before && !/^<!doctype/i.test(s.slice(i, i + 9))) {
+        kept += '&lt;';
+      } else kept += s[i];
     }
     this.parts.push(kept);
     this.size += kept.length;
@@ -172,7 +178,7 @@ export class HtmlSink implements OutputSink {
       case 'text':
         if (c === '<') {
           if (s.startsWith('<!--', i)) this.state = 'comment';
-          else if (/[A-Za-z/]/.test(s[i + 1] ?? '')) {
+          else if (/^<\/?[A-Za-z]/.test(s.slice(i, i + 3))) {
             this.state = 'tagName';
             this.tagName = '';
             this.isEndTag = false;

@@ -56,6 +56,8 @@ const EXPECTED: [string, 'text' | 'html', string][] = [
    "<a href=\"mailto:x@y\">m</a><a href=\"HTTPS://x\">h</a><a href=\"/rel?x=1&amp;y=2\">r</a><textarea>&lt;x&gt;</textarea>&lt;b&gt;|a&#43;b"],
   ["{{ define \"row\" }}<td>{{ . }}</td>{{ end }}<tr>{{ template \"row\" \"<v>\" }}</tr><a title='{{ \"x'y\" }}'>q</a>{{ range .Alerts }}<i>{{ .StartsAt.Format \"15:04\" }}</i>{{ end }}", "html",
    "<tr><td>&lt;v&gt;</td></tr><a title='x&#39;y'>q</a><i>18:03</i><i>17:58</i>"],
+  ["<p>load < 90% & {{ \"<x>\" }} <3</p><title>a < b</title><!DOCTYPE html><a href=\"{{ .ExternalURL }}\">{{ .Receiver }}</a>", "html",
+   "<p>load &lt; 90% & &lt;x&gt; &lt;3</p><title>a &lt; b</title><!DOCTYPE html><a href=\"http://am:9093\">team-X\\.pager</a>"],
   ["{{ .Nope }}", "text",
    "ERROR: template: :1:3: executing \"\" at <.Nope>: can't evaluate field Nope in type template.Data"],
   ["{{ template \"nope\" . }}", "text",

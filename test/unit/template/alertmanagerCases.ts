@@ -49,6 +49,7 @@ export const AM_CASES: [string, 'text' | 'html'][] = [
   ['<img src="{{ "http://x/a b.png" }}" alt="{{ "it\'s" }}"><p class={{ "a b" }}>t</p><script>var x = {{ .Status }}; var n = {{ len .Alerts }};</script>', 'html'],
   ['<a href="{{ "mailto:x@y" }}">m</a><a href="{{ "HTTPS://x" }}">h</a><a href="{{ "/rel?x=1&y=2" }}">r</a><textarea>{{ "<x>" }}</textarea>{{ "<b>" | html }}|{{ "a b" | urlquery }}', 'html'],
   ['{{ define "row" }}<td>{{ . }}</td>{{ end }}<tr>{{ template "row" "<v>" }}</tr><a title=\'{{ "x\'y" }}\'>q</a>{{ range .Alerts }}<i>{{ .StartsAt.Format "15:04" }}</i>{{ end }}', 'html'],
+  ['<p>load < 90% & {{ "<x>" }} <3</p><title>a < b</title><!DOCTYPE html><a href="{{ .ExternalURL }}">{{ .Receiver }}</a>', 'html'],
   ['{{ .Nope }}', 'text'],
   ['{{ template "nope" . }}', 'text'],
   ['{{ if }}', 'text'],
