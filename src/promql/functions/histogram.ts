@@ -243,3 +243,16 @@ const histogramQuantiles: Impl = (ev, c) => {
 };
 
 histogramFunctions.histogram_quantiles = histogramQuantiles;
+
+/**
+ * Functions that only read native histograms. Float samples are ignored by them in
+ * Prometheus, and promlite stores no native histograms, so the result is always empty.
+ */
+const nativeOnly: Impl = (ev, c) => {
+  ev.evalVector(c.args[0]);
+  return { kind: 'vector', series: [] };
+};
+
+for (const name of ['histogram_count', 'histogram_sum', 'histogram_avg', 'histogram_stddev', 'histogram_stdvar']) {
+  histogramFunctions[name] = nativeOnly;
+}
