@@ -8,6 +8,11 @@ import { parseMatchers } from '../../notify/matchers.ts';
 
 export class BadRequest extends Error {}
 
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+
 function asList(v: unknown): string[] {
   if (v === undefined) return [];
   return Array.isArray(v) ? v.map(String) : [String(v)];
