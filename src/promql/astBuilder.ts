@@ -26,7 +26,7 @@ import type {
   SubqueryExpr,
   VectorSelector,
 } from './ast.ts';
-import { LiteralError, parseDuration, parseNumber, unquoteString } from './literals.ts';
+import { formatFloatPlain, LiteralError, parseDuration, parseNumber, unquoteString } from './literals.ts';
 import { ProblemList } from './parseError.ts';
 import { syntaxErrorMessages } from './syntaxErrors.ts';
 import { durationExprProblem, foldDuration, type DurationValue } from './durationExpr.ts';
@@ -266,8 +266,9 @@ export class AstBuilder extends BaseVisitor {
     const lit = this.numberLiteral(ctx.number![0]);
     const seconds = ctx.sign?.[0].image === '-' ? -lit.val : lit.val;
     const t = Math.round(seconds * 1000);
-    if (!Number.isFinite(seconds) || !Number.isSafeInteger(t)) {
-      this.problems.add(posRange, `timestamp out of bounds for @ modifier: ${seconds}`);
+    // Prometheus keeps @ timestamps as int64 milliseconds.
+    if (!Number.isFinite(seconds) || Math.abs(t) > 9223372036854775807) {
+      this.problems.add(posRange, `timestamp out of bounds for @ modifier: ${goFloatF(seconds)}`);
       return { kind: 'timestamp', t: 0 };
     }
     return { kind: 'timestamp', t };
@@ -454,6 +455,13 @@ export class AstBuilder extends BaseVisitor {
   bracketSuffix(): void {}
   offsetSuffix(): void {}
   atSuffix(): void {}
+}
+
+/** Go's `%f`. */
+function goFloatF(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
+  return Math.abs(v) < 1e21 ? v.toFixed(6) : `${formatFloatPlain(v)}.000000`;
 }
 
 function tokenRange(tok: IToken): PosRange {

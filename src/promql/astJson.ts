@@ -6,6 +6,7 @@
 import type { AtModifier, Expr } from './ast.ts';
 import { getFunctionSignature } from './functionSignatures.ts';
 import type { Matcher } from '../storage/matcher.ts';
+import { formatFloatPlain } from './literals.ts';
 
 export function astToJson(e: Expr): unknown {
   switch (e.type) {
@@ -76,25 +77,4 @@ function atJson(at: AtModifier | null): { timestamp: number | null; startOrEnd: 
   if (!at) return { timestamp: null, startOrEnd: null };
   if (at.kind === 'timestamp') return { timestamp: at.t, startOrEnd: null };
   return { timestamp: null, startOrEnd: at.kind };
-}
-
-/** Go's `strconv.FormatFloat(v, 'f', -1, 64)`: shortest digits, never an exponent. */
-export function formatFloatPlain(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  const s = String(v);
-  const e = s.indexOf('e');
-  if (e < 0) return s;
-  const neg = s.startsWith('-');
-  const mantissa = s.slice(neg ? 1 : 0, e);
-  const exp = Number(s.slice(e + 1));
-  const dot = mantissa.indexOf('.');
-  const digits = mantissa.replace('.', '');
-  const point = (dot < 0 ? mantissa.length : dot) + exp;
-  let out: string;
-  if (point <= 0) out = '0.' + '0'.repeat(-point) + digits;
-  else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
-  else out = `${digits.slice(0, point)}.${digits.slice(point)}`;
-  return (neg ? '-' : '') + out;
 }

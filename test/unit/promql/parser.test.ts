@@ -353,6 +353,9 @@ const ERRORS: [string, string][] = [
   ['{ group_left bool *', '1:14: parse error: unexpected identifier "bool" in label matching, expected label matching operator'],
   ['rate ( unless 2 =~ -', '1:15: parse error: unexpected number "2"'],
   ['( or without ==', '1:6: parse error: unexpected <without>'],
+  ['foo @ 1e20', '1:1: parse error: timestamp out of bounds for @ modifier: 100000000000000000000.000000'],
+  ['foo @ Inf', '1:1: parse error: timestamp out of bounds for @ modifier: +Inf'],
+  ['foo @ NaN', '1:1: parse error: timestamp out of bounds for @ modifier: NaN'],
 ];
 
 test('errors carry Prometheus positions and messages', () => {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseExpr } from '../../../src/promql/parser.ts';
-import { astToJson, formatFloatPlain } from '../../../src/promql/astJson.ts';
+import { astToJson } from '../../../src/promql/astJson.ts';
+import { formatFloatPlain } from '../../../src/promql/literals.ts';
 
 test('parse_query JSON tree in Prometheus web UI shape', () => {
   const json = astToJson(parseExpr('sum by (job) (rate(foo{a="b"}[5m] offset 1m @ 100)) / on(x) group_left(y) -bar > bool 1e6'));
