@@ -5,6 +5,7 @@
  * them everywhere, or changes nothing when any of them is invalid.
  */
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -19,6 +20,18 @@ import { seriesMetadataRoutes } from './api/v1/seriesMetadata.ts';
 import { statusRoutes, versionRoute } from './api/v1/status.ts';
 import { webUiRoutes } from './api/webUi.ts';
 import { targetRoutes } from './api/v1/targets.ts';
+import { ruleRoutes } from './api/v1/rules.ts';
+import alertmanagerV2Routes from './api/alertmanagerV2/index.ts';
+import { loadAlertmanagerConfigFile } from './config/alertmanagerConfig.ts';
+import { createNotifier } from './notify/notifier.ts';
+import type { Alert } from './notify/alert.ts';
+import { AlertmanagerSender } from './rules/alertmanagerSender.ts';
+import { engineQueryFn } from './rules/engineQueryFn.ts';
+import { RuleManager, type RulesConfig } from './rules/ruleManager.ts';
+import { promliteRuleSyntax } from './rules/ruleSyntax.ts';
+import { sendAlerts } from './rules/sendAlerts.ts';
+import { relabel } from './scrape/relabel.ts';
+import { Labels, LabelsBuilder } from './storage/labels.ts';
 import { ScrapeManager } from './scrape/targetManager.ts';
 import { DiscoveryManager, scrapeDiscoverySets } from './scrape/discovery/index.ts';
 import { installWebConfig, loadWebConfig } from './api/webConfig.ts';
@@ -79,10 +92,12 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
   const lookbackDeltaMs = parseDuration(flags.queryLookbackDelta);
   const queryTimeoutMs = parseDuration(flags.queryTimeout);
   const { host, port } = splitListenAddress(flags.listenAddress);
+  const externalURL = flags.externalUrl || `http://${hostname()}:${port}/`;
   const webConfig = flags.webConfigFile ? loadWebConfig(flags.webConfigFile) : null;
   let config: PrometheusConfig = loadConfigFile(flags.configFile);
   for (const w of config.warnings) logger.warn({ file: w.file, line: w.line }, w.message);
   let configYaml = readFileSync(flags.configFile, 'utf8');
+  const notifierConfig = loadAlertmanagerConfigFile(flags.notifierConfigFile);
   let lastReloadOk = true;
   let lastConfigTime = startTime;
 
@@ -131,12 +146,58 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
   });
   const queries = new EngineQueryService(engine, storage, formatExpr);
 
+  // Alerts go to the built-in notifier in-process and, when configured, to external
+  // Alertmanagers; both get the external labels and alert_relabel_configs applied.
+  const notifier = createNotifier({ db: storage.db, logger: logger.child({ component: 'notifier' }), externalURL, clock, registry });
+  notifier.applyConfig(notifierConfig);
+  const sender = new AlertmanagerSender({ registry, logger: logger.child({ component: 'notifier-sender' }) });
+  const applyAlerting = (cfg: PrometheusConfig) => sender.applyConfig(cfg.alerting, cfg.global.externalLabels.toObject());
+  applyAlerting(config);
+  const deliverAlerts = (alerts: Alert[]) => {
+    sender.send(alerts);
+    const prepared: Alert[] = [];
+    for (const a of alerts) {
+      const lb = new LabelsBuilder(Labels.fromObject(a.labels));
+      config.global.externalLabels.forEach((k, v) => {
+        if (!lb.get(k)) lb.set(k, v);
+      });
+      const l = relabel(lb.labels(), config.alerting.alertRelabelConfigs);
+      if (l && l.size > 0) prepared.push({ ...a, labels: l.toObject() });
+    }
+    if (prepared.length > 0) notifier.pushAlerts(prepared);
+  };
+  const rules = new RuleManager({
+    queryFn: engineQueryFn(engine, storage),
+    notifyFn: sendAlerts(deliverAlerts, externalURL),
+    appendable: tee,
+    queryable: storage,
+    syntax: promliteRuleSyntax,
+    clock,
+    registry,
+    resendDelay: parseDuration(flags.rulesResendDelay),
+    outageTolerance: parseDuration(flags.rulesForOutageTolerance),
+    forGracePeriod: parseDuration(flags.rulesForGracePeriod),
+    logger: logger.child({ component: 'rule manager' }),
+  });
+  const rulesConfig = (cfg: PrometheusConfig): RulesConfig => ({
+    ruleFiles: cfg.ruleFiles,
+    evaluationInterval: cfg.global.evaluationIntervalMs,
+    externalLabels: cfg.global.externalLabels.toObject(),
+    externalURL,
+  });
+  await rules.update(rulesConfig(config));
+
   const reload = async (): Promise<void> => {
     try {
+      // Validate everything first; rules.update applies nothing when a rule file is bad.
       const next = loadConfigFile(flags.configFile);
       const nextYaml = readFileSync(flags.configFile, 'utf8');
+      const nextNotifier = loadAlertmanagerConfigFile(flags.notifierConfigFile);
+      await rules.update(rulesConfig(next));
+      notifier.applyConfig(nextNotifier);
       remoteWrite.applyConfig(next.remoteWrite, next.global.externalLabels);
       applyScrape(next);
+      applyAlerting(next);
       config = next;
       configYaml = nextYaml;
       lastReloadOk = true;
@@ -203,6 +264,8 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
         },
       },
       { plugin: federateRoutes, opts: { queryable: storage, parseSelector: parseMetricSelector, externalLabels, clock, lookbackDeltaMs } },
+      { plugin: ruleRoutes, opts: { prefix: '/api/v1', groups: () => rules.groups(), alertmanagers: () => sender.alertmanagersApiData() } },
+      { plugin: alertmanagerV2Routes, opts: { prefix: '/api/v2', notifier } },
       { plugin: targetRoutes, opts: { prefix: '/api/v1', targets: scrapeManager, externalUrl: flags.externalUrl, parseSelector: parseMetricSelector } },
       { plugin: webUiRoutes },
     ],
@@ -213,6 +276,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
   const addr = app.server.address();
   const address = typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : String(addr);
   applyScrape(config);
+  rules.run();
   ready = true;
   logger.info({ address }, 'Server is ready to receive web requests.');
 
@@ -222,6 +286,9 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
       ready = false;
       discovery.stop();
       scrapeManager.stop();
+      await rules.stop();
+      sender.stop();
+      notifier.stop();
       await app.close();
       remoteWrite.stop();
       storage.close();

@@ -1,8 +1,8 @@
-/** `promlite test rules TEST.yml...`: promtool's rule unit-test format. */
+/** `promlite test rules TEST.yml...`: promtool's rule unit-test format, same output and exit codes. */
 import { UsageError } from './serveFlags.ts';
 
 export async function testCommand(args: string[]): Promise<number> {
   const [what, ...files] = args;
   if (what !== 'rules' || files.length === 0) throw new UsageError('usage: promlite test rules TEST.yml...');
-  throw new UsageError('promlite test rules is not wired yet');
+  return (await import('../rules/unitTest.ts')).testRulesCommand(files);
 }

@@ -17,7 +17,7 @@ test('--help lists the commands; unknown flags are an error with usage', () => {
 });
 
 test('serve starts on the default config, answers health, readiness, queries and its own metrics', async () => {
-  const p = await startPromlite();
+  const p = await startPromlite([], { embeddedConfig: true });
   try {
     assert.equal((await fetch(`${p.url}/-/healthy`)).status, 200);
     const q = await (await fetch(`${p.url}/api/v1/query?query=1%2B1&time=4`)).json();

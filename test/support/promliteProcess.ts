@@ -32,10 +32,20 @@ export interface PromliteProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startPromlite(args: string[] = [], opts: { dataDir?: string; keepData?: boolean; cwd?: string; port?: number } = {}): Promise<PromliteProcess> {
+export async function startPromlite(args: string[] = [], opts: {
+    dataDir?: string;
+    keepData?: boolean;
+    cwd?: string;
+    port?: number;
+    /** Run on config/promlite.yml (which scrapes localhost:9090) instead of a config without jobs. */
+    embeddedConfig?: boolean;
+  } = {}): Promise<PromliteProcess> {
   const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'promlite-test-'));
-  const proc = spawn(process.execPath, [BIN, 'serve', `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${dataDir}`, ...args], {
+  // Tests get a config without scrape jobs unless they bring one, so a stray server on :9090
+  // (the embedded config's target) cannot leak series into their results.
+  const configArg = args.some((a) => a.startsWith('--config.file')) || opts.embeddedConfig ? [] : [`--config.file=${join(REPO_ROOT, 'test/fixtures/server/empty.yml')}`];
+  const proc = spawn(process.execPath, [BIN, 'serve', `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${dataDir}`, ...configArg, ...args], {
     cwd: opts.cwd ?? REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
