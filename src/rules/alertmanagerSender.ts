@@ -20,6 +20,12 @@ export const MAX_BATCH_SIZE = 64;
 export const DEFAULT_QUEUE_CAPACITY = 10_000;
 
 export interface AlertmanagerSenderOptions {
+  /**
+   * The built-in Alertmanager (e.g. `alerts => notifier.pushAlerts(alerts)`): gets every alert
+   * with external labels and alert_relabel_configs applied, like any external Alertmanager,
+   * but synchronously and without queueing.
+   */
+  inProcess?: (alerts: Alert[]) => void;
   /** `--alertmanager.notification-queue-capacity`, default 10000. */
   queueCapacity?: number;
   registry?: Registry;
@@ -118,6 +124,16 @@ export class AlertmanagerSender {
       if (l && l.size > 0) prepared.push({ ...a, labels: l.toObject() });
     }
     if (prepared.length === 0) return;
+    if (this.opts.inProcess) {
+      try {
+        this.opts.inProcess(prepared);
+      } catch (e) {
+        this.opts.logger?.warn({ err: (e as Error).message }, 'Built-in notifier rejected alerts');
+      }
+    }
+    // No external Alertmanager configured: nothing to queue, nothing dropped. (Configured but
+    // none discovered: queued and counted as dropped, as Prometheus does.)
+    if (this.config.alertmanagers.length === 0) return;
     this.queue.push(...prepared);
     if (this.queue.length > this.capacity) {
       const drop = this.queue.length - this.capacity;

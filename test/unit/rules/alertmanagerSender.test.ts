@@ -113,11 +113,27 @@ test('batches of at most 64, alert_relabel_configs drop alerts, failures do not 
 test('the queue drops the oldest alerts beyond its capacity', async () => {
   const registry = new Registry();
   const sender = new AlertmanagerSender({ queueCapacity: 3, registry });
-  // No Alertmanager configured: alerts are dropped, nothing throws.
+  // An Alertmanager is configured but none discovered: alerts are dropped, nothing throws.
+  sender.applyConfig({ alertRelabelConfigs: [], alertmanagers: [amConfig('x', { serviceDiscovery: [] })] });
   sender.send([1, 2, 3, 4, 5].map((i) => ({ labels: { alertname: `A${i}` }, annotations: {}, startsAt: 1, endsAt: 0, generatorURL: '' })));
   await sender.flush();
   assert.deepEqual(sender.alertmanagersApiData(), { activeAlertmanagers: [], droppedAlertmanagers: [] });
   // 2 dropped for capacity, then the 3 queued ones because no Alertmanager is known.
   const dropped = (await registry.getSingleMetric('prometheus_notifications_dropped_total')!.get()).values[0].value;
   assert.equal(dropped, 5);
+});
+
+test('the built-in notifier gets the same prepared alerts, synchronously', async () => {
+  const got: Alert[][] = [];
+  const registry = new Registry();
+  const sender = new AlertmanagerSender({ inProcess: (a) => got.push(a), registry });
+  sender.applyConfig({ alertRelabelConfigs: [relabelConfig({ sourceLabels: ['severity'], regex: 'none', action: 'drop' })], alertmanagers: [] }, { replica: 'b' });
+  sender.send([
+    { labels: { alertname: 'A', severity: 'page' }, annotations: {}, startsAt: 1, endsAt: 2, generatorURL: 'g' },
+    { labels: { alertname: 'B', severity: 'none' }, annotations: {}, startsAt: 1, endsAt: 2, generatorURL: 'g' },
+  ]);
+  assert.deepEqual(got, [[{ labels: { alertname: 'A', replica: 'b', severity: 'page' }, annotations: {}, startsAt: 1, endsAt: 2, generatorURL: 'g' }]]);
+  await sender.flush();
+  // No external Alertmanager configured: nothing is counted as dropped.
+  assert.equal((await registry.getSingleMetric('prometheus_notifications_dropped_total')!.get()).values[0]?.value ?? 0, 0);
 });
