@@ -14,7 +14,7 @@ import type { ReceiverKind } from '../notify/receivers/types.ts';
 import type { TimeInterval } from '../notify/timeInterval.ts';
 import { parseTimeInterval } from './alertmanagerTimeIntervals.ts';
 import { parseHttpConfig, DEFAULT_HTTP_CONFIG, type HttpClientConfig } from './alertmanagerHttpConfig.ts';
-import { ConfigError, readYaml, type YamlMap, type YamlValue } from './alertmanagerYaml.ts';
+import { ConfigError, readYaml, type YamlValue } from './alertmanagerYaml.ts';
 
 export { ConfigError } from './alertmanagerYaml.ts';
 
@@ -316,10 +316,3 @@ function maskSecrets(text: string): string {
     })
     .join('\n');
 }
-
-/** Every integration name used, for logs: `webhook`, `slack`, … */
-export function integrationNames(cfg: AlertmanagerConfig): string[] {
-  return [...new Set(cfg.receivers.flatMap((r) => r.integrations.map((i) => i.kind.name)))];
-}
-
-export type { YamlMap };

@@ -57,6 +57,8 @@ interface Row {
   next_attempt_at: number;
 }
 
+const HISTORY_ALERTS = 100;
+
 function keyOf(k: NflogKey): string {
   return JSON.stringify([k.groupKey, k.receiver, k.integration, k.idx]);
 }
@@ -172,9 +174,10 @@ export class DeliveryQueue {
     const alerts = payload.alerts.map((a) => this.o.currentAlert(a.fingerprint) ?? a);
     const { firing, resolved } = splitByStatus(alerts, now);
     const attemptNo = row.attempts + 1;
-    const summary = alerts.map((a) => ({ fingerprint: a.fingerprint, status: isResolvedAt(a, now) ? ('resolved' as const) : ('firing' as const), labels: a.labels }));
+    // History keeps at most HISTORY_ALERTS alerts per attempt; alertCount has the real number.
+    const summary = alerts.slice(0, HISTORY_ALERTS).map((a) => ({ fingerprint: a.fingerprint, status: isResolvedAt(a, now) ? ('resolved' as const) : ('firing' as const), labels: a.labels }));
     const record = (status: 'success' | 'retry' | 'failed', error: string, durationMs: number) =>
-      this.o.history.record({ time: this.o.clock.now(), receiver: row.receiver, integration: row.integration, integrationIndex: row.idx, groupKey: row.group_key, status, alerts: summary, attempt: attemptNo, error, durationMs });
+      this.o.history.record({ time: this.o.clock.now(), receiver: row.receiver, integration: row.integration, integrationIndex: row.idx, groupKey: row.group_key, status, alerts: summary, alertCount: alerts.length, attempt: attemptNo, error, durationMs });
 
     const integration = this.o.resolveIntegration(row.receiver, row.integration, row.idx);
     if (!integration) {
@@ -223,8 +226,7 @@ export class DeliveryQueue {
         this.deleteStmt.run(id);
         record('failed', err.message, ms);
         this.o.logger.error({ receiver: row.receiver, integration: row.integration, attempt: attemptNo, err: err.message }, 'notify failed permanently');
-        // An integration promlite cannot deliver would fail forever; do not hold the group for it.
-        return err.reason === 'unsupported' ? undefined : err;
+        return err;
       }
     }
   }

@@ -15,7 +15,9 @@ export interface HistoryEntry {
   integrationIndex: number;
   groupKey: string;
   status: AttemptStatus;
+  /** The first alerts of the notification (at most 100). */
   alerts: { fingerprint: string; status: 'firing' | 'resolved'; labels: Record<string, string> }[];
+  alertCount: number;
   attempt: number;
   error: string;
   durationMs: number;
@@ -40,7 +42,7 @@ export class NotificationHistory {
   }
 
   record(e: Omit<HistoryEntry, 'id'>): void {
-    this.insertStmt.run(e.time, e.receiver, e.integration, e.integrationIndex, e.groupKey, e.status, JSON.stringify(e.alerts), e.attempt, e.error, e.durationMs);
+    this.insertStmt.run(e.time, e.receiver, e.integration, e.integrationIndex, e.groupKey, e.status, JSON.stringify({ alerts: e.alerts, count: e.alertCount }), e.attempt, e.error, e.durationMs);
   }
 
   /** Newest first. */
@@ -61,19 +63,23 @@ export class NotificationHistory {
     }
     const sql = `SELECT * FROM notify_history ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
     args.push(Math.min(Math.max(q.limit ?? 100, 1), 10_000));
-    return (this.db.prepare(sql).all(...args) as Record<string, any>[]).map((r) => ({
-      id: r.id,
-      time: r.ts,
-      receiver: r.receiver,
-      integration: r.integration,
-      integrationIndex: r.idx,
-      groupKey: r.group_key,
-      status: r.status,
-      alerts: JSON.parse(r.alerts),
-      attempt: r.attempt,
-      error: r.error,
-      durationMs: r.duration_ms,
-    }));
+    return (this.db.prepare(sql).all(...args) as Record<string, any>[]).map((r) => {
+      const stored = JSON.parse(r.alerts) as { alerts: HistoryEntry['alerts']; count: number };
+      return {
+        id: r.id,
+        time: r.ts,
+        receiver: r.receiver,
+        integration: r.integration,
+        integrationIndex: r.idx,
+        groupKey: r.group_key,
+        status: r.status,
+        alerts: stored.alerts,
+        alertCount: stored.count,
+        attempt: r.attempt,
+        error: r.error,
+        durationMs: r.duration_ms,
+      };
+    });
   }
 
   gc(before: number): number {

@@ -41,7 +41,7 @@ export class ReceiverError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
-    readonly reason: 'clientError' | 'serverError' | 'other' | 'unsupported' = 'other',
+    readonly reason: 'clientError' | 'serverError' | 'other' = 'other',
   ) {
     super(message);
     this.name = 'ReceiverError';

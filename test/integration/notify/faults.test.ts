@@ -58,6 +58,7 @@ test('a receiver failing for 10 minutes gets the notification after it recovers'
   assert.equal(retries.length, 2);
   assert.equal(retries[0].groupKey, '{}:{alertname="Outage"}');
   assert.deepEqual(retries[0].alerts.map((a: any) => [a.labels.alertname, a.status]), [['Outage', 'firing']]);
+  assert.equal(retries[0].alertCount, 1);
   down = false;
   await h.at(11 * M + 10 * S);
   assert.equal(sink.received.length, 1, 'delivered after recovery');
