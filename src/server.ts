@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import { buildApp } from './api/app.ts';
 import { adminRoutes } from './api/v1/admin.ts';
 import { EngineQueryService, parseMetricSelector } from './api/v1/engineQueryService.ts';
@@ -38,6 +38,7 @@ import { installWebConfig, loadWebConfig } from './api/webConfig.ts';
 import { parseDuration } from './config/duration.ts';
 import { parseByteSize } from './config/units.ts';
 import { loadConfigFile, type PrometheusConfig } from './config/prometheusConfig.ts';
+import { ConfigReloader, registerReloadMetrics } from './config/reloader.ts';
 import { Engine } from './promql/engine.ts';
 import { formatExpr } from './promql/printer.ts';
 import { RemoteWriteManager } from './remote/remoteWriteManager.ts';
@@ -98,15 +99,10 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
   for (const w of config.warnings) logger.warn({ file: w.file, line: w.line }, w.message);
   let configYaml = readFileSync(flags.configFile, 'utf8');
   const notifierConfig = loadAlertmanagerConfigFile(flags.notifierConfigFile);
-  let lastReloadOk = true;
   let lastConfigTime = startTime;
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const reloadSuccess = new Gauge({ name: 'promlite_config_last_reload_successful', help: 'Whether the last configuration reload attempt was successful.', registers: [registry] });
-  const reloadTime = new Gauge({ name: 'promlite_config_last_reload_success_timestamp_seconds', help: 'Timestamp of the last successful configuration reload.', registers: [registry] });
-  reloadSuccess.set(1);
-  reloadTime.set(clock.now() / 1000);
 
   let ready = false;
   const storagePath = resolve(flags.storagePath);
@@ -187,30 +183,37 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
   });
   await rules.update(rulesConfig(config));
 
+  // One applier that is all-or-nothing: the notifier config and the rule files are validated
+  // (rules.update applies nothing when a file is bad) before anything else changes.
+  const reloader = new ConfigReloader({
+    file: flags.configFile,
+    logger,
+    clock,
+    appliers: [
+      {
+        name: 'promlite',
+        apply: async (next) => {
+          const nextYaml = readFileSync(flags.configFile, 'utf8');
+          const nextNotifier = loadAlertmanagerConfigFile(flags.notifierConfigFile);
+          await rules.update(rulesConfig(next));
+          notifier.applyConfig(nextNotifier);
+          remoteWrite.applyConfig(next.remoteWrite, next.global.externalLabels);
+          applyScrape(next);
+          applyAlerting(next);
+          config = next;
+          configYaml = nextYaml;
+          lastConfigTime = new Date(clock.now()).toISOString();
+        },
+      },
+    ],
+  });
+  reloader.current = config;
+  reloader.lastReloadSuccessful = true;
+  reloader.lastReloadSuccessMs = clock.now();
+  registerReloadMetrics(registry, reloader);
   const reload = async (): Promise<void> => {
-    try {
-      // Validate everything first; rules.update applies nothing when a rule file is bad.
-      const next = loadConfigFile(flags.configFile);
-      const nextYaml = readFileSync(flags.configFile, 'utf8');
-      const nextNotifier = loadAlertmanagerConfigFile(flags.notifierConfigFile);
-      await rules.update(rulesConfig(next));
-      notifier.applyConfig(nextNotifier);
-      remoteWrite.applyConfig(next.remoteWrite, next.global.externalLabels);
-      applyScrape(next);
-      applyAlerting(next);
-      config = next;
-      configYaml = nextYaml;
-      lastReloadOk = true;
-      lastConfigTime = new Date(clock.now()).toISOString();
-      reloadSuccess.set(1);
-      reloadTime.set(clock.now() / 1000);
-      logger.info({ file: flags.configFile }, 'Completed loading of configuration file');
-    } catch (e) {
-      lastReloadOk = false;
-      reloadSuccess.set(0);
-      logger.error({ err: (e as Error).message, file: flags.configFile }, 'Error reloading config');
-      throw e;
-    }
+    const r = await reloader.reload();
+    if (!r.ok) throw new Error(r.error);
   };
 
   let stopping: Promise<void> | null = null;
@@ -236,7 +239,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
           runtime: () => ({
             startTime,
             CWD: process.cwd(),
-            reloadConfigSuccess: lastReloadOk,
+            reloadConfigSuccess: reloader.lastReloadSuccessful,
             lastConfigTime,
             storageRetention: flags.retentionTime + (retentionSizeBytes > 0 ? ` or ${flags.retentionSize}` : ''),
           }),
