@@ -1,7 +1,8 @@
 /**
  * The append log's batch format: one BLOB per committed batch, little-endian, columnar so it
  * is written and read with typed-array copies (no per-sample encoding):
- *   u32 count, u32 reserved, u32 seriesId[count], (pad to 8), f64 t[count], f64 v[count]
+ *   u32 count, u32 flags, u32 seriesId[count], (pad to 8), f64 t[count or 1], f64 v[count]
+ * flags bit 0: every sample has the same timestamp (a scrape), stored once.
  * Values are stored by their bits (two u32 words), so NaN payloads and the stale marker survive.
  */
 
@@ -41,29 +42,41 @@ export class SampleBatch {
   }
 }
 
-function layout(n: number): { tsOff: number; vsOff: number; size: number } {
+const SAME_TS = 1;
+
+function layout(n: number, sameTs: boolean): { tsOff: number; vsOff: number; size: number } {
   const idsEnd = 8 + 4 * n;
   const tsOff = (idsEnd + 7) & ~7;
-  const vsOff = tsOff + 8 * n;
+  const vsOff = tsOff + 8 * (sameTs ? 1 : n);
   return { tsOff, vsOff, size: vsOff + 8 * n };
 }
 
 export function encodeBatch(b: SampleBatch): Buffer {
-  const { tsOff, vsOff, size } = layout(b.n);
-  const buf = Buffer.alloc(size);
-  buf.writeUInt32LE(b.n, 0);
-  const bytes = new Uint8Array(buf.buffer, buf.byteOffset, size);
-  bytes.set(new Uint8Array(b.ids.buffer, 0, 4 * b.n), 8);
-  bytes.set(new Uint8Array(b.ts.buffer, 0, 8 * b.n), tsOff);
-  bytes.set(new Uint8Array(b.vs.buffer, 0, 8 * b.n), vsOff);
+  const n = b.n;
+  const ts = b.ts;
+  let sameTs = true;
+  for (let i = 1; i < n && sameTs; i++) sameTs = ts[i] === ts[0];
+  const { tsOff, vsOff, size } = layout(n, sameTs);
+  const buf = Buffer.allocUnsafe(size);
+  buf.writeUInt32LE(n, 0);
+  buf.writeUInt32LE(sameTs ? SAME_TS : 0, 4);
+  buf.fill(0, 8 + 4 * n, tsOff);
+  buf.set(new Uint8Array(b.ids.buffer, 0, 4 * n), 8);
+  buf.set(new Uint8Array(ts.buffer, 0, 8 * (sameTs ? 1 : n)), tsOff);
+  buf.set(new Uint8Array(b.vs.buffer, 0, 8 * n), vsOff);
   return buf;
 }
 
 export interface DecodedBatch {
   n: number;
   ids: Uint32Array;
+  /** Timestamps; length 1 when the whole batch shares one (use tsAt). */
   ts: Float64Array;
   vw: Uint32Array;
+}
+
+export function tsAt(b: DecodedBatch, i: number): number {
+  return b.ts.length === 1 ? b.ts[0] : b.ts[i];
 }
 
 /** Decodes a log row; throws on a malformed row (the caller reports which one). */
@@ -72,13 +85,15 @@ export function decodeBatch(data: Uint8Array): DecodedBatch {
   // Copy into a fresh, 8-byte aligned buffer so typed arrays can view it directly.
   const copy = new Uint8Array(data.length);
   copy.set(data);
-  const n = new DataView(copy.buffer).getUint32(0, true);
-  const { tsOff, vsOff, size } = layout(n);
-  if (size !== data.length) throw new Error(`append log row of ${data.length} bytes does not hold ${n} samples`);
+  const dv = new DataView(copy.buffer);
+  const n = dv.getUint32(0, true);
+  const sameTs = (dv.getUint32(4, true) & SAME_TS) !== 0;
+  const { tsOff, vsOff, size } = layout(n, sameTs);
+  if (size !== data.length || n === 0) throw new Error(`append log row of ${data.length} bytes does not hold ${n} samples`);
   return {
     n,
     ids: new Uint32Array(copy.buffer, 8, n),
-    ts: new Float64Array(copy.buffer, tsOff, n),
+    ts: new Float64Array(copy.buffer, tsOff, sameTs ? 1 : n),
     vw: new Uint32Array(copy.buffer, vsOff, 2 * n),
   };
 }

@@ -20,6 +20,7 @@ const FORMAT_SCALED = 1;
 const FORMAT_XOR_DEFLATE = 2;
 const MAX_SCALE = 12;
 const MAX_SCALED = 2 ** 50;
+const DEFLATE_LEVEL = Number(process.env.PROMLITE_PACK_LEVEL ?? 1);
 
 export function isPacked(data: Uint8Array): boolean {
   return data.length >= 3 && data[0] === 0 && data[1] === 0;
@@ -169,7 +170,7 @@ export function packChunks(chunks: readonly Uint8Array[]): Uint8Array {
       w.bytes(c);
     }
   }
-  const z = zlib.deflateRawSync(w.result(), { level: 6 });
+  const z = zlib.deflateRawSync(w.result(), { level: DEFLATE_LEVEL });
   const out = new Uint8Array(3 + z.length);
   out[2] = format;
   out.set(z, 3);
@@ -178,14 +179,14 @@ export function packChunks(chunks: readonly Uint8Array[]): Uint8Array {
 
 /** Decodes packed rows into growable arrays it owns (reused across calls). */
 export class PackedDecoder {
-  ts = new Float64Array(2048);
-  vs = new Float64Array(2048);
+  ts = new Float64Array(0);
+  vs = new Float64Array(0);
   n = 0;
-  private readonly xit = new XorIterator();
+  private xit: XorIterator | null = null;
 
   private ensure(n: number): void {
     if (this.ts.length < n) {
-      const cap = Math.max(n, this.ts.length * 2);
+      const cap = Math.max(n, this.ts.length * 2, 128);
       const ts = new Float64Array(cap);
       ts.set(this.ts);
       const vs = new Float64Array(cap);
@@ -199,55 +200,91 @@ export class PackedDecoder {
   decode(data: Uint8Array): void {
     const format = data[2];
     const raw = zlib.inflateRawSync(data.subarray(3));
-    const r = new ByteReader(new Uint8Array(raw.buffer, raw.byteOffset, raw.length));
+    const b = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
     this.n = 0;
-    if (format === FORMAT_SCALED) {
-      const n = r.zz();
-      // Every sample costs at least two bytes before compression: bounds a corrupt count.
-      if (n < 1 || n > r.buf.length) throw new Error('corrupt packed chunk: bad sample count');
-      this.ensure(n);
-      const ts = this.ts;
-      const vs = this.vs;
-      let t = r.zz();
-      ts[0] = t;
-      let d = 0;
-      for (let i = 1; i < n; i++) {
-        d += r.zz();
-        t += d;
-        ts[i] = t;
+    if (format === FORMAT_SCALED) this.decodeScaled(b);
+    else if (format === FORMAT_XOR_DEFLATE) this.decodeXorRuns(b);
+    else throw new Error(`corrupt packed chunk: unknown format ${format}`);
+  }
+
+  // Varints are read inline (a method call per number costs more than the decoding itself).
+  // A truncated stream reads `undefined` bytes, which end each varint; the final bounds check
+  // reports it.
+  private decodeScaled(b: Uint8Array): void {
+    const r = new ByteReader(b);
+    const n = r.zz();
+    // Every sample costs at least two bytes before compression: bounds a corrupt count.
+    if (n < 1 || n > b.length) throw new Error('corrupt packed chunk: bad sample count');
+    this.ensure(n);
+    const ts = this.ts;
+    const vs = this.vs;
+    let t = r.zz();
+    ts[0] = t;
+    let pos = r.pos;
+    let d = 0;
+    let c: number;
+    let z: number;
+    for (let i = 1; i < n; i++) {
+      c = b[pos++];
+      if (c < 0x80) z = c;
+      else {
+        z = c & 0x7f;
+        let mul = 128;
+        do {
+          c = b[pos++];
+          z += (c & 0x7f) * mul;
+          mul *= 128;
+        } while (c >= 0x80);
       }
-      const k = r.byte();
-      const mode = r.byte();
-      if (k > MAX_SCALE || (mode !== 1 && mode !== 2)) throw new Error('corrupt packed chunk: bad header');
-      const m = POW10[k];
-      let x = r.zz();
-      vs[0] = x / m;
-      let dv = 0;
-      for (let i = 1; i < n; i++) {
-        if (mode === 1) x += r.zz();
-        else {
-          dv += r.zz();
-          x += dv;
-        }
-        vs[i] = x / m;
+      d += z & 1 ? -(z + 1) / 2 : z / 2;
+      t += d;
+      ts[i] = t;
+    }
+    r.pos = pos;
+    const k = r.byte();
+    const mode = r.byte();
+    if (k > MAX_SCALE || (mode !== 1 && mode !== 2)) throw new Error('corrupt packed chunk: bad header');
+    const m = POW10[k];
+    let x = r.zz();
+    vs[0] = x / m;
+    pos = r.pos;
+    let dv = 0;
+    for (let i = 1; i < n; i++) {
+      c = b[pos++];
+      if (c < 0x80) z = c;
+      else {
+        z = c & 0x7f;
+        let mul = 128;
+        do {
+          c = b[pos++];
+          z += (c & 0x7f) * mul;
+          mul *= 128;
+        } while (c >= 0x80);
       }
-      this.n = n;
-    } else if (format === FORMAT_XOR_DEFLATE) {
-      const raw8 = r.buf;
-      while (r.pos < raw8.length) {
-        const len = r.zz();
-        const c = raw8.subarray(r.pos, r.pos + len);
-        r.pos += len;
-        this.xit.reset(c);
-        if (this.xit.err()) throw this.xit.err();
-        const m = this.xit.length();
-        this.ensure(this.n + m);
-        this.ts.set(this.xit.timestamps().subarray(0, m), this.n);
-        this.vs.set(this.xit.values().subarray(0, m), this.n);
-        this.n += m;
-      }
-    } else {
-      throw new Error(`corrupt packed chunk: unknown format ${format}`);
+      const delta = z & 1 ? -(z + 1) / 2 : z / 2;
+      if (mode === 1) x += delta;
+      else x += dv += delta;
+      vs[i] = x / m;
+    }
+    if (pos > b.length) throw new Error('corrupt packed chunk: truncated');
+    this.n = n;
+  }
+
+  private decodeXorRuns(b: Uint8Array): void {
+    const r = new ByteReader(b);
+    while (r.pos < b.length) {
+      const len = r.zz();
+      if (len < 2 || r.pos + len > b.length) throw new Error('corrupt packed chunk: bad run length');
+      const c = b.subarray(r.pos, r.pos + len);
+      r.pos += len;
+      const xit = (this.xit ??= new XorIterator());
+      xit.reset(c);
+      if (xit.err()) throw xit.err();
+      const m = xit.length();
+      this.ensure(this.n + m);
+      this.ts.set(xit.timestamps().subarray(0, m), this.n);
+      this.vs.set(xit.values().subarray(0, m), this.n);
+      this.n += m;
     }
   }
 }

@@ -103,9 +103,11 @@ class SqliteSeriesSet implements SeriesSet {
         this.i = this.list.length;
         return false;
       }
-      // Only series with a sample inside the range count (chunk bounds can straddle a gap).
-      const probe = new ChunkSeqIterator(chunks, this.mint, this.maxt);
-      if (!probe.next()) {
+      // Only series with a sample inside the range count. A chunk's minT and maxT are samples, so
+      // bounds usually decide; only a chunk straddling the whole range needs decoding.
+      if (chunks.length === 0) continue;
+      const probe = hasBoundaryInRange(chunks, this.mint, this.maxt) ? null : new ChunkSeqIterator(chunks, this.mint, this.maxt);
+      if (probe !== null && !probe.next()) {
         if (probe.err()) {
           this.error = probe.err();
           this.i = this.list.length;
@@ -131,4 +133,11 @@ class SqliteSeriesSet implements SeriesSet {
   warnings(): string[] {
     return [];
   }
+}
+
+function hasBoundaryInRange(chunks: ChunkRef[], mint: number, maxt: number): boolean {
+  for (const c of chunks) {
+    if ((c.minT >= mint && c.minT <= maxt) || (c.maxT >= mint && c.maxT <= maxt)) return true;
+  }
+  return false;
 }

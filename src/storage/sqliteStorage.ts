@@ -19,7 +19,7 @@ import { systemClock, type Clock } from '../clock.ts';
 import { AppendError, type Appender, type Querier, type SeriesRef, type Storage } from './interface.ts';
 import { compareLabels, Labels } from './labels.ts';
 import type { Matcher } from './matcher.ts';
-import { SampleBatch, decodeBatch, encodeBatch } from './appendLog.ts';
+import { SampleBatch, decodeBatch, encodeBatch, tsAt } from './appendLog.ts';
 import { APPLIED, DEFAULT_CUT_POLICY, DUPLICATE, HeadSeries, OUT_OF_ORDER, type CutPolicy } from './headSeries.ts';
 import { PostingsIndex } from './postings.ts';
 import { migrate, prepareNewDatabase } from './schema.ts';
@@ -239,7 +239,7 @@ export class SqliteStorage implements Storage {
       }
       for (let i = 0; i < b.n; i++) {
         const s = this.byId.get(b.ids[i]);
-        if (s && s.apply(b.ts[i], b.vw[2 * i + 1], b.vw[2 * i], this.cut) === APPLIED) samples++;
+        if (s && s.apply(tsAt(b, i), b.vw[2 * i + 1], b.vw[2 * i], this.cut) === APPLIED) samples++;
       }
     }
     this.logger.info({ series: this.byId.size, logRows: rows, samples, ms: Math.round(performance.now() - t0) }, 'storage opened, append log replayed');
@@ -275,24 +275,29 @@ export class SqliteStorage implements Storage {
     throw new AppendError(reason, message);
   }
 
-  /** @internal one transaction: new series + postings + one append_log row; then the heads. */
-  commitBatch(batch: SampleBatch, newSeries: HeadSeries[]): void {
-    this.assertOpen();
-    let blob: Buffer | null = null;
-    this.db.transaction(() => {
-      for (const s of newSeries) {
+  private readonly commitTx = (newSeries: HeadSeries[], blob: Buffer | null): void => {
+    // Created once: better-sqlite3 builds a wrapper per db.transaction() call.
+    this.commitTxFn ??= this.db.transaction((ns: HeadSeries[], b: Buffer | null) => {
+      for (const s of ns) {
         if (s.persisted || this.byId.get(s.id) !== s) continue;
         this.stmt.insertSeries.run(s.id, labelsToText(s.labels));
         s.labels.forEach((n, v) => this.postings.add(n, v, s.id));
       }
-      if (batch.n > 0) {
-        blob = encodeBatch(batch);
-        this.lastLogId = Number(this.stmt.insertLog.run(blob).lastInsertRowid);
-      }
-    })();
+      if (b !== null) this.lastLogId = Number(this.stmt.insertLog.run(b).lastInsertRowid);
+    });
+    this.commitTxFn(newSeries, blob);
+  };
+  private commitTxFn: ((ns: HeadSeries[], b: Buffer | null) => void) | undefined;
+
+  /** @internal one transaction: new series + postings + one append_log row; then the heads. */
+  commitBatch(batch: SampleBatch, newSeries: HeadSeries[]): void {
+    this.assertOpen();
+    if (batch.n === 0 && newSeries.length === 0) return;
+    const blob = batch.n > 0 ? encodeBatch(batch) : null;
+    this.commitTx(newSeries, blob);
     for (const s of newSeries) s.persisted = true;
     if (blob === null) return;
-    this.logBytes += (blob as Buffer).length;
+    this.logBytes += blob.length;
     let applied = 0;
     const { ids, ts, vw } = batch;
     for (let i = 0; i < batch.n; i++) {

@@ -1,6 +1,7 @@
 /**
  * Deterministic synthetic scrape data for the storage bench: 1,000 series scraped every 15 s
- * from 10 targets, with values that change the way real exporters' do:
+ * from 2 targets of 500 series each (DESIGN.md's reference workload scrapes 500-series targets),
+ * with values that change the way real exporters' do:
  *  - counters: integer increments of varying rate (request/byte counters), some idle;
  *  - gauges: memory-like integers drifting, temperatures / load averages with 2 decimals,
  *    queue lengths that sit at 0 then spike, constant info-style gauges;
@@ -12,7 +13,7 @@ export const SERIES = 1000;
 export const SAMPLES_PER_SERIES = 7200;
 export const STEP_MS = 15_000;
 export const START_MS = 1_700_000_000_000;
-export const TARGETS = 10;
+export const TARGETS = 2;
 
 /** mulberry32: small deterministic PRNG. */
 export function rng(seed: number): () => number {
@@ -43,23 +44,23 @@ export function makeSeries(): SyntheticSeries[] {
   for (let target = 0; target < TARGETS; target++) {
     const instance = `10.0.0.${target + 1}:9100`;
     const base = (name: string, extra: Record<string, string> = {}) => Labels.fromObject({ __name__: name, job: 'node', instance, ...extra });
-    // 40 counters per target: requests by handler/code, bytes.
-    for (let k = 0; k < 40; k++) {
+    // 200 counters per target: requests by handler/code, bytes.
+    for (let k = 0; k < 200; k++) {
       const rate = k % 5 === 4 ? 0 : Math.floor(r() * 50) + 1; // some idle counters
       let v = Math.floor(r() * 1e6);
-      const rr = rng(1000 + target * 100 + k);
-      const name = k < 30 ? 'http_requests_total' : 'node_network_receive_bytes_total';
-      const labels = k < 30 ? base(name, { handler: `/api/v${k % 3}/h${k}`, code: ['200', '404', '500'][k % 3] }) : base(name, { device: `eth${k}` });
-      const scale = k < 30 ? 1 : 1500;
+      const rr = rng(1000 + target * 1000 + k);
+      const name = k < 150 ? 'http_requests_total' : 'node_network_receive_bytes_total';
+      const labels = k < 150 ? base(name, { handler: `/api/v${k % 3}/h${k}`, code: ['200', '404', '500'][k % 3] }) : base(name, { device: `eth${k}` });
+      const scale = k < 150 ? 1 : 1500;
       out.push({ labels, family: name, target, next: () => (v += Math.floor(rr() * rate * 2) * scale) });
     }
-    // 30 gauges per target.
-    for (let k = 0; k < 30; k++) {
-      const rr = rng(2000 + target * 100 + k);
-      if (k < 10) {
+    // 150 gauges per target.
+    for (let k = 0; k < 150; k++) {
+      const rr = rng(2000 + target * 1000 + k);
+      if (k < 50) {
         let v = 2 ** 30 + Math.floor(r() * 2 ** 28);
         out.push({ labels: base('node_memory_used_bytes', { kind: `k${k}` }), family: 'node_memory_used_bytes', target, next: () => (v += Math.floor((rr() - 0.5) * 4096) * 4096) });
-      } else if (k < 20) {
+      } else if (k < 100) {
         let v = 40 + r() * 20;
         out.push({
           labels: base('node_hwmon_temp_celsius', { sensor: `temp${k}` }),
@@ -70,7 +71,7 @@ export function makeSeries(): SyntheticSeries[] {
             return Math.round(v * 100) / 100;
           },
         });
-      } else if (k < 25) {
+      } else if (k < 125) {
         out.push({
           labels: base('queue_length', { queue: `q${k}` }),
           family: 'queue_length',
@@ -82,8 +83,8 @@ export function makeSeries(): SyntheticSeries[] {
         out.push({ labels: base('node_cpu_count', { socket: `s${k}` }), family: 'node_cpu_count', target, next: () => c });
       }
     }
-    // 2 histograms per target: 11 buckets + +Inf + _sum + _count = 14 series each.
-    for (let h = 0; h < 2; h++) {
+    // 10 histograms per target: 11 buckets + +Inf + _sum + _count = 14 series each.
+    for (let h = 0; h < 10; h++) {
       const rr = rng(3000 + target * 10 + h);
       const name = 'http_request_duration_seconds';
       const handler = `/h${h}`;
@@ -125,9 +126,9 @@ export function makeSeries(): SyntheticSeries[] {
       void tick;
     }
   }
-  // 10 targets x (40 + 30 + 28) = 980; top up with 20 'up'-style gauges on the first target.
+  // 2 targets x (200 + 150 + 140) = 980; top up with 10 constant gauges per target.
   for (let k = 0; out.length < SERIES; k++) {
-    out.push({ labels: Labels.fromObject({ __name__: 'up', job: `extra${k}`, instance: 'x:1' }), family: 'up', target: 0, next: () => 1 });
+    out.push({ labels: Labels.fromObject({ __name__: 'up', job: `extra${k}`, instance: `10.0.0.${(k % TARGETS) + 1}:9100` }), family: 'up', target: k % TARGETS, next: () => 1 });
   }
   return out;
 }
