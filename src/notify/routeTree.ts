@@ -38,7 +38,9 @@ export class Route {
     const p = parent?.opts;
     this.matchers = sortMatchers([...cfg.matchers]);
     this.continue = cfg.continue;
-    const groupBy = cfg.groupBy ?? (p ? (p.groupByAll ? ['...'] : p.groupBy) : []);
+    // As in Alertmanager, an empty `group_by: []` is the same as none: inherit the parent's.
+    const own = cfg.groupBy && cfg.groupBy.length > 0 ? cfg.groupBy : undefined;
+    const groupBy = own ?? (p ? (p.groupByAll ? ['...'] : p.groupBy) : []);
     this.opts = {
       receiver: cfg.receiver ?? p?.receiver ?? '',
       groupBy: groupBy.filter((l) => l !== '...'),

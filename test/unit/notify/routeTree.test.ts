@@ -147,6 +147,9 @@ test('inheritance of grouping and timing options', () => {
   assert.equal(dbDev.opts.groupByAll, true);
   assert.equal(dbDev.key, '{}/{team="db"}/{env!="prod"}');
   assert.equal(tree.routes[0].key, '{}/{severity=~"critical|page",team="db"}');
+  const emptyGroupBy = buildRouteTree(parseAlertmanagerConfig('route:\n  receiver: a\n  group_by: [alertname]\n  routes:\n  - receiver: a\n    group_by: []\n  - receiver: a\n    group_by: [job]\nreceivers: [{name: a}]\n', 'x.yml').route);
+  assert.deepEqual(emptyGroupBy.routes[0].opts.groupBy, ['alertname'], 'group_by: [] inherits');
+  assert.deepEqual(emptyGroupBy.routes[1].opts.groupBy, ['job']);
   const seed = buildRouteTree(parseAlertmanagerConfig(SEED_002, 'x.yml').route);
   assert.deepEqual(seed.routes[0].opts.groupBy, ['alertname', 'cluster', 'service']);
   assert.equal(seed.routes[0].opts.groupWaitMs, 10_000);
