@@ -30,6 +30,7 @@ import { formatFloatPlain, LiteralError, parseDuration, parseNumber, unquoteStri
 import { ProblemList } from './parseError.ts';
 import { syntaxErrorMessages } from './syntaxErrors.ts';
 import { durationExprProblem, foldDuration, type DurationValue } from './durationExpr.ts';
+import { getFunctionSignature } from './functionSignatures.ts';
 
 /** The one parser instance (chevrotain parsers are built once and reset via `.input`). */
 export const cstParser = new PromQLParser(syntaxErrorMessages);
@@ -368,12 +369,12 @@ export class AstBuilder extends BaseVisitor {
     // start/end/step/range are (case-insensitive) keywords; other names are case-sensitive.
     const func = nameTok.tokenType === T.Identifier ? nameTok.image : nameTok.image.toLowerCase();
     const argsNode = ctx.callArgs[0];
-    return {
-      type: 'Call',
-      func,
-      args: this.visit(argsNode) as Expr[],
-      posRange: { start: nameTok.startOffset, end: argsNode.location!.endOffset! + 1 },
-    };
+    const args = this.visit(argsNode) as Expr[];
+    const posRange = { start: nameTok.startOffset, end: argsNode.location!.endOffset! + 1 };
+    if (!getFunctionSignature(func)) {
+      this.problems.add(tokenRange(nameTok), `unknown function with name ${JSON.stringify(func)}`);
+    }
+    return { type: 'Call', func, args, posRange };
   }
 
   callArgs(ctx: C.CallArgsCstChildren): Expr[] {

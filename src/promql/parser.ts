@@ -75,7 +75,8 @@ function parseWith(input: string, rule: 'query' | 'vectorSelector'): Expr {
   const problems = new ProblemList();
   const expr = builder.build(cst, problems);
   if (astDepth(expr) > MAX_EXPR_DEPTH) throw new PromQLParseError(input, [{ posRange: expr.posRange, message: TOO_DEEP }]);
-  if (rule === 'query') checkTypes(expr, input, problems);
+  // Like Prometheus, types are checked only once the text is otherwise well-formed.
+  if (rule === 'query' && problems.empty) checkTypes(expr, input, problems);
   if (!problems.empty) throw new PromQLParseError(input, problems.problems);
   return expr;
 }

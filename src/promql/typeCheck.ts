@@ -39,20 +39,22 @@ const PARAM_SCALAR_AGGREGATIONS = new Set(['topk', 'bottomk', 'quantile', 'limit
 
 export function checkTypes(root: Expr, query: string, problems: ProblemList): void {
   const expectType = (e: Expr, want: ValueType, context: string): void => {
+    visit(e);
     const got = typeOf(e);
     if (got !== want) {
       problems.add(e.posRange, `expected type ${documentedType(want)} in ${context}, got ${documentedType(got)}`);
     }
   };
 
+  // Children are checked in Prometheus's order (checkAST), so the first problem reported is
+  // the one Prometheus reports.
   const visit = (e: Expr): void => {
     switch (e.type) {
       case 'AggregateExpr':
-        if (e.param) visit(e.param);
-        visit(e.expr);
         expectType(e.expr, 'vector', 'aggregation expression');
         if (e.param && PARAM_SCALAR_AGGREGATIONS.has(e.op)) expectType(e.param, 'scalar', 'aggregation parameter');
-        if (e.param && e.op === 'count_values') expectType(e.param, 'string', 'aggregation parameter');
+        else if (e.param && e.op === 'count_values') expectType(e.param, 'string', 'aggregation parameter');
+        else if (e.param) visit(e.param);
         return;
       case 'BinaryExpr':
         visit(e.lhs);
@@ -60,12 +62,8 @@ export function checkTypes(root: Expr, query: string, problems: ProblemList): vo
         checkBinary(e, query, problems);
         return;
       case 'Call': {
-        e.args.forEach(visit);
         const sig = getFunctionSignature(e.func);
-        if (!sig) {
-          problems.add(e.posRange, `unknown function with name ${JSON.stringify(e.func)}`);
-          return;
-        }
+        if (!sig) return; // reported while building the AST
         const nargs = sig.argTypes.length;
         if (sig.variadic === 0) {
           if (nargs !== e.args.length) {
@@ -79,13 +77,10 @@ export function checkTypes(root: Expr, query: string, problems: ProblemList): vo
             problems.add(e.posRange, `expected at most ${min + sig.variadic} argument(s) in call to ${JSON.stringify(e.func)}, got ${e.args.length}`);
           }
         }
-        e.args.forEach((arg, i) => {
-          if (i >= nargs) {
-            if (sig.variadic === 0) return;
-            i = nargs - 1;
-          }
-          expectType(arg, sig.argTypes[i], `call to function ${JSON.stringify(e.func)}`);
-        });
+        for (let i = 0; i < e.args.length; i++) {
+          if (i >= nargs && sig.variadic === 0) break; // extra arguments are not checked further
+          expectType(e.args[i], sig.argTypes[Math.min(i, nargs - 1)], `call to function ${JSON.stringify(e.func)}`);
+        }
         return;
       }
       case 'ParenExpr':
@@ -143,7 +138,7 @@ function checkBinary(e: BinaryExpr, query: string, problems: ProblemList): void 
     problems.add(e.rhs.posRange, 'binary expression must contain only scalar and instant vector types');
   }
   if (lt !== 'vector' || rt !== 'vector') {
-    if (m && (m.matchingLabels.length > 0 || m.on)) {
+    if (m && m.matchingLabels.length > 0) {
       problems.add(e.posRange, 'vector matching only allowed between instant vectors');
     }
     e.matching = null;
