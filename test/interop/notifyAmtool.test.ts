@@ -34,6 +34,11 @@ route:
 receivers:
 - name: default
 - name: pager
+  slack_configs:
+  - api_url: http://127.0.0.1:9/services/T0/B0/SECRET
+    channel: '#pager'
+  pagerduty_configs:
+  - routing_key: SECRETKEY
 `,
       'am.yml',
     ),
@@ -103,6 +108,7 @@ test('amtool silence add / query / expire', { skip: !hasAmtool && 'amtool not in
 test('amtool config show / routes / cluster show', { skip: !hasAmtool && 'amtool not installed' }, async () => {
   const show = await amtool('config', 'show');
   assert.match(show.stdout, /receiver: default/);
+  assert.doesNotMatch(show.stdout, /SECRET/, 'secrets are masked in /api/v2/status');
   const routes = await amtool('config', 'routes', 'test', 'severity=page');
   assert.equal(routes.stdout.trim(), 'pager');
   const cluster = await amtool('cluster', 'show');
