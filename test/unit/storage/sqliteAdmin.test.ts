@@ -199,3 +199,21 @@ describe('SqliteStorage admin and durability', () => {
     t.close();
   });
 });
+
+describe('SqliteStorage schedules', () => {
+  it('runs compaction on its node-cron schedule and stops it on close', async () => {
+    const registry = new Registry();
+    const s = openStorage({ path: freshDir(), registry, compactCron: '* * * * * *', retentionCron: '0 0 1 1 *' });
+    fill(s, 5);
+    const deadline = Date.now() + 5000;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = await registry.metrics();
+      if (/^promlite_tsdb_compactions_total [1-9]/m.test(text)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(text, /^promlite_tsdb_compactions_total [1-9]/m);
+    assert.match(text, /^promlite_tsdb_append_log_bytes 0$/m);
+    s.close(); // the test runner would hang here if a cron task kept running
+  });
+});
