@@ -71,7 +71,11 @@ export class Group {
   private timer: unknown = null;
   private stopped = false;
   private running: Promise<void> | null = null;
+  /** Timestamp of the slot being (or last) evaluated. */
   private evalTs = 0;
+  private firstTick = true;
+  /** Evaluations done while a restore is due (restore runs after the second). */
+  private evalsBeforeRestore = 0;
 
   constructor(
     opts: GroupOptions,
@@ -137,8 +141,6 @@ export class Group {
     }, delay);
   }
 
-  private firstTick = true;
-
   private async tick(): Promise<void> {
     if (this.stopped) return;
     const m = this.deps.metrics;
@@ -163,7 +165,7 @@ export class Group {
     m.groupRules.set({ rule_group: this.key }, this.rules.length);
     if (this.stopped) return;
 
-    if (this.shouldRestore && this.restorePending++ === 1) {
+    if (this.shouldRestore && ++this.evalsBeforeRestore === 2) {
       // Restore after the second evaluation: recording rules have refreshed their series by then.
       this.restoreForState(this.deps.clock.now());
       this.shouldRestore = false;
@@ -172,8 +174,6 @@ export class Group {
     const next = this.evalTs + this.interval;
     this.schedule(Math.max(0, next - this.deps.clock.now()));
   }
-
-  private restorePending = 0;
 
   /** Evaluates every rule once at `ts` (ms): append results, stale markers, alerts. */
   async evalAt(ts: number): Promise<void> {
