@@ -329,7 +329,8 @@ export const EMAIL_TMPL = "\n" +
 
 /**
  * Microsoft Teams defaults, which Alertmanager added in 0.26 (0.25 has no msteams receiver);
- * included so promlite's Teams receiver has the same defaults as later Alertmanagers.
+ * the same text as upstream template/default.tmpl, included so promlite's Teams receiver has
+ * the defaults of later Alertmanagers.
  */
 export const MSTEAMS_TMPL = `{{ define "__text_alert_list_markdown" }}{{ range . }}
 Labels:

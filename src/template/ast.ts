@@ -80,12 +80,12 @@ export interface BoolNode extends Base {
 export interface NumberNode extends Base {
   kind: 'number';
   text: string;
-  /** Go value of the constant: bigint for ints (incl. char constants), number for floats. */
-  value: bigint | number;
-  isFloatLiteral: boolean;
-  /** Float value when usable as float64 (all numbers here). */
-  float: number;
+  /** Go's NumberNode flags: which Go types can hold the constant exactly. */
   isInt: boolean;
+  int: bigint;
+  isUint: boolean;
+  isFloat: boolean;
+  float: number;
 }
 export interface StringNode extends Base {
   kind: 'string';

@@ -336,12 +336,15 @@ class State {
     this.errorf(`can't evaluate command ${JSON.stringify(nodeString(first))}`);
   }
 
+  /** Go's idealConstant: the syntax of an untyped constant decides int or float64. */
   private idealConstant(n: NumberNode): Val {
     this.at(n);
-    const isHexInt = /^[+-]?0[xX]/.test(n.text) && !/[pP]/.test(n.text);
-    if (n.isFloatLiteral && !isHexInt && /[.eEpP]/.test(n.text)) return n.float;
-    if (n.isInt) return typeof n.value === 'bigint' ? n.value : BigInt(n.value);
-    return n.float;
+    const isHexInt = /^0[xX]/.test(n.text) && !/[pP]/.test(n.text);
+    const isRuneInt = n.text[0] === "'";
+    if (n.isFloat && !isHexInt && !isRuneInt && /[.eEpP]/.test(n.text)) return n.float;
+    if (n.isInt) return n.int;
+    if (n.isUint) this.errorf(`${n.text} overflows int`);
+    return undefined;
   }
 
   private notAFunction(args: ArgNode[], final: Val | typeof MISSING): void {

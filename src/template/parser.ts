@@ -20,6 +20,7 @@ import type {
 import { nodeString } from './ast.ts';
 import { ItemType, itemString, lex, type Item } from './lexer.ts';
 import { TemplateError } from './errors.ts';
+import { parseFloatStrict, parseIntBase0, parseUintBase0 } from './goStrconv.ts';
 
 /**
  * Deepest nesting of parentheses and if/range/with the parser accepts. Go allows 10000
@@ -444,33 +445,46 @@ class Parser {
     return { kind: 'variable', pos: t.pos, ident: t.val.split('.') };
   }
 
+  /** Go's parse.newNumber: the same classification and the same errors. */
   private newNumber(t: Item): NumberNode {
     const text = t.val;
+    const n: NumberNode = { kind: 'number', pos: t.pos, text, isInt: false, int: 0n, isUint: false, isFloat: false, float: 0 };
     if (t.typ === ItemType.CharConstant) {
       const s = unquoteGo(text, "'");
       if (s === null || [...s].length !== 1) this.errorf(`malformed character constant: ${text}`);
       const cp = BigInt([...s][0]!.codePointAt(0)!);
-      return { kind: 'number', pos: t.pos, text, value: cp, isFloatLiteral: false, float: Number(cp), isInt: true };
+      return { ...n, isInt: true, int: cp, isUint: true, isFloat: true, float: Number(cp) };
     }
     if (text.endsWith('i')) this.errorf(`complex numbers are not supported: ${text}`);
-    const clean = text.replace(/_/g, '');
-    const isHex = /^[+-]?0[xX]/.test(clean);
-    const looksFloat = isHex ? /[pP.]/.test(clean) : /[.eE]/.test(clean);
-    if (!looksFloat) {
-      const i = parseGoInt(clean);
-      if (i === null) this.errorf(`illegal number syntax: ${JSON.stringify(text)}`);
-      if (i > 9223372036854775807n || i < -9223372036854775808n) {
-        // Go falls back to float only for unsigned/huge ints without '.', then rejects.
-        this.errorf(`integer overflow: ${JSON.stringify(text)}`);
+    const u = parseUintBase0(text);
+    if (u !== null) n.isUint = true;
+    const i = parseIntBase0(text);
+    if (i !== null) {
+      n.isInt = true;
+      n.int = i;
+      if (i === 0n) n.isUint = true;
+    }
+    if (n.isInt) {
+      n.isFloat = true;
+      n.float = Number(n.int);
+    } else if (n.isUint) {
+      n.isFloat = true;
+      n.float = Number(u);
+    } else {
+      const f = parseFloatStrict(text);
+      if (f !== null) {
+        // Parsed as a float but looks like an integer: a huge integer. Go rejects it.
+        if (!/[.eEpP]/.test(text)) this.errorf(`integer overflow: ${JSON.stringify(text)}`);
+        n.isFloat = true;
+        n.float = f;
+        if (Number.isInteger(f) && Math.abs(f) < 2 ** 63) {
+          n.isInt = true;
+          n.int = BigInt(f);
+        }
       }
-      return { kind: 'number', pos: t.pos, text, value: i, isFloatLiteral: false, float: Number(i), isInt: true };
     }
-    const f = isHex ? parseHexFloat(clean) : Number(clean);
-    if (f === null || Number.isNaN(f) || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?0[xX]/.test(clean)) {
-      this.errorf(`illegal number syntax: ${JSON.stringify(text)}`);
-    }
-    const isInt = Number.isInteger(f) && Math.abs(f) < 2 ** 63;
-    return { kind: 'number', pos: t.pos, text, value: f, isFloatLiteral: true, float: f, isInt };
+    if (!n.isInt && !n.isUint && !n.isFloat) this.errorf(`illegal number syntax: ${JSON.stringify(text)}`);
+    return n;
   }
 
   private unquote(t: Item): string {
@@ -483,35 +497,6 @@ class Parser {
 
 function isEmptyTree(list: ListNode): boolean {
   return list.nodes.every((n) => n.kind === 'text' && n.text.trim() === '');
-}
-
-function parseGoInt(s: string): bigint | null {
-  let neg = false;
-  if (s[0] === '+' || s[0] === '-') {
-    neg = s[0] === '-';
-    s = s.slice(1);
-  }
-  let v: bigint;
-  try {
-    if (/^0[xX][0-9a-fA-F]+$/.test(s) || /^0[bB][01]+$/.test(s)) v = BigInt(s);
-    else if (/^0[oO][0-7]+$/.test(s)) v = BigInt('0o' + s.slice(2));
-    else if (/^0[0-7]+$/.test(s)) v = BigInt('0o' + s.slice(1));
-    else if (/^\d+$/.test(s)) v = BigInt(s);
-    else return null;
-  } catch {
-    return null;
-  }
-  return neg ? -v : v;
-}
-
-function parseHexFloat(s: string): number | null {
-  const m = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/.exec(s);
-  if (!m) return null;
-  const intPart = m[2] || '0';
-  const frac = m[3] ?? '';
-  const mant = parseInt(intPart + frac, 16);
-  const v = mant * 2 ** (Number(m[4]) - 4 * frac.length);
-  return m[1] === '-' ? -v : v;
 }
 
 /** strconv.Unquote for "..." and '...' literals; null when malformed. */
