@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { gunzipSync } from 'node:zlib';
+import { RawHttpClient } from './rawHttpClient.ts';
 import { authorizationHeader, tlsConnectionOptions, type HttpClientConfig } from '../config/httpClientConfig.ts';
 
 /** Exactly what Prometheus 2.42 asks for: OpenMetrics preferred, text 0.0.4 accepted. */
@@ -50,7 +51,8 @@ export async function createAgent(url: URL, cfg: HttpClientConfig): Promise<http
 
 export interface HttpScraperOptions {
   url: URL;
-  agent: Promise<http.Agent>;
+  /** Keep-alive agent for https targets; plain http uses the raw client and needs none. */
+  agent: Promise<http.Agent> | null;
   timeoutMs: number;
   /** 0 = unlimited. */
   bodySizeLimit: number;
@@ -66,6 +68,8 @@ export class HttpScraper {
   private readonly timeoutMs: number;
   private readonly bodySizeLimit: number;
   private agent: http.Agent | null = null;
+  /** Plain-http targets use the raw keep-alive client (cheaper per scrape than node:http). */
+  private readonly raw: RawHttpClient | null;
 
   constructor(private readonly o: HttpScraperOptions) {
     const url = (this.url = o.url);
@@ -79,6 +83,7 @@ export class HttpScraper {
     if (o.enableCompression) headers['Accept-Encoding'] = 'gzip';
     else headers['Accept-Encoding'] = 'identity';
     this.request = url.protocol === 'https:' ? https.request : http.request;
+    this.raw = url.protocol === 'http:' ? new RawHttpClient({ url, headers: { ...headers }, timeoutMs: o.timeoutMs, bodySizeLimit: o.bodySizeLimit }) : null;
     this.options = {
       method: 'GET',
       host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
@@ -89,11 +94,23 @@ export class HttpScraper {
   }
 
   async scrape(): Promise<ScrapeResponse> {
-    if (this.agent === null) this.agent = await this.o.agent;
     const c = this.o.client;
     // Secrets in files are read per request (rotation without reload); inline ones cost nothing.
-    if (c.basicAuth || c.authorization) (this.options.headers as Record<string, string>).Authorization = (await authorizationHeader(c)) ?? '';
+    const auth = c.basicAuth || c.authorization ? ((await authorizationHeader(c)) ?? '') : null;
+    if (this.raw !== null) {
+      if (auth !== null) this.raw.setHeader('Authorization', auth);
+      return this.raw.scrape();
+    }
+    if (auth !== null) (this.options.headers as Record<string, string>).Authorization = auth;
+    if (this.agent === null) {
+      if (this.o.agent === null) throw new ScrapeHttpError('no HTTPS agent configured');
+      this.agent = await this.o.agent;
+    }
     return this.fetch(this.agent);
+  }
+
+  close(): void {
+    this.raw?.close();
   }
 
   private fetch(agent: http.Agent): Promise<ScrapeResponse> {

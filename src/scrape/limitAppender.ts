@@ -1,9 +1,9 @@
 /**
- * Scrape limits as Appender decorators (Prometheus's limitAppender / timeLimitAppender /
- * label limits). A limit that fails the scrape throws ScrapeLimitError; the scrape loop rolls
+ * Scrape limits as Appender decorators (Prometheus's limitAppender and label limits; the
+ * future-timestamp bound is a comparison in the scrape loop, only for explicit timestamps). A limit that fails the scrape throws ScrapeLimitError; the scrape loop rolls
  * the batch back and reports up=0 with the message.
  */
-import { AppendError, type Appender, type SeriesRef } from '../storage/interface.ts';
+import type { Appender, SeriesRef } from '../storage/interface.ts';
 import type { Labels } from '../storage/labels.ts';
 import type { ScrapeLimits } from '../config/globalConfig.ts';
 
@@ -21,18 +21,6 @@ export function withSampleLimit(inner: Appender, limit: number): Appender {
   return {
     append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
       if (++n > limit) throw new ScrapeLimitError(`sample limit exceeded (limit: ${limit})`);
-      return inner.append(ref, labels, t, v);
-    },
-    commit: () => inner.commit(),
-    rollback: () => inner.rollback(),
-  };
-}
-
-/** Rejects samples timestamped after `maxT` (explicit timestamps far in the future). */
-export function withTimeLimit(inner: Appender, maxT: number): Appender {
-  return {
-    append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
-      if (t > maxT) throw new AppendError('too_old', `sample timestamp ${t} is too far in the future for ${labels.toString()}`);
       return inner.append(ref, labels, t, v);
     },
     commit: () => inner.commit(),
@@ -76,7 +64,7 @@ function checkLabelLimits(labels: Labels, labelLimit: number, nameLen: number, v
   }
 }
 
-/** All per-scrape limits around one batch. */
-export function withScrapeLimits(inner: Appender, limits: ScrapeLimits, maxT: number): Appender {
-  return withSampleLimit(withLabelLimits(withTimeLimit(inner, maxT), limits), limits.sampleLimit);
+/** All per-scrape limits around one batch (no wrapper at all when no limit is set). */
+export function withScrapeLimits(inner: Appender, limits: ScrapeLimits): Appender {
+  return withSampleLimit(withLabelLimits(inner, limits), limits.sampleLimit);
 }

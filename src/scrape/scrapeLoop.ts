@@ -23,6 +23,8 @@ import { TextParser } from './textParser.ts';
 
 export interface ScrapeSource {
   scrape(): Promise<ScrapeResponse>;
+  /** Releases connections when the loop stops. */
+  close?(): void;
 }
 
 export interface ScrapeLogger {
@@ -160,7 +162,8 @@ export class ScrapeLoop {
    */
   appendPayload(inner: Appender, body: Uint8Array, contentType: string, t: number, counts: AppendCounts): AppendCounts {
     const o = this.opts;
-    const app = withScrapeLimits(inner, o.limits, t + MAX_FUTURE_MS);
+    const app = withScrapeLimits(inner, o.limits);
+    const maxT = t + MAX_FUTURE_MS;
     const p = newParser(body, contentType);
     const cache = this.cache;
     const honorTs = o.honorTimestamps;
@@ -173,6 +176,10 @@ export class ScrapeLoop {
         const state = entry.state;
         if (state === null) continue; // dropped by metric_relabel_configs
         const explicit = honorTs && p.hasTimestamp;
+        if (explicit && p.timestamp > maxT) {
+          counts.rejected++; // too far in the future: storage would refuse it later anyway
+          continue;
+        }
         if (!cache.mark(state, explicit)) {
           throw new ExpositionError(`duplicate series in the same scrape: ${state.labels.toString()}`, lineAt(p.buf, p.seriesStart));
         }
@@ -239,6 +246,7 @@ export class ScrapeLoop {
   stop(writeStale: boolean, t = this.opts.clock.now()): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.opts.source.close?.();
     if (!writeStale || this.opts.target.state.lastScrape === 0) return;
     const app = this.opts.appendable.appender();
     this.cache.forEachLive((s) => this.appendStale(app, s, t));

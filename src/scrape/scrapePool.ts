@@ -160,8 +160,10 @@ export class ScrapePool {
   }
 
   private httpSource(target: Target): ScrapeSource {
-    this.agent ??= createAgent(target.url, this.cfg.http);
-    this.agent.catch(() => {}); // the error surfaces on each scrape as the target's lastError
+    if (target.url.protocol === 'https:') {
+      this.agent ??= createAgent(target.url, this.cfg.http);
+      this.agent.catch(() => {}); // the error surfaces on each scrape as the target's lastError
+    }
     return new HttpScraper({
       url: target.url,
       agent: this.agent,

@@ -38,16 +38,18 @@ describe('scrape scheduler', () => {
     const timers = new FakeTimers(clock);
     const s = new ScrapeScheduler(clock, timers);
     const fired: Array<[string, number]> = [];
-    for (let i = 0; i < 40; i++) s.add(`target-${i}`, 1000, () => fired.push([`target-${i}`, clock.now()]));
-    assert.equal(slotsFor(1000), 4);
+    for (let i = 0; i < 40; i++) s.add(`target-${i}`, 4000, () => fired.push([`target-${i}`, clock.now()]));
+    assert.equal(slotsFor(4000), 4);
+    assert.equal(slotsFor(1000), 1);
+    assert.equal(slotsFor(3_600_000), 16);
     assert.ok(s.timerCount <= 4 && s.timerCount >= 2, `timers: ${s.timerCount}`);
-    const wakeups = timers.runUntil(1_000_000 + 10_000);
+    const wakeups = timers.runUntil(1_000_000 + 40_000);
     // One wake-up per occupied slot per interval, not one per target.
     assert.equal(wakeups, s.timerCount * 10);
     assert.equal(fired.length, 400);
-    const offsets = new Set(fired.map(([, t]) => t % 1000));
+    const offsets = new Set(fired.map(([, t]) => t % 4000));
     assert.equal(offsets.size, s.timerCount);
-    for (const o of offsets) assert.equal(o % 250, 0);
+    for (const o of offsets) assert.equal(o % 1000, 0);
   });
 
   it('keeps a target on the same stable offset and scrapes it once per interval', () => {
