@@ -199,7 +199,7 @@ export class DeliveryQueue {
     }
     const ctx = { groupKey: row.group_key, receiverName: row.receiver, groupLabels: payload.groupLabels, now, repeatIntervalMs: 0, muteTimeIntervals: [], activeTimeIntervals: [] };
     const started = performance.now();
-    this.o.metrics.notificationsTotal.inc({ integration: row.integration });
+    this.o.metrics.notificationsTotal.inc({ receiver: row.receiver, integration: row.integration });
     try {
       await integration.notify(ctx, sent);
       const ms = performance.now() - started;
@@ -210,7 +210,7 @@ export class DeliveryQueue {
       const ms = performance.now() - started;
       this.o.metrics.latency.observe({ integration: row.integration }, ms / 1000);
       const err = e instanceof ReceiverError ? e : new ReceiverError((e as Error)?.message ?? String(e), false, 'other');
-      this.o.metrics.notificationsFailed.inc({ integration: row.integration, reason: err.reason });
+      this.o.metrics.notificationsFailed.inc({ receiver: row.receiver, integration: row.integration, reason: err.reason });
       const after = this.o.clock.now();
       const tooOld = after - row.created_at >= this.maxPendingAgeMs;
       if (err.retryable && !tooOld && !this.stopped) {

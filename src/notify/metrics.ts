@@ -1,13 +1,13 @@
 /**
  * The notifier's self-metrics, named like Alertmanager's with the promlite_ prefix:
- * notifications (total / failed by reason / latency) per integration, silences by state,
+ * notifications (total / failed by reason) per receiver and integration, latency per integration, silences by state,
  * alerts by state.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export interface NotifyMetrics {
-  notificationsTotal: Counter<'integration'>;
-  notificationsFailed: Counter<'integration' | 'reason'>;
+  notificationsTotal: Counter<'receiver' | 'integration'>;
+  notificationsFailed: Counter<'receiver' | 'integration' | 'reason'>;
   latency: Histogram<'integration'>;
 }
 
@@ -19,8 +19,8 @@ export interface StateSources {
 export function createNotifyMetrics(registry: Registry | undefined, sources: StateSources): NotifyMetrics {
   const registers = registry ? [registry] : [];
   const m: NotifyMetrics = {
-    notificationsTotal: new Counter({ name: 'promlite_notifications_total', help: 'The total number of attempted notifications.', labelNames: ['integration'], registers }),
-    notificationsFailed: new Counter({ name: 'promlite_notifications_failed_total', help: 'The total number of failed notifications.', labelNames: ['integration', 'reason'], registers }),
+    notificationsTotal: new Counter({ name: 'promlite_notifications_total', help: 'The total number of attempted notifications.', labelNames: ['receiver', 'integration'], registers }),
+    notificationsFailed: new Counter({ name: 'promlite_notifications_failed_total', help: 'The total number of failed notifications.', labelNames: ['receiver', 'integration', 'reason'], registers }),
     latency: new Histogram({
       name: 'promlite_notification_latency_seconds',
       help: 'The latency of notifications in seconds.',

@@ -70,7 +70,7 @@ test('a receiver failing for 10 minutes gets the notification after it recovers'
   assert.ok(hist.filter((e) => e.status === 'retry').length >= 5);
   assert.match(hist[1].error, /unexpected status code 503/);
   const metrics = await registry.metrics();
-  assert.match(metrics, /promlite_notifications_failed_total\{integration="webhook",reason="serverError"\} \d+/);
+  assert.match(metrics, /promlite_notifications_failed_total\{receiver="hook",integration="webhook",reason="serverError"\} \d+/);
   // No duplicate once delivered.
   for (let t = 12 * M; t < 40 * M; t += M) {
     keep();

@@ -70,7 +70,7 @@ test('metrics: alerts and silences by state, notifications per integration', asy
   assert.match(text, /promlite_alerts\{state="suppressed"\} 2/);
   assert.match(text, /promlite_silences\{state="active"\} 1/);
   assert.match(text, /promlite_silences\{state="pending"\} 1/);
-  assert.match(text, /promlite_notifications_total\{integration="webhook"\} 1/);
+  assert.match(text, /promlite_notifications_total\{receiver="hook",integration="webhook"\} 1/);
   assert.match(text, /promlite_notification_latency_seconds_count\{integration="webhook"\} 1/);
   h.notifier.stop();
 });
