@@ -259,6 +259,9 @@ export class Group {
   copyState(from: Group): void {
     this.lastEvaluation = from.lastEvaluation;
     this.evaluationTime = from.evaluationTime;
+    // A reload before the start-up restore happened must not skip it.
+    this.shouldRestore = from.shouldRestore;
+    this.evalsBeforeRestore = from.evalsBeforeRestore;
     const byName = new Map<string, number[]>();
     from.rules.forEach((r, i) => {
       const k = nameAndLabels(r);

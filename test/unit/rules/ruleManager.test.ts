@@ -323,3 +323,17 @@ test('query_offset: rules query and write at the evaluation time minus the offse
   assert.deepEqual(samples(s.storage, 'r').map((x) => x[0]), [slotG - MIN]);
   await s.mgr.stop();
 });
+
+test('a reload right after start still restores alert state and then writes ALERTS', async () => {
+  const s = setup(scriptedQuery({ 'up == 0': () => [[{ job: 'a' }, 0]] }));
+  s.file('a.yml', 'groups:\n- name: g\n  rules:\n  - alert: Down\n    expr: up == 0\n');
+  await s.mgr.update({ ruleFiles: ['a.yml'], baseDir: s.dir });
+  s.mgr.run();
+  await s.timers.advance(MIN); // one evaluation, restore still due
+  s.file('a.yml', 'groups:\n- name: g\n  rules:\n  - alert: Down\n    expr: up == 0\n    labels:\n      x: y\n');
+  await s.mgr.update({ ruleFiles: ['a.yml'], baseDir: s.dir });
+  await s.timers.advance(3 * MIN);
+  assert.equal((s.mgr.groups()[0].rules[0] as { restored?: boolean }).restored, true);
+  assert.ok(samples(s.storage, 'ALERTS').length > 0);
+  await s.mgr.stop();
+});
