@@ -1,0 +1,222 @@
+// PagerDuty events sent by promlite compared with what the real Alertmanager 0.25 (Debian
+// prometheus-alertmanager) sends for the same config and alerts, firing and resolved.
+// v2 goes to `url` (a local server). Alertmanager always posts v1 events to events.pagerduty.com,
+// so for v1 it is given a local proxy (http_config.proxy_url) that terminates the TLS tunnel with
+// a throwaway certificate and records the request: no traffic leaves 127.0.0.1.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import https from 'node:https';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from '../../src/clock.ts';
+import { makeHarness } from '../integration/notify/harness.ts';
+import { hasAlertmanager, startAlertmanager } from '../integration/notify/alertmanagerOracle.ts';
+
+const EXTERNAL_URL = 'http://promlite.test:9090'; // what makeHarness uses; Alertmanager gets the same
+const dir = mkdtempSync(join(tmpdir(), 'promlite-pd-interop-'));
+const hasOpenssl =
+  spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=events.pagerduty.com']).status === 0;
+const skip = !hasAlertmanager ? 'prometheus-alertmanager not installed' : !hasOpenssl ? 'openssl not available' : false;
+
+interface Captured {
+  host: string;
+  path: string;
+  contentType: string;
+  body: any;
+}
+
+/** Records POSTs, directly or through a CONNECT tunnel (TLS terminated here). */
+class CaptureServer {
+  readonly received: Captured[] = [];
+  private readonly plain = http.createServer((req, res) => this.record(req, res));
+  private tlsInner: https.Server | undefined;
+
+  async start(): Promise<string> {
+    if (hasOpenssl) {
+      this.tlsInner = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => this.record(req, res));
+      this.plain.on('connect', (_req, socket) => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        this.tlsInner!.emit('connection', socket);
+      });
+    }
+    await new Promise<void>((r) => this.plain.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(this.plain.address() as AddressInfo).port}`;
+  }
+
+  private record(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      this.received.push({ host: req.headers.host ?? '', path: req.url ?? '', contentType: req.headers['content-type'] ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      res.writeHead(202, { 'Content-Type': 'application/json' });
+      res.end('{"status":"success","message":"Event processed","dedup_key":"x"}');
+    });
+  }
+
+  /** The last event per path and event kind (Alertmanager may flush a group twice). */
+  last(): Map<string, Captured> {
+    const out = new Map<string, Captured>();
+    for (const r of this.received) out.set(`${r.path} ${r.body.event_action || r.body.event_type}`, r);
+    return out;
+  }
+
+  async stop(): Promise<void> {
+    this.plain.closeAllConnections();
+    await new Promise<void>((r) => this.plain.close(() => r()));
+  }
+}
+
+const amSide = new CaptureServer();
+const plSide = new CaptureServer();
+let amBase = '';
+let plBase = '';
+before(async () => {
+  if (skip) return;
+  amBase = await amSide.start();
+  plBase = await plSide.start();
+});
+after(async () => {
+  if (!skip) {
+    await amSide.stop();
+    await plSide.stop();
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const V1_PATH = '/generic/2010-04-15/create_event.json';
+
+function config(side: 'am' | 'pl'): string {
+  const base = side === 'am' ? amBase : plBase;
+  const v1Target = side === 'am' ? `http_config: {proxy_url: '${amBase}', tls_config: {insecure_skip_verify: true}}` : `url: '${plBase}${V1_PATH}'`;
+  return `
+route:
+  receiver: default
+  group_by: [alertname]
+  group_wait: 1s
+  group_interval: 1s
+  routes:
+  - matchers: [team="db"]
+    receiver: pd
+receivers:
+- name: default
+- name: pd
+  pagerduty_configs:
+  - routing_key: 'rk-{{ .CommonLabels.team }}'
+    url: ${base}/v2/enqueue
+  - routing_key: rk2
+    url: ${base}/v2/custom
+    client: 'promlite {{ .Receiver }}'
+    client_url: ''
+    source: ''
+    severity: '{{ if eq .CommonLabels.severity "page" }}critical{{ else }}warning{{ end }}'
+    class: disk
+    component: '{{ .CommonLabels.team }}'
+    group: ''
+    description: '{{ .CommonAnnotations.summary }} {{ .CommonAnnotations.long }}'
+    details:
+      firing: 'overridden: {{ len .Alerts.Firing }}'
+      team: '{{ .CommonLabels.team }} <&>'
+    images:
+    - src: '{{ .ExternalURL }}/graph.png'
+      alt: graph
+    - alt: dropped, no src
+    links:
+    - href: '{{ (index .Alerts 0).GeneratorURL }}'
+      text: source
+    - text: dropped, no href
+  - service_key: 'sk-{{ .CommonLabels.team }}'
+    ${v1Target}
+`;
+}
+
+async function waitFor(cond: () => boolean, ms = 8000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting for Alertmanager');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function assertSameEvents(kind: string): void {
+  const am = amSide.last();
+  const pl = plSide.last();
+  assert.deepEqual([...pl.keys()].sort(), [...am.keys()].sort(), `${kind}: the same events`);
+  for (const [key, a] of am) {
+    const p = pl.get(key)!;
+    assert.deepEqual(p.body, a.body, `${kind} ${key}`);
+    assert.equal(p.contentType, a.contentType);
+  }
+}
+
+test('PagerDuty v2 and v1 events match Alertmanager 0.25 (trigger, then resolve)', { skip }, async () => {
+  const am = await startAlertmanager(config('am'), EXTERNAL_URL);
+  try {
+    const now = Date.now();
+    const startsAt = new Date(now - 60_000).toISOString();
+    const endsAt = new Date(now + 3_600_000).toISOString();
+    const gen = 'http://prom:9090/graph?g0.expr=up%3D%3D0&g0.tab=1';
+    const firing = [
+      { labels: { alertname: 'DiskFull', team: 'db', severity: 'page', instance: 'a<1>' }, annotations: { summary: 'disk & more', long: 'ü'.repeat(1100) }, startsAt, endsAt, generatorURL: gen },
+      { labels: { alertname: 'DiskFull', team: 'db', severity: 'page', instance: 'b' }, annotations: { summary: 'disk & more', long: 'ü'.repeat(1100) }, startsAt, endsAt, generatorURL: gen },
+    ];
+    await am.postAlerts(firing);
+    await waitFor(() => amSide.received.length >= 3);
+    await new Promise((r) => setTimeout(r, 1200)); // a second flush would land here
+
+    const h = makeHarness(config('pl'), { clock: new ManualClock(now) });
+    const toAlert = (a: (typeof firing)[number]) => ({ labels: a.labels, annotations: a.annotations, startsAt: Date.parse(a.startsAt), endsAt: Date.parse(a.endsAt), generatorURL: a.generatorURL });
+    h.push(...firing.map(toAlert));
+    await h.scheduler.advance(1000);
+
+    // The v1 event really went to PagerDuty's v1 endpoint (through the proxy).
+    const v1 = amSide.received.find((r) => r.path === V1_PATH)!;
+    assert.equal(v1.host, 'events.pagerduty.com');
+    assert.equal(amSide.last().get('/v2/custom trigger')!.body.payload.summary.length, 1024, 'summary truncated');
+    assertSameEvents('trigger');
+
+    amSide.received.length = 0;
+    plSide.received.length = 0;
+    const resolved = firing.map((a) => ({ ...a, endsAt: new Date(now - 1000).toISOString() }));
+    await am.postAlerts(resolved);
+    await waitFor(() => amSide.received.length >= 3);
+    await new Promise((r) => setTimeout(r, 1200));
+    h.push(...resolved.map(toAlert));
+    await h.scheduler.advance(1000);
+    assert.ok([...amSide.last().keys()].every((k) => k.endsWith(' resolve')));
+    assertSameEvents('resolve');
+    h.notifier.stop();
+  } finally {
+    await am.stop();
+  }
+});
+
+test('PagerDuty: details of an event over 512KB are replaced as Alertmanager 0.25 does', { skip }, async () => {
+  amSide.received.length = 0;
+  plSide.received.length = 0;
+  const cfg = (base: string) => `route: {receiver: pd, group_by: [alertname], group_wait: 1s, group_interval: 1s}
+receivers:
+- name: pd
+  pagerduty_configs:
+  - routing_key: rk
+    url: ${base}/v2/enqueue
+`;
+  const am = await startAlertmanager(cfg(amBase), EXTERNAL_URL);
+  try {
+    const now = Date.now();
+    const alert = { labels: { alertname: 'Huge' }, annotations: { big: 'y'.repeat(300_000) + '<'.repeat(40_000) }, startsAt: new Date(now - 1000).toISOString(), endsAt: new Date(now + 3_600_000).toISOString(), generatorURL: '' };
+    await am.postAlerts([alert]);
+    await waitFor(() => amSide.received.length >= 1);
+    const h = makeHarness(cfg(plBase), { clock: new ManualClock(now) });
+    h.push({ labels: alert.labels, annotations: alert.annotations, startsAt: now - 1000, endsAt: now + 3_600_000 });
+    await h.scheduler.advance(1000);
+    assert.deepEqual(plSide.received[0].body, amSide.received[0].body);
+    assert.deepEqual(Object.keys(amSide.received[0].body.payload.custom_details), ['error']);
+    h.notifier.stop();
+  } finally {
+    await am.stop();
+  }
+});
