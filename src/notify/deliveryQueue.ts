@@ -211,9 +211,11 @@ export class DeliveryQueue {
       this.o.metrics.latency.observe({ integration: row.integration }, ms / 1000);
       const err = e instanceof ReceiverError ? e : new ReceiverError((e as Error)?.message ?? String(e), false, 'other');
       this.o.metrics.notificationsFailed.inc({ receiver: row.receiver, integration: row.integration, reason: err.reason });
+      // Shutting down: leave the row pending; the next start resumes it.
+      if (this.stopped) return undefined;
       const after = this.o.clock.now();
       const tooOld = after - row.created_at >= this.maxPendingAgeMs;
-      if (err.retryable && !tooOld && !this.stopped) {
+      if (err.retryable && !tooOld) {
         const next = after + this.backoff(attemptNo);
         if (this.byIdStmt.get(id)) {
           this.updateStmt.run(attemptNo, next, err.message, id);
