@@ -330,7 +330,8 @@ test('a reload right after start still restores alert state and then writes ALER
   await s.mgr.update({ ruleFiles: ['a.yml'], baseDir: s.dir });
   s.mgr.run();
   await s.timers.advance(MIN); // one evaluation, restore still due
-  s.file('a.yml', 'groups:\n- name: g\n  rules:\n  - alert: Down\n    expr: up == 0\n    labels:\n      x: y\n');
+  // Same name and labels (state is carried over), changed annotations (the group is replaced).
+  s.file('a.yml', 'groups:\n- name: g\n  rules:\n  - alert: Down\n    expr: up == 0\n    annotations:\n      x: y\n');
   await s.mgr.update({ ruleFiles: ['a.yml'], baseDir: s.dir });
   await s.timers.advance(3 * MIN);
   assert.equal((s.mgr.groups()[0].rules[0] as { restored?: boolean }).restored, true);
