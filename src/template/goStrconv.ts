@@ -59,21 +59,27 @@ export function parseIntBase0(s: string): bigint | null {
   return v >= -9223372036854775808n && v <= 9223372036854775807n ? v : null;
 }
 
-/** strconv.ParseFloat(s, 64); null on syntax or range error. */
-export function parseFloatStrict(s: string): number | null {
-  if (/^[+-]?(inf|infinity)$/i.test(s)) return s[0] === '-' ? -Infinity : Infinity;
-  if (/^[+-]?nan$/i.test(s)) return NaN;
-  if (s.includes('_') && !underscoreOK(s)) return null;
+/** strconv.ParseFloat(s, 64): the value, or which error Go reports. */
+export function parseFloatGo(s: string): { value: number } | { error: 'invalid syntax' | 'value out of range' } {
+  if (/^[+-]?(inf|infinity)$/i.test(s)) return { value: s[0] === '-' ? -Infinity : Infinity };
+  if (/^[+-]?nan$/i.test(s)) return { value: NaN };
+  if (s.includes('_') && !underscoreOK(s)) return { error: 'invalid syntax' };
   const t = s.replace(/_/g, '');
   let v: number;
   if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) {
     v = Number(t);
   } else {
     const m = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/.exec(t);
-    if (!m || !(m[2] || m[3])) return null;
+    if (!m || !(m[2] || m[3])) return { error: 'invalid syntax' };
     const frac = m[3] ?? '';
     v = parseInt((m[2] || '0') + frac, 16) * 2 ** (Number(m[4]) - 4 * frac.length);
     if (m[1] === '-') v = -v;
   }
-  return Number.isFinite(v) ? v : null;
+  return Number.isFinite(v) ? { value: v } : { error: 'value out of range' };
+}
+
+/** strconv.ParseFloat(s, 64); null on syntax or range error. */
+export function parseFloatStrict(s: string): number | null {
+  const r = parseFloatGo(s);
+  return 'value' in r ? r.value : null;
 }

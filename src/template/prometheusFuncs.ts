@@ -15,6 +15,7 @@ import { GoTime, UTC } from './goTime.ts';
 import { GO_TYPE, typeName } from './goValues.ts';
 import { queryEscape } from './builtins.ts';
 import { SafeHTML } from './safeTypes.ts';
+import { parseFloatGo } from './goStrconv.ts';
 import { Template } from './template.ts';
 
 /** One sample of a query result, as templates see it (`.Labels`, `.Value`). */
@@ -59,23 +60,9 @@ export function convertToFloat(v: unknown): number {
 
 /** strconv.ParseFloat(s, 64) with Go's error text. */
 export function parseGoFloat(s: string): number {
-  const t = s.replace(/_/g, (m, i: number) => (i > 0 && /\d/.test(s[i - 1]!) && /\d/.test(s[i + 1] ?? '') && /^[+-]?0[xXbBoO]/.test(s) ? '' : m));
-  if (/^[+-]?(inf|infinity)$/i.test(t)) return t[0] === '-' ? -Infinity : Infinity;
-  if (/^[+-]?nan$/i.test(t)) return NaN;
-  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) {
-    const f = Number(t);
-    if (!Number.isFinite(f)) throw new FuncError(`strconv.ParseFloat: parsing ${goQuoteString(s)}: value out of range`);
-    return f;
-  }
-  if (/^[+-]?0[xX]/.test(t)) {
-    const m = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/.exec(t);
-    if (m && (m[2] || m[3])) {
-      const frac = m[3] ?? '';
-      const v = parseInt((m[2] || '0') + frac, 16) * 2 ** (Number(m[4]) - 4 * frac.length);
-      return m[1] === '-' ? -v : v;
-    }
-  }
-  throw new FuncError(`strconv.ParseFloat: parsing ${goQuoteString(s)}: invalid syntax`);
+  const r = parseFloatGo(s);
+  if ('value' in r) return r.value;
+  throw new FuncError(`strconv.ParseFloat: parsing ${goQuoteString(s)}: ${r.error}`);
 }
 
 function goQuoteString(s: string): string {
