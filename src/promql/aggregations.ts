@@ -10,6 +10,7 @@ import { MeanAccumulator, kahanSumInc } from './kahan.ts';
 import { type EvalResult, type StepSeries, type VectorSteps, SeriesCollector, countPresent, newStepSeries } from './steps.ts';
 import { formatFloat } from './values.ts';
 import { isValidLabelName } from './labelNames.ts';
+import { subsetKey } from './labelKeys.ts';
 import { quoteString } from './literals.ts';
 import { labelHashFraction } from './labelHash.ts';
 
@@ -61,13 +62,13 @@ export function evalAggregate(ev: Evaluator, e: AggregateExpr): EvalResult {
 function groupSeries(series: StepSeries[], e: AggregateExpr): Group[] {
   const byKey = new Map<string, Group>();
   const groups: Group[] = [];
-  const dropForWithout = [...e.grouping, METRIC_NAME];
+  const names = new Set(e.without ? [...e.grouping, METRIC_NAME] : e.grouping);
   for (let i = 0; i < series.length; i++) {
     const m = series[i].metric;
-    const labels = e.without ? m.without(dropForWithout) : m.keep(e.grouping);
-    const key = labels.key();
+    const key = subsetKey(m, names, !e.without);
     let g = byKey.get(key);
     if (!g) {
+      const labels = e.without ? m.without(names) : m.keep(names);
       g = { labels, members: [], dropName: false };
       byKey.set(key, g);
       groups.push(g);

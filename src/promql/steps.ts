@@ -102,14 +102,22 @@ export class SeriesCollector {
   constructor(private readonly n: number) {}
 
   add(metric: Labels, dropName: boolean, step: number, value: number): void {
+    SeriesCollector.set(this.slot(metric), dropName, step, value);
+  }
+
+  /** The output series for a label set, for callers that cache it across steps. */
+  slot(metric: Labels): StepSeries {
     const key = metric.key();
     let s = this.byKey.get(key);
     if (s === undefined) {
-      s = newStepSeries(metric, this.n, dropName);
+      s = newStepSeries(metric, this.n, false);
       this.byKey.set(key, s);
-    } else if (s.present[step]) {
-      throw new QueryError('execution', 'vector cannot contain metrics with the same labelset');
     }
+    return s;
+  }
+
+  static set(s: StepSeries, dropName: boolean, step: number, value: number): void {
+    if (s.present[step]) throw new QueryError('execution', 'vector cannot contain metrics with the same labelset');
     if (dropName) s.dropName = true;
     s.values[step] = value;
     s.present[step] = 1;

@@ -5,6 +5,7 @@
 import type { BinaryExpr, BinaryOp, VectorMatching } from './ast.ts';
 import { Labels, LabelsBuilder, METRIC_NAME, quoteLabelValue } from '../storage/labels.ts';
 import { evalError } from './errors.ts';
+import { subsetKey } from './labelKeys.ts';
 import type { Evaluator } from './evaluator.ts';
 import { type EvalResult, type StepSeries, type VectorSteps, SeriesCollector, countPresent } from './steps.ts';
 
@@ -125,11 +126,11 @@ function vectorScalar(ev: Evaluator, e: BinaryExpr, vec: VectorSteps, scalar: Fl
 /** The matching signature of a series: the on() labels, or all but ignoring() and the name. */
 function signatureFn(m: VectorMatching): (l: Labels) => string {
   if (m.on) {
-    const keep = m.matchingLabels;
-    return (l) => l.keep(keep).key();
+    const keep = new Set(m.matchingLabels);
+    return (l) => subsetKey(l, keep, true);
   }
-  const drop = [...m.matchingLabels, METRIC_NAME];
-  return (l) => l.without(drop).key();
+  const drop = new Set([...m.matchingLabels, METRIC_NAME]);
+  return (l) => subsetKey(l, drop, false);
 }
 
 function matchedLabels(l: Labels, m: VectorMatching): Labels {
@@ -167,9 +168,12 @@ function vectorVector(ev: Evaluator, e: BinaryExpr, lhs: VectorSteps, rhs: Vecto
   const oneToOne = m.card === 'one-to-one';
   const out = new SeriesCollector(ev.n);
   const metricCache = new Map<number, Labels>();
+  const slotCache = new Map<number, StepSeries>();
   const oneDupGroups = [...oneG.groups.values()].filter((g) => g.length > 1);
   const manyDupGroups = oneToOne ? [...manyG.groups.entries()].filter(([, g]) => g.length > 1) : [];
   const lb = new LabelsBuilder();
+  // The one-side series each many-side series can match (same signature), looked up once.
+  const candidates = many.map((_, mi) => oneG.groups.get(manyG.sigs[mi]));
 
   const resultMetric = (mi: number, oi: number): Labels => {
     const cacheKey = mi * one.length + oi;
@@ -210,7 +214,7 @@ function vectorVector(ev: Evaluator, e: BinaryExpr, lhs: VectorSteps, rhs: Vecto
     for (let mi = 0; mi < many.length; mi++) {
       const ms = many[mi];
       if (!ms.present[i]) continue;
-      const group = oneG.groups.get(manyG.sigs[mi]);
+      const group = candidates[mi];
       if (!group) continue;
       let oi = -1;
       for (const k of group) if (one[k].present[i]) oi = k;
@@ -228,10 +232,14 @@ function vectorVector(ev: Evaluator, e: BinaryExpr, lhs: VectorSteps, rhs: Vecto
       } else {
         value = arith(e.op, l, r);
       }
-      const metric = resultMetric(mi, oi);
-      if (seenThisStep) noteManyToOne(seenThisStep, metric);
-      const dropName = e.returnBool || dropsName(e.op) || ms.dropName;
-      out.add(metric, dropName, i, value);
+      const pair = mi * one.length + oi;
+      let slot = slotCache.get(pair);
+      if (slot === undefined) {
+        slot = out.slot(resultMetric(mi, oi));
+        slotCache.set(pair, slot);
+      }
+      if (seenThisStep) noteManyToOne(seenThisStep, slot.metric);
+      SeriesCollector.set(slot, e.returnBool || dropsName(e.op) || ms.dropName, i, value);
     }
   }
   return out.result();
