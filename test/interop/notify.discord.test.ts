@@ -1,0 +1,97 @@
+// Discord webhooks sent by promlite compared with what the real Alertmanager 0.25 (Debian
+// prometheus-alertmanager) sends for the same config and alerts, firing and resolved.
+// (0.25 does not cut long titles/descriptions; promlite does, see the unit test, so the texts
+// here stay within Discord's limits.)
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ManualClock } from '../../src/clock.ts';
+import { HttpSink, makeHarness, type Received } from '../integration/notify/harness.ts';
+import { hasAlertmanager, startAlertmanager } from '../integration/notify/alertmanagerOracle.ts';
+
+const EXTERNAL_URL = 'http://promlite.test:9090'; // makeHarness's; Alertmanager gets the same
+const skip = !hasAlertmanager && 'prometheus-alertmanager not installed';
+const amSink = new HttpSink();
+const plSink = new HttpSink();
+let amBase = '';
+let plBase = '';
+before(async () => {
+  if (skip) return;
+  amBase = await amSink.start();
+  plBase = await plSink.start();
+});
+after(async () => {
+  if (skip) return;
+  await amSink.stop();
+  await plSink.stop();
+});
+
+const config = (base: string) => `
+route:
+  receiver: default
+  group_by: [alertname]
+  group_wait: 1s
+  group_interval: 1s
+  routes:
+  - matchers: [severity="page"]
+    receiver: discord
+receivers:
+- name: default
+- name: discord
+  discord_configs:
+  - webhook_url: ${base}/api/webhooks/123/default
+  - webhook_url: ${base}/api/webhooks/123/custom
+    send_resolved: false
+    title: '{{ .Status | toUpper }} {{ .CommonLabels.alertname }} ({{ len .Alerts.Firing }}/{{ len .Alerts }})'
+    message: '{{ range .Alerts }}* {{ .Labels.instance }} <{{ .Annotations.summary }}> since {{ .StartsAt.Format "15:04:05" }}
+      {{ end }}{{ .CommonLabels.SortedPairs.Values | join ", " }}'
+`;
+
+async function waitFor(cond: () => boolean, ms = 8000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting for Alertmanager');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The last message per webhook path (Alertmanager may flush a group twice). */
+function lastByPath(rs: Received[]): Record<string, unknown> {
+  return Object.fromEntries(rs.map((r) => [r.path, r.body]));
+}
+
+test('Discord embeds match Alertmanager 0.25 (firing, then resolved; send_resolved: false honoured)', { skip }, async () => {
+  const am = await startAlertmanager(config(amBase), EXTERNAL_URL);
+  try {
+    const now = Date.now();
+    const startsAt = new Date(now - 90_000).toISOString();
+    const endsAt = new Date(now + 3_600_000).toISOString();
+    const firing = [
+      { labels: { alertname: 'HighLatency', severity: 'page', instance: 'web-1', job: 'api' }, annotations: { summary: 'p99 > 1s & rising' }, startsAt, endsAt, generatorURL: 'http://prom:9090/graph?g0.expr=x&g0.tab=1' },
+      { labels: { alertname: 'HighLatency', severity: 'page', instance: 'web-2', job: 'api' }, annotations: { summary: 'p99 > 2s' }, startsAt, endsAt, generatorURL: 'http://prom:9090/graph?g0.expr=x&g0.tab=1' },
+    ];
+    await am.postAlerts(firing);
+    await waitFor(() => amSink.received.length >= 2);
+    await new Promise((r) => setTimeout(r, 1200));
+
+    const h = makeHarness(config(plBase), { clock: new ManualClock(now) });
+    const toAlert = (a: (typeof firing)[number]) => ({ labels: a.labels, annotations: a.annotations, startsAt: Date.parse(a.startsAt), endsAt: Date.parse(a.endsAt), generatorURL: a.generatorURL });
+    h.push(...firing.map(toAlert));
+    await h.scheduler.advance(1000);
+    assert.deepEqual(lastByPath(plSink.received), lastByPath(amSink.received));
+    assert.equal(plSink.received[0].headers['content-type'], amSink.received[0].headers['content-type']);
+
+    amSink.clear();
+    plSink.clear();
+    const resolved = firing.map((a) => ({ ...a, endsAt: new Date(now - 1000).toISOString() }));
+    await am.postAlerts(resolved);
+    await waitFor(() => amSink.received.length >= 1);
+    await new Promise((r) => setTimeout(r, 1200));
+    h.push(...resolved.map(toAlert));
+    await h.scheduler.advance(1000);
+    assert.deepEqual(Object.keys(lastByPath(amSink.received)), ['/api/webhooks/123/default'], 'only the send_resolved config');
+    assert.deepEqual(lastByPath(plSink.received), lastByPath(amSink.received));
+    h.notifier.stop();
+  } finally {
+    await am.stop();
+  }
+});
