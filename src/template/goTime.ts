@@ -370,9 +370,9 @@ export function formatTime(t: GoTime, layout: string): string {
   let out = '';
   let i = 0;
   while (i < layout.length) {
-    // fractional seconds: .000 / ,000 / .999 (only after a digit-free run)
+    // fractional seconds: .000 / ,000 / .999 / ,999 not followed by another digit
     const fm = /^[.,](0+|9+)(?![0-9])/.exec(layout.slice(i));
-    if (fm && (i === 0 || true)) {
+    if (fm) {
       const n = fm[1]!.length;
       const digits = String(p.ns).padStart(9, '0').slice(0, Math.min(n, 9));
       if (fm[1]![0] === '0') out += layout[i] + digits;
