@@ -11,7 +11,7 @@
  * before their prefixes (`group_left` before `group`), durations before plain numbers, and
  * two-character operators before one-character ones.
  */
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
 
 // ---- categories (match no text themselves) ----
 /** Anything usable as a label name: identifiers and every keyword. */
@@ -90,7 +90,13 @@ export const RBrace = createToken({ name: 'RBrace', pattern: /\}/ });
 export const LBracket = createToken({ name: 'LBracket', pattern: /\[/ });
 export const RBracket = createToken({ name: 'RBracket', pattern: /\]/ });
 export const Comma = createToken({ name: 'Comma', pattern: /,/ });
-export const Colon = createToken({ name: 'Colon', pattern: /:/ });
+/** `:` between a subquery's range and step; outside brackets a colon starts a metric name. */
+export const Colon = createToken({
+  name: 'Colon',
+  pattern: { exec: (text: string, offset: number, matched: IToken[]) => (insideBrackets(matched) ? matchAt(COLON, text, offset) : null) },
+  start_chars_hint: [':'],
+  line_breaks: false,
+});
 
 // ---- identifiers and keywords ----
 export const Identifier = createToken({
@@ -98,6 +104,34 @@ export const Identifier = createToken({
   pattern: /[a-zA-Z_:][a-zA-Z0-9_:]*/,
   categories: [LabelName, MetricIdentifier, FunctionName],
 });
+
+/** A metric name starting with `:` (valid outside brackets, where `Colon` does not match). */
+export const ColonIdentifier = createToken({
+  name: 'ColonIdentifier',
+  pattern: { exec: (text: string, offset: number, matched: IToken[]) => (insideBrackets(matched) ? null : matchAt(COLON_IDENTIFIER, text, offset)) },
+  start_chars_hint: [':'],
+  line_breaks: false,
+  categories: [MetricIdentifier],
+});
+
+const COLON = /:/y;
+const COLON_IDENTIFIER = /:[a-zA-Z0-9_:]*/y;
+
+/** Whether the tokens so far leave a `[` open (subquery/range context). */
+function insideBrackets(matched: IToken[]): boolean {
+  let depth = 0;
+  for (let i = matched.length - 1; i >= 0; i--) {
+    const type = matched[i].tokenType;
+    if (type === RBracket) depth++;
+    else if (type === LBracket && --depth < 0) return true;
+  }
+  return false;
+}
+
+function matchAt(sticky: RegExp, text: string, offset: number): RegExpExecArray | null {
+  sticky.lastIndex = offset;
+  return sticky.exec(text);
+}
 
 function keyword(name: string, word: string, categories: TokenType[]): TokenType {
   return createToken({
@@ -178,6 +212,7 @@ export const allTokens: TokenType[] = [
   RBracket,
   Comma,
   Colon,
+  ColonIdentifier,
   InfNan,
   CountValues,
   Count,

@@ -22,7 +22,9 @@ export function describeToken(token: IToken): string {
   if (PUNCTUATION.has(type)) return JSON.stringify(image);
   if (OPERATORS.has(type)) return `<op:${image}>`;
   if (hasCategory(type, T.AggregateOp)) return `<aggr:${image}>`;
-  if (type === T.Identifier) return `${image.includes(':') ? 'metric identifier' : 'identifier'} ${JSON.stringify(image)}`;
+  if (type === T.Identifier || type === T.ColonIdentifier) {
+    return `${image.includes(':') ? 'metric identifier' : 'identifier'} ${JSON.stringify(image)}`;
+  }
   if (type === T.Duration) return `duration ${JSON.stringify(image)}`;
   if (hasCategory(type, T.NumberLiteral)) return `number ${JSON.stringify(image)}`;
   if (hasCategory(type, T.StringLiteral)) return `string ${shorten(image)}`;

@@ -41,6 +41,24 @@ test('numbers, durations and strings', () => {
   ]);
   assert.deepEqual(tokenTypes(`"a\\"b" 'c\\'d' \`e\\f\``), ['DoubleQuotedString:"a\\"b"', "SingleQuotedString:'c\\'d'", 'RawString:`e\\f`']);
   assert.deepEqual(tokenTypes('a:b:c [5m:1m] # comment'), ['Identifier:a:b:c', 'LBracket:[', 'Duration:5m', 'Colon::', 'Duration:1m', 'RBracket:]']);
+  // a colon starts a metric name outside brackets, and separates range and step inside them
+  assert.deepEqual(tokenTypes(':a:b{} x[(y[1m]):1m] :'), [
+    'ColonIdentifier::a:b',
+    'LBrace:{',
+    'RBrace:}',
+    'Identifier:x',
+    'LBracket:[',
+    'LParen:(',
+    'Identifier:y',
+    'LBracket:[',
+    'Duration:1m',
+    'RBracket:]',
+    'RParen:)',
+    'Colon::',
+    'Duration:1m',
+    'RBracket:]',
+    'ColonIdentifier::',
+  ]);
 });
 
 test('operators lex longest first', () => {

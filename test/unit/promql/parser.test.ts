@@ -131,7 +131,7 @@ test('selectors, matchers and keywords used as names', () => {
   const byName = parseExpr('{__name__=~"a|b"}');
   assert.ok(byName.type === 'VectorSelector' && byName.name === '' && byName.matchers.length === 1);
 
-  for (const name of ['offset', 'sum', 'by', 'and', 'start', 'foo:bar:rate5m']) {
+  for (const name of ['offset', 'sum', 'by', 'and', 'start', 'foo:bar:rate5m', ':leading:colon']) {
     const e = parseExpr(name);
     assert.ok(e.type === 'VectorSelector' && e.name === name, name);
   }
@@ -329,6 +329,8 @@ const ERRORS: [string, string][] = [
   ['foo[5m:0s]', '1:8: parse error: duration must be greater than 0'],
   ['foo{a:b="c"}', "1:6: parse error: unexpected character inside braces: ':'"],
   ['sum by (a:b) (x)', '1:9: parse error: unexpected metric identifier "a:b" in grouping opts, expected label'],
+  ['sum by (:a) (x)', '1:9: parse error: unexpected metric identifier ":a" in grouping opts, expected label'],
+  ['{:a="b"}', "1:2: parse error: unexpected character inside braces: ':'"],
   ['sum by (nan) (x)', '1:9: parse error: unexpected number "nan" in grouping opts, expected label'],
   ['sum(x,)', '1:6: parse error: trailing commas not allowed in function call args'],
   ['rate(x[5m],)', '1:11: parse error: trailing commas not allowed in function call args'],
