@@ -104,7 +104,9 @@ export class Silences {
       throw new SilenceError(`invalid matcher: ${(e as Error).message}`, 'invalid');
     }
     if (compiled.every((m) => m.matchesEmpty)) throw new SilenceError('at least one matcher must not match the empty string', 'invalid');
-    for (const m of input.matchers) if (m.name === '') throw new SilenceError('invalid label name ""', 'invalid');
+    input.matchers.forEach((m, i) => {
+      if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(m.name)) throw new SilenceError(`invalid label matcher ${i}: invalid label name ${JSON.stringify(m.name)}`, 'invalid');
+    });
     if (input.endsAt <= input.startsAt) throw new SilenceError('start time must be before end time', 'invalid');
     if (input.endsAt < now) throw new SilenceError("end time can't be in the past", 'invalid');
     const next: Silence = { ...input, id: input.id ?? '', updatedAt: now };

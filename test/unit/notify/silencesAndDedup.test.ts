@@ -29,6 +29,8 @@ test('silences: states, in-place updates, replacement, expiry, persistence, gc',
   // Validation.
   assert.throws(() => s.set({ matchers: [{ name: 'a', value: '.*', isRegex: true, isEqual: true }], startsAt: now, endsAt: now + 1, createdBy: '', comment: '' }), /must not match the empty string/);
   assert.throws(() => s.set({ matchers: m, startsAt: now, endsAt: now, createdBy: '', comment: '' }), /start time must be before end time/);
+  assert.throws(() => s.set({ matchers: [{ name: 'bad-name', value: 'x', isRegex: false, isEqual: true }], startsAt: now, endsAt: now + 1, createdBy: '', comment: '' }), /invalid label matcher 0: invalid label name "bad-name"/);
+  assert.throws(() => s.set({ matchers: [{ name: 'a', value: '(', isRegex: true, isEqual: true }], startsAt: now, endsAt: now + 1, createdBy: '', comment: '' }), /invalid matcher/);
   assert.throws(() => s.set({ id: 'nope', matchers: m, startsAt: now, endsAt: now + 1, createdBy: '', comment: '' }), (e) => e instanceof SilenceError && e.kind === 'notFound');
   s.expire(id2);
   assert.throws(() => s.expire(id2), /already expired/);
