@@ -50,10 +50,24 @@ interface MetaLine {
   next: MetaLine | undefined;
 }
 
+/**
+ * 30-bit hash of b[s..e): four bytes per multiply (a byte-at-a-time FNV chain is latency-bound
+ * on the multiply), then a final avalanche. Collisions only cost a byte comparison.
+ */
 export function hashBytes(b: Uint8Array, s: number, e: number): number {
   let h = 0x811c9dc5 ^ (e - s);
-  for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
-  return h >>> 0;
+  let i = s;
+  for (const end4 = e - 3; i < end4; i += 4) {
+    const w = b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
+    h = Math.imul(h ^ w, 0x01000193);
+    h ^= h >>> 15;
+  }
+  for (; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  // 30 bits keep Map keys small integers (Smis); a full uint32 key is a heap number per lookup.
+  return h & 0x3fffffff;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array, s: number, e: number): boolean {
@@ -65,6 +79,11 @@ function sameBytes(a: Uint8Array, b: Uint8Array, s: number, e: number): boolean 
 export class ScrapeCache {
   private iter = 0;
   private readonly raw = new Map<number, RawEntry>();
+  // Bookkeeping that lets commit() skip its sweeps when every known series and spelling was
+  // seen again (the steady state): series marked, raw entries touched, raw entries in total.
+  private marked = 0;
+  private rawTouched = 0;
+  private rawCount = 0;
   private readonly series = new Map<string, SeriesState>();
   /** Metric family metadata from HELP/TYPE/UNIT lines, keyed by family name. */
   private readonly meta = new Map<string, FamilyMeta>();
@@ -77,6 +96,8 @@ export class ScrapeCache {
   /** Starts a scrape; every lookup and mark until commit()/abort() belongs to it. */
   begin(): void {
     this.iter++;
+    this.marked = 0;
+    this.rawTouched = 0;
   }
 
   /** The cached entry for raw series bytes b[s..e), or undefined on a miss. */
@@ -84,7 +105,10 @@ export class ScrapeCache {
     let entry: RawEntry | null = this.raw.get(hashBytes(b, s, e)) ?? null;
     while (entry !== null) {
       if (sameBytes(entry.bytes, b, s, e)) {
-        entry.lastIter = this.iter;
+        if (entry.lastIter !== this.iter) {
+          entry.lastIter = this.iter;
+          this.rawTouched++;
+        }
         return entry;
       }
       entry = entry.next;
@@ -105,6 +129,8 @@ export class ScrapeCache {
     }
     const entry = new RawEntry(b.slice(s, e), state);
     entry.lastIter = this.iter;
+    this.rawCount++;
+    this.rawTouched++;
     const h = hashBytes(b, s, e);
     entry.next = this.raw.get(h) ?? null;
     this.raw.set(h, entry);
@@ -121,6 +147,7 @@ export class ScrapeCache {
     state.prevTracked = state.tracked;
     state.lastIter = this.iter;
     state.tracked = !explicitTimestamp;
+    this.marked++;
     return true;
   }
 
@@ -132,32 +159,45 @@ export class ScrapeCache {
   /** Successful scrape: calls `stale` for series present last time and gone now; forgets old entries. */
   commit(stale: (s: SeriesState) => void): void {
     const prev = this.iter - 1;
-    for (const [key, s] of this.series) {
-      if (s.lastIter === prev && s.tracked) stale(s);
-      if (s.lastIter < prev) this.series.delete(key);
+    if (this.marked !== this.series.size) {
+      this.series.forEach((s, key) => {
+        if (s.lastIter === prev && s.tracked) stale(s);
+        if (s.lastIter < prev) this.series.delete(key);
+      });
     }
-    for (const [h, head] of this.raw) {
-      let first: RawEntry | null = head;
-      while (first !== null && first.lastIter < prev) first = first.next;
-      if (first === null) {
-        this.raw.delete(h);
-        continue;
-      }
-      let e = first;
-      while (e.next !== null) {
-        if (e.next.lastIter < prev) e.next = e.next.next;
-        else e = e.next;
-      }
-      if (first !== head) this.raw.set(h, first);
-    }
+    if (this.rawTouched !== this.rawCount) this.sweepRaw(prev);
     let metaGone = false;
-    for (const [name, m] of this.meta) {
+    this.meta.forEach((m, name) => {
       if (m.lastIter < prev) {
         this.meta.delete(name);
         metaGone = true;
       }
-    }
+    });
     if (metaGone) this.metaRaw.clear(); // rare (a family vanished): rebuilt from the next scrape
+  }
+
+  /** Forgets raw spellings not seen in this scrape or the previous one. */
+  private sweepRaw(prev: number): void {
+    let count = 0;
+    this.raw.forEach((head, h) => {
+      let first: RawEntry | null = head;
+      while (first !== null && first.lastIter < prev) first = first.next;
+      if (first === null) {
+        this.raw.delete(h);
+        return;
+      }
+      count++;
+      let e = first;
+      while (e.next !== null) {
+        if (e.next.lastIter < prev) e.next = e.next.next;
+        else {
+          e = e.next;
+          count++;
+        }
+      }
+      if (first !== head) this.raw.set(h, first);
+    });
+    this.rawCount = count;
   }
 
   /** Failed scrape: undoes this scrape's marks and calls `stale` for every series of the previous scrape. */
@@ -182,6 +222,7 @@ export class ScrapeCache {
   clear(): void {
     this.raw.clear();
     this.series.clear();
+    this.rawCount = 0;
   }
 
   /**
