@@ -1,7 +1,10 @@
 /**
- * Telegram receiver: Bot API `sendMessage` on `<api_url>/bot<token>/sendMessage`, the message a
- * template (HTML-escaped when parse_mode is HTML, the default), at most 4096 runes. Telegram
- * answers `{"ok": false, ...}` for refused messages; that is a permanent failure.
+ * Telegram receiver: Bot API `sendMessage` on `<api_url>/bot<token>/sendMessage`, sent as
+ * Alertmanager 0.25's client sends it (a JSON object of strings, keys in Go's sorted order).
+ * The message is a template (HTML-escaped when parse_mode is HTML, the default), at most 4096
+ * runes. Telegram answers `{"ok": false, ...}` for refused messages; that is a permanent failure.
+ * One deliberate difference: a trailing slash of api_url is dropped (0.25 would request
+ * `//bot<token>/sendMessage`).
  */
 import type { YamlValue } from '../../config/alertmanagerYaml.ts';
 import type { GlobalConfig } from '../../config/alertmanagerConfig.ts';
@@ -28,8 +31,8 @@ export const telegramReceiver: ReceiverKind<TelegramConfig> = {
   parseConfig(raw: YamlValue, global: GlobalConfig): TelegramConfig {
     const m = raw.map(['send_resolved', 'http_config', 'api_url', 'bot_token', 'bot_token_file', 'chat_id', 'message', 'disable_notifications', 'parse_mode']);
     if (m.has('bot_token_file')) throw m.get('bot_token_file').error('bot_token_file: not supported by promlite, use bot_token');
-    if (!m.has('bot_token')) throw m.error('missing bot_token on telegram_config');
-    if (!m.has('chat_id')) throw m.error('missing chat_id on telegram_config');
+    if (m.optString('bot_token', '') === '') throw m.error('missing bot_token on telegram_config');
+    if (m.optInt('chat_id', 0) === 0) throw m.error('missing chat_id on telegram_config');
     const parseMode = m.optString('parse_mode', 'HTML');
     if (!['', 'Markdown', 'MarkdownV2', 'HTML'].includes(parseMode)) throw m.get('parse_mode').error(`unknown parse_mode on telegram_config, must be Markdown, MarkdownV2, HTML or empty string`);
     return {
@@ -50,10 +53,12 @@ export const telegramReceiver: ReceiverKind<TelegramConfig> = {
       async notify(ctx, alerts) {
         const r = fieldRenderer(deps.templater, templateInput(ctx, alerts, deps.externalURL), 'telegram');
         const text = truncateRunes(c.parseMode === 'HTML' ? r.html(c.message, 'message') : r.text(c.message, 'message'), 4096);
-        const params: Record<string, string> = { chat_id: String(c.chatId), text };
-        if (c.parseMode) params.parse_mode = c.parseMode;
+        // Keys in the order Go marshals a map[string]string: sorted.
+        const params: Record<string, string> = { chat_id: String(c.chatId) };
         if (c.disableNotifications) params.disable_notification = 'true';
         params.disable_web_page_preview = 'true';
+        if (c.parseMode) params.parse_mode = c.parseMode;
+        params.text = text;
         const url = `${c.apiUrl}/bot${c.botToken}/sendMessage`;
         const res = await postRaw(url, JSON.stringify(params), c.http);
         classifyHttpResponse(res, url);
