@@ -284,12 +284,23 @@ export function sprintf(format: string, args: unknown[]): string {
   const end = format.length;
   let i = 0;
 
+  // fmt's parsenum: a number above 1e6 is "crazy long" - Go gives up on the rest of the
+  // format (which then prints %!(NOVERB)). This also bounds the padding we allocate.
   const parseNum = (): number | undefined => {
-    const m = /^\d+/.exec(format.slice(i));
-    if (!m) return undefined;
-    i += m[0].length;
-    return Number(m[0]);
+    let num = 0;
+    let isNum = false;
+    while (i < end && format.charCodeAt(i) >= 48 && format.charCodeAt(i) <= 57) {
+      if (num > 1e6) {
+        i = end;
+        return undefined;
+      }
+      num = num * 10 + (format.charCodeAt(i) - 48);
+      isNum = true;
+      i++;
+    }
+    return isNum ? num : undefined;
   };
+  const tooLarge = (x: bigint): boolean => x > 1000000n || x < -1000000n;
   const argIndex = (): void => {
     // %[n] (1-based) explicit argument index.
     if (format[i] !== '[') return;
@@ -334,7 +345,7 @@ export function sprintf(format: string, args: unknown[]): string {
     if (format[i] === '*') {
       i++;
       const a = args[argNum];
-      if (argNum < args.length && typeof a === 'bigint') {
+      if (argNum < args.length && typeof a === 'bigint' && !tooLarge(a)) {
         let w = Number(a);
         if (w < 0) {
           f.minus = true;
@@ -354,7 +365,7 @@ export function sprintf(format: string, args: unknown[]): string {
       if (format[i] === '*') {
         i++;
         const a = args[argNum];
-        if (argNum < args.length && typeof a === 'bigint' && a >= 0n) f.prec = Number(a);
+        if (argNum < args.length && typeof a === 'bigint' && a >= 0n && !tooLarge(a)) f.prec = Number(a);
         else out += '%!(BADPREC)';
         argNum++;
       } else {
