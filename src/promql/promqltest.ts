@@ -558,7 +558,6 @@ function noteHistograms(cmd: LoadCommand, out: Map<string, Labels>): void {
  * absence would change the result), or its segment uses start timestamps.
  */
 function skipReason(cmd: EvalCommand, histSeries: Map<string, Labels>, startTimestamps: boolean): string | null {
-  if (startTimestamps) return 'start timestamps (@st) are not supported';
   if (cmd.hasHistograms) return 'native histograms: expected results contain histograms';
   if (histSeries.size === 0) return null;
   let expr: Expr;

@@ -132,7 +132,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
         const isKnown = known.has(id);
         if (isKnown) seenKnown.add(id);
         else summary.unexpectedFailures.push(id);
-        log(`FAIL ${id}${isKnown ? ' (known)' : ''}: ${r.expr}\n    ${r.outcome.message}`);
+        log(`FAIL ${id}${isKnown ? ' (known)' : ''}: ${r.expr} — ${r.outcome.message.replace(/\s*\n\s*/g, ' ')}`);
       }
     }
     summary.passed += p;
