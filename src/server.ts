@@ -24,14 +24,11 @@ import { ruleRoutes } from './api/v1/rules.ts';
 import alertmanagerV2Routes from './api/alertmanagerV2/index.ts';
 import { loadAlertmanagerConfigFile } from './config/alertmanagerConfig.ts';
 import { createNotifier } from './notify/notifier.ts';
-import type { Alert } from './notify/alert.ts';
 import { AlertmanagerSender } from './rules/alertmanagerSender.ts';
 import { engineQueryFn } from './rules/engineQueryFn.ts';
 import { RuleManager, type RulesConfig } from './rules/ruleManager.ts';
 import { promliteRuleSyntax } from './rules/ruleSyntax.ts';
 import { sendAlerts } from './rules/sendAlerts.ts';
-import { relabel } from './scrape/relabel.ts';
-import { Labels, LabelsBuilder } from './storage/labels.ts';
 import { ScrapeManager } from './scrape/targetManager.ts';
 import { DiscoveryManager, scrapeDiscoverySets } from './scrape/discovery/index.ts';
 import { installWebConfig, loadWebConfig } from './api/webConfig.ts';
@@ -146,25 +143,16 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
   // Alertmanagers; both get the external labels and alert_relabel_configs applied.
   const notifier = createNotifier({ db: storage.db, logger: logger.child({ component: 'notifier' }), externalURL, clock, registry });
   notifier.applyConfig(notifierConfig);
-  const sender = new AlertmanagerSender({ registry, logger: logger.child({ component: 'notifier-sender' }) });
+  const sender = new AlertmanagerSender({
+    registry,
+    logger: logger.child({ component: 'notifier-sender' }),
+    inProcess: (alerts) => void notifier.pushAlerts(alerts),
+  });
   const applyAlerting = (cfg: PrometheusConfig) => sender.applyConfig(cfg.alerting, cfg.global.externalLabels.toObject());
   applyAlerting(config);
-  const deliverAlerts = (alerts: Alert[]) => {
-    sender.send(alerts);
-    const prepared: Alert[] = [];
-    for (const a of alerts) {
-      const lb = new LabelsBuilder(Labels.fromObject(a.labels));
-      config.global.externalLabels.forEach((k, v) => {
-        if (!lb.get(k)) lb.set(k, v);
-      });
-      const l = relabel(lb.labels(), config.alerting.alertRelabelConfigs);
-      if (l && l.size > 0) prepared.push({ ...a, labels: l.toObject() });
-    }
-    if (prepared.length > 0) notifier.pushAlerts(prepared);
-  };
   const rules = new RuleManager({
     queryFn: engineQueryFn(engine, storage),
-    notifyFn: sendAlerts(deliverAlerts, externalURL),
+    notifyFn: sendAlerts((alerts) => sender.send(alerts), externalURL),
     appendable: tee,
     queryable: storage,
     syntax: promliteRuleSyntax,
