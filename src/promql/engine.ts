@@ -66,6 +66,9 @@ export const ENGINE_DEFAULTS = {
   defaultSubqueryStepMs: 60_000,
 } as const;
 
+/** Most points a range query may return per series. */
+export const MAX_POINTS_PER_SERIES = 11_000;
+
 export class Engine {
   readonly opts: Required<Omit<EngineOptions, 'now'>>;
   private readonly now: () => number;
@@ -144,6 +147,14 @@ export class Engine {
   ): QueryResult {
     if (step <= 0) throw new QueryError('bad_data', 'zero or negative query resolution step widths are not accepted. Try a positive integer');
     if (end < start) throw new QueryError('bad_data', 'end timestamp must not be before start time');
+    // Prometheus's API limit, enforced here too so no caller can make the engine allocate
+    // an unbounded number of steps.
+    if ((end - start) / step > MAX_POINTS_PER_SERIES) {
+      throw new QueryError(
+        'bad_data',
+        'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
+      );
+    }
     const { expr, text } = this.parse(qs, { startMs: start, endMs: end, stepMs: step }, opts);
     const times: number[] = [];
     for (let t = start; t <= end; t += step) times.push(t);

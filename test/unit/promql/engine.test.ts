@@ -57,6 +57,7 @@ test('range queries reject a non-positive step and end before start', async () =
   await assert.rejects(engine.rangeQuery(storage, 'up', 0, 10, 0), /zero or negative query resolution step/);
   await assert.rejects(engine.rangeQuery(storage, 'up', 10, 0, 1), /end timestamp must not be before start time/);
   await assert.rejects(engine.rangeQuery(storage, 'up[5m]', 0, 10, 1), /invalid expression type "range vector" for range query/);
+  await assert.rejects(engine.rangeQuery(storage, 'up', 0, 11_001_000, 1000), /exceeded maximum resolution of 11,000 points/);
 });
 
 test('max samples: a query over the limit fails with Prometheus error, smaller ones pass', async () => {
