@@ -43,8 +43,6 @@ interface BinModifiers {
   matchingLabels: string[];
   card: Cardinality;
   include: string[];
-  /** Whether on(...)/ignoring(...) was written at all. */
-  hasMatching: boolean;
 }
 
 /** Nodes whose offset / @ was set explicitly (to reject setting them twice). */
@@ -153,7 +151,6 @@ export class AstBuilder extends BaseVisitor {
     return {
       returnBool: !!ctx.Bool,
       on: !!ctx.On,
-      hasMatching: !!(ctx.On || ctx.Ignoring),
       matchingLabels: ctx.matchingLabels ? (this.visit(ctx.matchingLabels) as string[]) : [],
       card,
       include: ctx.includeLabels ? (this.visit(ctx.includeLabels) as string[]) : [],
@@ -399,7 +396,7 @@ export class AstBuilder extends BaseVisitor {
     return tok.image;
   }
 
-  vectorSelector(ctx: C.VectorSelectorCstChildren, _param?: unknown): VectorSelector {
+  vectorSelector(ctx: C.VectorSelectorCstChildren): VectorSelector {
     const nameTok = ctx.metricName?.[0];
     const matchersNode = ctx.labelMatchers?.[0];
     const matchers = matchersNode ? (this.visit(matchersNode) as Matcher[]) : [];
@@ -419,7 +416,7 @@ export class AstBuilder extends BaseVisitor {
     return out;
   }
 
-  labelMatcher(ctx: C.LabelMatcherCstChildren, _param?: unknown): Matcher | null {
+  labelMatcher(ctx: C.LabelMatcherCstChildren): Matcher | null {
     const nameTok = ctx.name?.[0] ?? ctx.quotedName![0];
     const valueTok = ctx.value?.[0];
     const opTok = ctx.MatchOp?.[0];

@@ -85,24 +85,21 @@ export function formatLabelName(name: string): string {
 }
 
 function formatSelector(vs: VectorSelector): string {
+  // The metric name: written before the braces, or (Prometheus 3) quoted inside them when it
+  // is not a legacy name, e.g. `{"http.requests", a="b"}`.
+  let nameMatcher = vs.name === '' ? vs.matchers.find((m) => m.name === '__name__' && m.type === '=' && !LEGACY_METRIC_NAME.test(m.value)) : undefined;
+  const name = vs.name !== '' ? vs.name : (nameMatcher?.value ?? '');
   const parts: string[] = [];
-  let name = vs.name;
-  let quotedName = false;
-  // The matcher derived from the name before the braces is not printed again.
-  let nameMatcherSkipped = name === '';
   for (const m of vs.matchers) {
-    if (!nameMatcherSkipped && m.name === '__name__' && m.type === '=' && m.value === name) {
-      nameMatcherSkipped = true;
+    if (!nameMatcher && vs.name !== '' && m.name === '__name__' && m.type === '=' && m.value === name) {
+      nameMatcher = m; // derived from the name before the braces: not printed again
       continue;
     }
+    if (m === nameMatcher) continue;
     parts.push(`${formatLabelName(m.name)}${m.type}${quoteString(m.value)}`);
   }
   parts.sort(); // as Prometheus prints them: matcher order has no meaning
-  if (name !== '' && !LEGACY_METRIC_NAME.test(name)) {
-    quotedName = true;
-    name = quoteString(name);
-  }
-  if (quotedName) return `{${[name, ...parts].join(',')}}`;
+  if (name !== '' && !LEGACY_METRIC_NAME.test(name)) return `{${[quoteString(name), ...parts].join(',')}}`;
   if (parts.length === 0 && name !== '') return name;
   return `${name}{${parts.join(',')}}`;
 }

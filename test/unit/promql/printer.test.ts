@@ -85,6 +85,12 @@ test('pretty form splits long expressions like Prometheus', () => {
   assert.equal(prettyExpr(parseExpr('sum(x)')), 'sum(x)');
 });
 
+test('non-legacy metric names print quoted inside the braces (Prometheus 3 style)', () => {
+  assert.equal(formatExpr(parseExpr('{__name__="http.requests", a="b"}')), '{"http.requests",a="b"}');
+  assert.equal(formatExpr(parseExpr('{"http.requests", "label.x"="y"}')), '{"http.requests","label.x"="y"}');
+  assert.equal(formatExpr(parseExpr('sum by ("label.x") ({"a.b"})')), 'sum by ("label.x") ({"a.b"})');
+});
+
 test('literal formatting helpers', () => {
   assert.equal(formatNumber(-0), '-0');
   assert.equal(formatNumber(-1234567), '-1.234567e+06');
@@ -117,6 +123,8 @@ const TRICKY = [
   'foo{"quoted.label"="v", a!~"b|c"}',
   '{"metric.name"}',
   '{"metric.name", a="b"}',
+  '{"a.b", __name__="c.d"}',
+  '{__name__="plain", x="y"}',
   'offset offset 5m',
   'sum{a="b"}',
   'x @ -1.5',
