@@ -86,7 +86,7 @@ test('Teams card texts equal the Teams default templates rendered by Alertmanage
       { labels: { alertname: 'QueueStuck', queue: 'mail', severity: 'warning' }, annotations: { summary: 'no progress <5m>', runbook: 'http://wiki/q' }, startsAt, endsAt, generatorURL: 'http://prom:9090/graph?g0.expr=q&g0.tab=1' },
     ];
     const h = makeHarness(plConfig(), { clock: new ManualClock(now) });
-    const toAlert = (a: (typeof firing)[number]) => ({ labels: a.labels, annotations: a.annotations, startsAt: Date.parse(a.startsAt), endsAt: Date.parse(a.endsAt), generatorURL: a.generatorURL });
+    const toAlert = (a: (typeof firing)[number]) => ({ labels: a.labels, annotations: a.annotations as Record<string, string>, startsAt: Date.parse(a.startsAt), endsAt: Date.parse(a.endsAt), generatorURL: a.generatorURL });
 
     const compare = async (alerts: typeof firing, color: string) => {
       amSink.clear();
