@@ -116,16 +116,19 @@ export class Engine {
   private async withSlot<T>(opts: QueryOptions, run: (deadline: number) => T): Promise<T> {
     const deadline = this.now() + this.opts.timeoutMs;
     if (this.active >= this.opts.maxConcurrency) {
+      // A finishing query hands its slot straight to the first waiter (active stays the same).
       await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.active++;
     }
-    this.active++;
     try {
       if (opts.signal?.aborted) throw new QueryError('canceled', 'query was canceled in queue');
       if (this.now() > deadline) throw new QueryError('timeout', 'query timed out in queue');
       return run(deadline);
     } finally {
-      this.active--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
     }
   }
 

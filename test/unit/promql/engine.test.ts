@@ -90,7 +90,7 @@ test('cancellation through an AbortSignal', async () => {
   await assert.rejects(engine.instantQuery(storage, 'up', 0, { signal: ac.signal }), (e: unknown) => e instanceof QueryError && e.type === 'canceled');
 });
 
-test('max concurrency: queries beyond the limit wait and then run', async () => {
+test('max concurrency 1 still answers every query, in order', async () => {
   const engine = new Engine({ maxConcurrency: 1 });
   const results = await Promise.all([1, 2, 3].map((i) => engine.instantQuery(storage, `vector(${i})`, 0)));
   assert.deepEqual(
