@@ -107,6 +107,14 @@ export class HtmlSink implements OutputSink {
   text(s: string): void {
     let kept = '';
     for (let i = 0; i < s.length; i++) {
+      // Fast paths: runs that cannot change the context.
+      const run = this.inertRun(s, i);
+      if (run > i) {
+        if (this.state !== 'comment') kept += s.slice(i, run);
+        if (this.state === 'attrValue' && URL_ATTRS.has(this.attrName)) this.attrValue += s.slice(i, run);
+        i = run;
+        if (i >= s.length) break;
+      }
       const before = this.state;
       const enteringComment = before === 'text' && s.startsWith('<!--', i);
       this.feed(s, i);
@@ -169,6 +177,26 @@ export class HtmlSink implements OutputSink {
       this.state = 'rawtext';
       this.special = name;
     } else this.state = 'text';
+  }
+
+  /** End of the run starting at i that feed() would pass over without a state change. */
+  private inertRun(s: string, i: number): number {
+    let j: number;
+    switch (this.state) {
+      case 'text':
+        j = s.indexOf('<', i);
+        return j < 0 ? s.length : j;
+      case 'attrValue':
+        if (!this.quote) return i;
+        j = s.indexOf(this.quote, i);
+        return j < 0 ? s.length : j;
+      case 'comment':
+        // Stop at a '>' (it may close the comment).
+        j = s.indexOf('>', i);
+        return j < 0 ? s.length : j;
+      default:
+        return i;
+    }
   }
 
   private feed(s: string, i: number): void {
