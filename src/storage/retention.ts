@@ -33,7 +33,7 @@ export function applyRetention(store: SqliteStorage, opts: RetentionOptions, now
   const result: RetentionResult = { deletedChunks: 0, deletedSeries: 0 };
   const rules = opts.rules ?? [];
   if (opts.timeMs === undefined && opts.sizeBytes === undefined && rules.length === 0) return result;
-  store.compact();
+  store.compact({ checkpoint: true });
   const db = store.db;
   const delBefore = db.prepare<[number, number]>('DELETE FROM chunks WHERE series_id = ? AND max_t < ?');
   const delHead = db.prepare<[number]>('DELETE FROM head_chunks WHERE series_id = ?');
@@ -102,7 +102,7 @@ export function applyRetention(store: SqliteStorage, opts: RetentionOptions, now
   }
 
   if (result.deletedChunks > 0) {
-    db.pragma('incremental_vacuum');
+    store.releaseFreePages(0);
     db.pragma('wal_checkpoint(TRUNCATE)');
   }
   return result;

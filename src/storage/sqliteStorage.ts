@@ -4,9 +4,10 @@
  *  - series + postings tables index label sets; all series are also kept in memory (HeadSeries).
  *  - Samples go into an in-memory XOR head chunk per series. Each commit writes ONE append_log
  *    row (the whole batch) in one transaction, so a committed batch survives kill -9.
- *  - compact() writes chunks cut from the heads into `chunks`, checkpoints the open heads into
- *    `head_chunks` and truncates the append log — all in one transaction. Opening replays
- *    head_chunks + the remaining log rows.
+ *  - compact() writes chunks cut from the heads into `chunks` and packs runs of them (stage two);
+ *    once the log is big enough it also checkpoints the open heads into `head_chunks` and
+ *    truncates the append log — each in one transaction. Opening replays head_chunks + the log
+ *    (idempotently: samples already stored are skipped).
  *  - Retention (time, size, per-selector rules) and compaction run on node-cron schedules;
  *    runRetention(now) / compact() can be called directly (tests inject a clock).
  */
@@ -56,8 +57,10 @@ export interface OpenStorageOptions {
   compactCron?: string;
   /** Cron expression for retention (default every 15 minutes). */
   retentionCron?: string;
-  /** Compact right after a commit once the append log exceeds this many bytes (default 64 MiB). */
+  /** Compact with a checkpoint right after a commit once the append log exceeds this many bytes (default 64 MiB). */
   maxAppendLogBytes?: number;
+  /** Scheduled compactions also checkpoint heads and truncate the log once it exceeds this (default 16 MiB). */
+  checkpointLogBytes?: number;
   /** When to cut head chunks (default 120 samples or 2 h). */
   cutPolicy?: CutPolicy;
 }
@@ -102,6 +105,7 @@ export class SqliteStorage implements Storage {
   private readonly logger: StorageLogger;
   private readonly retention: RetentionOptions;
   private readonly maxLogBytes: number;
+  private readonly checkpointLogBytes: number;
   private readonly tasks: Array<{ stop(): void | Promise<void> }> = [];
   private nextId = 1;
   private batchStamp = 0;
@@ -124,6 +128,7 @@ export class SqliteStorage implements Storage {
     this.logger = opts.logger ?? silentLogger;
     this.retention = opts.retention ?? {};
     this.maxLogBytes = opts.maxAppendLogBytes ?? 64 * 1024 * 1024;
+    this.checkpointLogBytes = opts.checkpointLogBytes ?? 16 * 1024 * 1024;
     this.cut = opts.cutPolicy ?? DEFAULT_CUT_POLICY;
     fs.mkdirSync(opts.path, { recursive: true });
     this.dbPath = path.join(opts.path, DB_FILE_NAME);
@@ -310,61 +315,69 @@ export class SqliteStorage implements Storage {
       else if (r === DUPLICATE) this.metrics.samplesRejected.inc({ reason: 'duplicate_timestamp' });
     }
     this.metrics.samplesAppended.inc(applied);
-    if (this.logBytes > this.maxLogBytes) this.compact();
+    if (this.logBytes > this.maxLogBytes) this.compact({ checkpoint: true });
   }
 
   /**
-   * Writes chunks cut from the heads into `chunks`, checkpoints changed heads into
-   * `head_chunks` and truncates the append log, in one transaction.
+   * Writes chunks cut from the heads into `chunks` (and packs full runs of them); the heads of
+   * those series are re-checkpointed in the same transaction so head_chunks never repeats a
+   * written chunk. With `checkpoint` (default: once the log passes checkpointLogBytes) every
+   * changed head is checkpointed into head_chunks and the append log is truncated.
+   *
+   * Replay is idempotent — a logged sample at or before a series' stored data is skipped — so
+   * chunks can be written without truncating the log.
    */
-  compact(): void {
+  compact(opts: { checkpoint?: boolean } = {}): void {
     this.assertOpen();
+    const checkpoint = opts.checkpoint ?? this.logBytes >= this.checkpointLogBytes;
     const t0 = performance.now();
     const withClosed: HeadSeries[] = [];
     const dirty: HeadSeries[] = [];
     for (const s of this.byId.values()) {
+      if (!s.persisted) continue;
       if (s.closed.length > 0) withClosed.push(s);
-      if (s.headDirty) dirty.push(s);
+      else if (checkpoint && s.headDirty) dirty.push(s);
     }
     withClosed.sort((a, b) => a.id - b.id);
     let chunks = 0;
     let packed = 0;
+    const saveHead = (s: HeadSeries) => {
+      if (s.head && s.head.numSamples() > 0) this.stmt.upsertHead.run(s.id, s.head.bytes());
+      else if (s.headRowStored) this.stmt.deleteHead.run(s.id);
+    };
     try {
       this.db.transaction(() => {
         for (const s of withClosed) {
-          if (!s.persisted) continue;
           for (const c of s.closed) {
             this.stmt.insertChunk.run(s.id, c.minT, c.maxT, c.data);
             chunks++;
           }
           s.xorRowsInDb += s.closed.length;
           packed += this.packer.packSeries(s);
+          saveHead(s);
         }
-        for (const s of dirty) {
-          if (!s.persisted) continue;
-          if (s.head && s.head.numSamples() > 0) this.stmt.upsertHead.run(s.id, s.head.bytes());
-          else if (s.headRowStored) this.stmt.deleteHead.run(s.id);
-        }
-        this.stmt.truncateLog.run(this.lastLogId);
+        for (const s of dirty) saveHead(s);
+        if (checkpoint) this.stmt.truncateLog.run(this.lastLogId);
       })();
     } catch (e) {
       this.metrics.compactionFailures.inc();
       throw e;
     }
-    for (const s of withClosed) if (s.persisted) s.closed = [];
-    for (const s of dirty) {
-      if (!s.persisted) continue;
-      s.headDirty = false;
-      s.headRowStored = s.head !== null && s.head.numSamples() > 0;
+    for (const list of [withClosed, dirty]) {
+      for (const s of list) {
+        s.closed = [];
+        s.headDirty = false;
+        s.headRowStored = s.head !== null && s.head.numSamples() > 0;
+      }
     }
-    this.logBytes = 0;
+    if (checkpoint) this.logBytes = 0;
     this.metrics.compactions.inc();
-    this.releaseFreePages(0.25);
-    this.logger.info({ chunks, packed, heads: dirty.length, ms: Math.round(performance.now() - t0) }, 'storage compaction done');
+    this.logger.info({ chunks, packed, heads: withClosed.length + dirty.length, checkpoint, ms: Math.round(performance.now() - t0) }, 'storage compaction done');
   }
 
   /** Gives free pages back to the OS once they exceed `fraction` of the file (the log reuses the rest). */
-  private releaseFreePages(fraction: number): void {
+  /** @internal */
+  releaseFreePages(fraction: number): void {
     const free = this.db.pragma('freelist_count', { simple: true }) as number;
     const pages = this.db.pragma('page_count', { simple: true }) as number;
     if (free > 0 && free >= pages * fraction) this.db.pragma('incremental_vacuum');
@@ -419,7 +432,7 @@ export class SqliteStorage implements Storage {
   deleteSeries(matchers: Matcher[], mint = -Infinity, maxt = Infinity): number {
     const err = checkSelectMatchers(matchers);
     if (err) throw err;
-    this.compact(); // everything in chunks / head_chunks, empty log: deletion then needs no replay care
+    this.compact({ checkpoint: true }); // everything in chunks / head_chunks, empty log: no replay can resurrect deleted samples
     const victims = this.matchingSeries(matchers, mint, maxt);
     this.db.transaction(() => {
       for (const s of victims) deleteSeriesData(this, s, mint, maxt);
@@ -513,7 +526,7 @@ export class SqliteStorage implements Storage {
     if (this.closed) return;
     for (const t of this.tasks) void t.stop();
     try {
-      this.compact();
+      this.compact({ checkpoint: true });
       this.releaseFreePages(0);
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {

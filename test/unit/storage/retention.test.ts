@@ -95,7 +95,7 @@ describe('retention', () => {
       many.forEach((l, k) => a.append(0, l, t, Math.sin(t * (k + 1)) * 1e6));
       a.commit();
     }
-    s.compact();
+    s.compact({ checkpoint: true });
     const before = s.usedBytes();
     s.close();
     const limit = Math.floor(before * 0.5);

@@ -37,6 +37,17 @@ runQuerierSuite({
   },
 });
 runQuerierSuite({
+  name: 'SqliteStorage (chunks written without checkpoint, then crash and idempotent replay)',
+  open: () => openStorage({ path: freshDir(), schedule: false, cutPolicy, maxAppendLogBytes: Infinity }),
+  settle: (s: Storage) => {
+    const st = s as SqliteStorage;
+    st.compact();
+    assert.ok(st.db.prepare('SELECT COUNT(*) FROM append_log').pluck().get() as number > 0, 'log kept');
+    st.db.close();
+    return open(path.dirname(st.dbPath));
+  },
+});
+runQuerierSuite({
   name: 'SqliteStorage (compacted, appended more, reopened)',
   open: () => open(),
   settle: (s: Storage) => {
