@@ -65,3 +65,20 @@ export function formatDuration(ms: number): string {
   }
   return out;
 }
+
+/** Formats as Go's time.Duration.String() (promtool messages): `0s`, `500ms`, `1.5s`, `10m0s`, `1h0m0s`. */
+export function formatGoDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  const neg = ms < 0;
+  let rest = Math.abs(ms);
+  if (rest < 1000) return `${neg ? '-' : ''}${rest}ms`;
+  const h = Math.floor(rest / 3600_000);
+  rest -= h * 3600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const secs = (rest / 1000).toString();
+  let out = neg ? '-' : '';
+  if (h > 0) out += `${h}h`;
+  if (h > 0 || m > 0) out += `${m}m`;
+  return `${out}${secs}s`;
+}

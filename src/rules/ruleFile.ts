@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Expr } from '../promql/ast.ts';
 import type { RuleSyntax } from './types.ts';
-import { parsePromDuration } from './promDuration.ts';
-import { expandGlob } from './fileGlob.ts';
+import { parseDuration as parsePromDuration } from '../config/duration.ts';
+import { resolve } from 'node:path';
+import { expandGlob } from '../config/glob.ts';
 
 export interface RuleSpec {
   kind: 'recording' | 'alerting';
@@ -310,7 +311,7 @@ export function readRuleFile(path: string, syntax: RuleSyntax): GroupSpec[] {
  */
 export function loadRuleFiles(patterns: readonly string[], syntax: RuleSyntax, baseDir?: string): GroupSpec[] {
   const files = new Set<string>();
-  for (const p of patterns) for (const f of expandGlob(p, baseDir)) files.add(f);
+  for (const p of patterns) for (const f of expandGlob(resolve(baseDir ?? process.cwd(), p))) files.add(f);
   const groups: GroupSpec[] = [];
   const errors: string[] = [];
   for (const f of files) {

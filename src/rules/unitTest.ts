@@ -5,19 +5,19 @@
  * the same pass/fail decisions and the same messages.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { systemClock } from '../clock.ts';
 import { Labels, compareLabels } from '../storage/labels.ts';
 import { MemoryStorage } from '../storage/memoryStorage.ts';
 import type { Queryable } from '../storage/interface.ts';
 import { AlertingRule } from './alertingRule.ts';
-import { expandGlob } from './fileGlob.ts';
+import { expandGlob } from '../config/glob.ts';
 import { Group, type Rule } from './group.ts';
 import { formatFloatExp, goLabelsString } from './goFormat.ts';
 import { RecordingRule } from './recordingRule.ts';
 import { readRuleFile, RuleFileError, type GroupSpec } from './ruleFile.ts';
 import { RuleMetrics } from './ruleMetrics.ts';
-import { formatGoDuration, formatPromDuration } from './promDuration.ts';
+import { formatDuration as formatPromDuration, formatGoDuration } from '../config/duration.ts';
 import { parseUnitTestFile, type AlertTestCase, type TestGroup, type UnitTestFile } from './unitTestFile.ts';
 import { parseSeriesDesc, parseValues } from '../promql/promqltest.ts';
 import { STALE_NAN } from '../storage/staleMarker.ts';
@@ -80,7 +80,7 @@ export async function ruleUnitTestFile(file: string, deps: RuleTestDeps, io: Com
   const ruleFiles: string[] = [];
   for (const p of parsed.ruleFiles) {
     const joined = isAbsolute(p) ? p : join(dirname(file), p);
-    const matches = expandGlob(joined).map((m) => (isAbsolute(joined) ? m : relative(process.cwd(), m)));
+    const matches = expandGlob(resolve(joined)).map((m) => (isAbsolute(joined) ? m : relative(process.cwd(), m)));
     if (matches.length === 0) io.err(`  WARNING: no file match pattern ${joined}\n`);
     ruleFiles.push(...matches);
   }

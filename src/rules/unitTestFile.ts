@@ -3,7 +3,7 @@
  * like yaml.UnmarshalStrict: unknown keys are errors with their line.
  */
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node, type Pair, type YAMLMap } from 'yaml';
-import { parsePromDuration } from './promDuration.ts';
+import { parseDuration as parsePromDuration } from '../config/duration.ts';
 
 export interface InputSeries {
   series: string;
