@@ -24,6 +24,7 @@ export interface RawRequestOptions {
 const CR = 13;
 const LF = 10;
 const HEADER_LIMIT = 64 * 1024;
+const GUNZIP_CHUNK = 64 * 1024;
 
 interface Pending {
   resolve(r: ScrapeResponse): void;
@@ -151,32 +152,42 @@ export class RawHttpClient {
 
   /** Parses the status line and the headers we need; false if the request already failed. */
   private parseHead(head: string): boolean {
-    const lines = head.split('\r\n');
-    const m = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(lines[0]);
-    if (!m) {
-      this.fail(`Get "${this.o.url.href}": malformed HTTP response ${JSON.stringify(lines[0].slice(0, 40))}`, true);
+    let eol = head.indexOf('\r\n');
+    if (eol < 0) eol = head.length;
+    const statusLine = head.slice(0, eol);
+    const status = statusLine.startsWith('HTTP/1.') && statusLine.charCodeAt(12) === 32 ? Number(statusLine.slice(9, 12)) : NaN;
+    if (!(status >= 100 && status <= 999) || statusLine.charCodeAt(8) !== 32) {
+      this.fail(`Get "${this.o.url.href}": malformed HTTP response ${JSON.stringify(statusLine.slice(0, 40))}`, true);
       return false;
     }
-    this.status = Number(m[1]);
+    this.status = status;
     this.contentLength = -1;
     this.chunked = false;
     this.gzip = false;
     this.contentType = '';
-    this.keepAlive = !lines[0].startsWith('HTTP/1.0');
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i];
-      const colon = line.indexOf(':');
-      if (colon < 0) continue;
-      const name = line.slice(0, colon).trim().toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      if (name === 'content-length') this.contentLength = Number(value);
-      else if (name === 'transfer-encoding') this.chunked = value.toLowerCase().includes('chunked');
-      else if (name === 'content-encoding') this.gzip = value.toLowerCase() === 'gzip';
-      else if (name === 'content-type') this.contentType = value;
-      else if (name === 'connection') this.keepAlive = value.toLowerCase() !== 'close';
+    this.keepAlive = !statusLine.startsWith('HTTP/1.0');
+    let i = eol + 2;
+    while (i < head.length) {
+      let e = head.indexOf('\r\n', i);
+      if (e < 0) e = head.length;
+      const colon = head.indexOf(':', i);
+      if (colon > i && colon < e) {
+        // Only a few header names matter; compare them case-insensitively by length first.
+        const n = colon - i;
+        const name = n === 14 || n === 17 || n === 16 || n === 12 || n === 10 ? head.slice(i, colon).toLowerCase() : '';
+        if (name !== '') {
+          const value = head.slice(colon + 1, e).trim();
+          if (name === 'content-length') this.contentLength = Number(value);
+          else if (name === 'transfer-encoding') this.chunked = value.toLowerCase().includes('chunked');
+          else if (name === 'content-encoding') this.gzip = value.toLowerCase() === 'gzip';
+          else if (name === 'content-type') this.contentType = value;
+          else if (name === 'connection') this.keepAlive = value.toLowerCase() !== 'close';
+        }
+      }
+      i = e + 2;
     }
-    if (this.status !== 200) {
-      this.fail(`server returned HTTP status ${this.status} ${m[2] ?? ''}`.trimEnd(), true);
+    if (status !== 200) {
+      this.fail(`server returned HTTP status ${statusLine.slice(9).trim()}`, true);
       return false;
     }
     this.bodyUntilClose = this.contentLength < 0 && !this.chunked;
@@ -194,7 +205,8 @@ export class RawHttpClient {
       body = plain;
     }
     try {
-      if (this.gzip) body = gunzipSync(body, limit > 0 ? { maxOutputLength: limit } : {});
+      // One output buffer large enough for typical payloads avoids zlib's chunk concatenation.
+      if (this.gzip) body = gunzipSync(body, { chunkSize: GUNZIP_CHUNK, ...(limit > 0 ? { maxOutputLength: limit } : {}) });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       const tooLarge = err.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError;

@@ -70,6 +70,13 @@ export function hashBytes(b: Uint8Array, s: number, e: number): number {
   return h & 0x3fffffff;
 }
 
+/** A copy (Buffer#slice would be a view pinning the whole scrape body in memory). */
+function copyBytes(b: Uint8Array, s: number, e: number): Uint8Array {
+  const out = new Uint8Array(e - s);
+  for (let i = s; i < e; i++) out[i - s] = b[i];
+  return out;
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array, s: number, e: number): boolean {
   if (a.length !== e - s) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[s + i]) return false;
@@ -127,7 +134,7 @@ export class ScrapeCache {
         this.series.set(key, state);
       }
     }
-    const entry = new RawEntry(b.slice(s, e), state);
+    const entry = new RawEntry(copyBytes(b, s, e), state);
     entry.lastIter = this.iter;
     this.rawCount++;
     this.rawTouched++;
@@ -252,7 +259,7 @@ export class ScrapeCache {
     else if (kind === 'help') m.help = value;
     else m.unit = value;
     const h = hashBytes(b, s, e);
-    this.metaRaw.set(h, { bytes: b.slice(s, e), family: m, next: this.metaRaw.get(h) });
+    this.metaRaw.set(h, { bytes: copyBytes(b, s, e), family: m, next: this.metaRaw.get(h) });
   }
 
   metadata(): Map<string, MetricMetadata> {

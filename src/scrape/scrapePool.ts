@@ -116,6 +116,11 @@ export class ScrapePool {
         r.unschedule();
         r.loop.stop(true, now);
         this.running.delete(key);
+      } else if (next.intervalMs !== r.loop.target.intervalMs || next.timeoutMs !== r.loop.target.timeoutMs) {
+        r.unschedule();
+        r.loop.stop(false, now);
+        this.running.delete(key);
+        this.carried.set(key, { state: r.loop.target.state, cache: r.loop.cache });
       } else {
         r.loop.reconfigure(this.sampleOptions());
       }

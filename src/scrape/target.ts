@@ -31,7 +31,8 @@ export class Target {
     this.discoveredLabels = scrape.discoveredLabels;
     this.intervalMs = scrape.intervalMs;
     this.timeoutMs = scrape.timeoutMs;
-    this.identity = scrape.scrapeLabels.key() + '\u0000' + scrape.url;
+    // Interval and timeout are not identity: changing them restarts the loop, keeping cache and state.
+    this.identity = scrape.scrapeLabels.without(['__scrape_interval__', '__scrape_timeout__']).key() + '\u0000' + scrape.url;
   }
 
   /** Identity across discovery updates and reloads (Prometheus: hash of labels and URL). */

@@ -1,5 +1,5 @@
 /**
- * npm run bench:scrape [-- --json] [--duration=120] [--storage=sqlite|memory]
+ * npm run bench:scrape [-- --json] [--duration=120] [--storage=sqlite|memory|null]
  *
  * 1. Parser throughput on a live node-exporter payload (MB/s, samples/s), parse only and
  *    parse + scrape cache (the hot path of a scrape with unchanged series).
@@ -87,6 +87,11 @@ async function runPromlite(ports: number[], storageKind: string): Promise<void> 
   if (storageKind === 'sqlite') {
     dir = mkdtempSync(join(tmpdir(), 'promlite-bench-'));
     storage = openStorage({ path: dir, schedule: false });
+  } else if (storageKind === 'null') {
+    // The scrape path alone: an appender that only hands out refs.
+    const refs = new Map<string, number>();
+    const nullAppender: Appender = { append: (ref, l) => ref || (refs.get(l.key()) ?? refs.set(l.key(), refs.size + 1).size), commit() {}, rollback() {} };
+    storage = { appender: () => nullAppender, close() {} };
   } else storage = new MemoryStorage();
   const counting: Appendable = {
     appender(): Appender {

@@ -142,6 +142,13 @@ describe('scrape manager', () => {
       const same = m.targets().active.find((t) => t.scrapeUrl.endsWith('/a'))!;
       assert.equal(same.health, 'up');
       assert.ok(same.lastScrape >= before.lastScrape && same.lastScrape > 0);
+      // A new scrape interval restarts the loop but keeps state and cache: no stale markers.
+      m.applyConfig(configs(`scrape_configs:\n  - job_name: web\n    scrape_interval: 300ms\n`));
+      const slower = m.targets().active.find((t) => t.scrapeUrl.endsWith('/a'))!;
+      assert.equal(slower.health, 'up');
+      assert.equal(slower.scrapeIntervalMs, 300);
+      assert.ok(slower.lastScrape >= same.lastScrape);
+      for (const pts of samplesOf(storage, 'm').values()) assert.ok(pts.every((p) => p[1] !== 'stale'));
       // A changed job config (here a new limit) keeps the target's state too.
       m.applyConfig(configs(`scrape_configs:\n  - job_name: web\n    scrape_interval: 200ms\n    sample_limit: 100\n`));
       assert.equal(m.targets().active.find((t) => t.scrapeUrl.endsWith('/a'))!.health, 'up');
