@@ -183,26 +183,3 @@ export function resolveDurationExprs(e: Expr, times: QueryTimes): Expr {
       return e;
   }
 }
-
-/** Whether the AST has any query-dependent duration left to resolve. */
-export function hasDurationExprs(e: Expr): boolean {
-  switch (e.type) {
-    case 'VectorSelector':
-      return !!e.offsetExpr;
-    case 'MatrixSelector':
-      return !!e.rangeExpr || hasDurationExprs(e.vectorSelector);
-    case 'SubqueryExpr':
-      return !!(e.rangeExpr || e.stepExpr || e.offsetExpr) || hasDurationExprs(e.expr);
-    case 'AggregateExpr':
-      return hasDurationExprs(e.expr) || (!!e.param && hasDurationExprs(e.param));
-    case 'BinaryExpr':
-      return hasDurationExprs(e.lhs) || hasDurationExprs(e.rhs);
-    case 'Call':
-      return e.args.some(hasDurationExprs);
-    case 'ParenExpr':
-    case 'UnaryExpr':
-      return hasDurationExprs(e.expr);
-    default:
-      return false;
-  }
-}

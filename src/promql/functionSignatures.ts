@@ -130,14 +130,6 @@ export function getFunctionSignature(name: string): FunctionSignature | undefine
   return functionSignatures.get(name);
 }
 
-/** Functions allowed only inside duration expressions (`[min_of(step(), 1m)]`). */
-export const durationFunctions: ReadonlyMap<string, number> = new Map([
-  ['step', 0],
-  ['range', 0],
-  ['min_of', 2],
-  ['max_of', 2],
-]);
-
 /** Prometheus's documented name of a value type, as used in its error messages. */
 export function documentedType(t: ValueType): string {
   switch (t) {
