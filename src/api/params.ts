@@ -5,6 +5,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { badData } from './respond.ts';
+import { parseDuration } from '../config/duration.ts';
 
 export type Params = Map<string, string[]>;
 
@@ -67,21 +68,13 @@ export function timeParam(p: Params, name: string, dflt: number): number {
   return t;
 }
 
-const DURATION_UNITS: Record<string, number> = { y: 365 * 86400e3, w: 7 * 86400e3, d: 86400e3, h: 3600e3, m: 60e3, s: 1e3, ms: 1 };
-const DURATION_RE = /^((\d+)y)?((\d+)w)?((\d+)d)?((\d+)h)?((\d+)m)?((\d+)s)?((\d+)ms)?$/;
-
 /** Prometheus duration string (`1h30m`) to ms, or null. */
 export function parsePromDurationMs(s: string): number | null {
-  if (s === '' || s === '0') return s === '0' ? 0 : null;
-  const m = DURATION_RE.exec(s);
-  if (!m) return null;
-  let ms = 0;
-  const units = ['y', 'w', 'd', 'h', 'm', 's', 'ms'];
-  for (let i = 0; i < units.length; i++) {
-    const n = m[2 + i * 2];
-    if (n !== undefined) ms += Number(n) * DURATION_UNITS[units[i]];
+  try {
+    return parseDuration(s);
+  } catch {
+    return null;
   }
-  return ms;
 }
 
 /** A float of seconds or a Prometheus duration, as ms; null if invalid. */

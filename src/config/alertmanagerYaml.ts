@@ -4,7 +4,7 @@
  * a ConfigError rendered as `file:line: message`, like Alertmanager's strict unmarshalling.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { parseDuration } from './alertmanagerDuration.ts';
+import { parseDuration } from './duration.ts';
 
 export class ConfigError extends Error {
   constructor(

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { parseMatchers, matchersString, sortMatchers, MatcherParseError } from '../../../src/notify/matchers.ts';
 import { goQuote, labelSetString } from '../../../src/notify/goQuote.ts';
 import { fingerprint } from '../../../src/notify/fingerprint.ts';
-import { parseDuration, formatDuration } from '../../../src/config/alertmanagerDuration.ts';
+import { parseDuration, formatDuration } from '../../../src/config/duration.ts';
 import { truncateRunes } from '../../../src/notify/truncate.ts';
 import { goTime } from '../../../src/notify/templateData.ts';
 
