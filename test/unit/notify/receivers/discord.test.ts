@@ -113,3 +113,10 @@ test('retry classification (5xx and 429 retried, other 4xx permanent), template 
   const bad = await integration(`webhook_url: ${url}\ntitle: '{{ .Nope.Deeper }}'`).notify(ctx, firing).then(() => undefined, (e: unknown) => e);
   assert.ok(bad instanceof ReceiverError && !bad.retryable);
 });
+
+test('http_config is honoured (authorization header)', async () => {
+  const bearer = await send(`webhook_url: ${base}/d\nhttp_config: {authorization: {credentials: tok3n}}`);
+  assert.equal(bearer.headers.authorization, 'Bearer tok3n');
+  const basic = await send(`webhook_url: ${base}/d\nhttp_config: {basic_auth: {username: u, password: p}}`);
+  assert.equal(basic.headers.authorization, 'Basic ' + Buffer.from('u:p').toString('base64'));
+});

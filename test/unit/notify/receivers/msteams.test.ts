@@ -112,3 +112,10 @@ test('retry classification (5xx and 429 retried, other 4xx permanent), no webhoo
   assert.ok(down instanceof ReceiverError && down.retryable);
   assert.ok(!down.message.includes(SECRET), down.message);
 });
+
+test('http_config is honoured (authorization header)', async () => {
+  const bearer = await send(`webhook_url: ${base}/w\nhttp_config: {authorization: {credentials: tok3n}}`);
+  assert.equal(bearer.headers.authorization, 'Bearer tok3n');
+  const basic = await send(`webhook_url: ${base}/w\nhttp_config: {basic_auth: {username: u, password: p}}`);
+  assert.equal(basic.headers.authorization, 'Basic ' + Buffer.from('u:p').toString('base64'));
+});

@@ -241,3 +241,10 @@ test('retry classification: v2 retries 5xx and 429; v1 also 403; other 4xx are p
   assert.equal(down.retryable, true);
   assert.ok(!down.message.includes(SECRET), down.message);
 });
+
+test('http_config is honoured (authorization header)', async () => {
+  const bearer = await send(`routing_key: k\nurl: ${base}/pd\nhttp_config: {authorization: {credentials: tok3n}}`);
+  assert.equal(bearer.headers.authorization, 'Bearer tok3n');
+  const basic = await send(`routing_key: k\nurl: ${base}/pd\nhttp_config: {basic_auth: {username: u, password: p}}`);
+  assert.equal(basic.headers.authorization, 'Basic ' + Buffer.from('u:p').toString('base64'));
+});

@@ -138,3 +138,10 @@ test('errors: HTTP codes classified, ok:false permanent, no bot token in any err
   const tmpl = await failure(integration(`${yaml}\nmessage: '{{ .Nope.Deeper }}'`));
   assert.equal(tmpl.retryable, false);
 });
+
+test('http_config is honoured (authorization header)', async () => {
+  const bearer = await send(`api_url: ${base}\nbot_token: t\nchat_id: 5\nhttp_config: {authorization: {credentials: tok3n}}`);
+  assert.equal(bearer.headers.authorization, 'Bearer tok3n');
+  const basic = await send(`api_url: ${base}\nbot_token: t\nchat_id: 5\nhttp_config: {basic_auth: {username: u, password: p}}`);
+  assert.equal(basic.headers.authorization, 'Basic ' + Buffer.from('u:p').toString('base64'));
+});
