@@ -274,6 +274,20 @@ export class SqliteStorage implements Storage {
     return s;
   }
 
+  private readonly batchPool: SampleBatch[] = [];
+
+  /** @internal */
+  takeBatch(): SampleBatch {
+    const b = this.batchPool.pop() ?? new SampleBatch();
+    b.clear();
+    return b;
+  }
+
+  /** @internal */
+  returnBatch(b: SampleBatch): void {
+    if (this.batchPool.length < 8) this.batchPool.push(b);
+  }
+
   /** @internal counts and throws a rejection. */
   reject(reason: 'out_of_order' | 'duplicate_timestamp' | 'invalid_labels', message: string): never {
     this.metrics.samplesRejected.inc({ reason });
@@ -537,14 +551,19 @@ export class SqliteStorage implements Storage {
 }
 
 class SqliteAppender implements Appender {
-  private readonly batch = new SampleBatch();
+  // Batch buffers are pooled by the store: a scrape-sized batch would otherwise allocate
+  // (and garbage-collect) its typed arrays on every commit.
+  private batch: SampleBatch;
   private readonly newSeries: HeadSeries[] = [];
   private done = false;
 
+  /** `stamp` is unique per appender, so pending state left on a series by a finished appender never matches. */
   constructor(
     private readonly store: SqliteStorage,
     private readonly stamp: number,
-  ) {}
+  ) {
+    this.batch = store.takeBatch();
+  }
 
   append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
     if (this.done) throw new Error('appender already committed or rolled back');
@@ -581,21 +600,17 @@ class SqliteAppender implements Appender {
   commit(): void {
     if (this.done) return;
     this.done = true;
-    this.releasePending();
-    this.store.commitBatch(this.batch, this.newSeries);
+    try {
+      this.store.commitBatch(this.batch, this.newSeries);
+    } finally {
+      this.store.returnBatch(this.batch);
+    }
   }
 
   rollback(): void {
+    if (this.done) return;
     this.done = true;
-    this.releasePending();
-  }
-
-  private releasePending(): void {
-    const ids = this.batch.ids;
-    for (let i = 0; i < this.batch.n; i++) {
-      const s = this.store.byId.get(ids[i]);
-      if (s && s.pendStamp === this.stamp) s.pendStamp = 0;
-    }
+    this.store.returnBatch(this.batch);
   }
 }
 
