@@ -141,7 +141,14 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
 
   // Alerts go to the built-in notifier in-process and, when configured, to external
   // Alertmanagers; both get the external labels and alert_relabel_configs applied.
-  const notifier = createNotifier({ db: storage.db, logger: logger.child({ component: 'notifier' }), externalURL, clock, registry });
+  const notifier = createNotifier({
+    db: storage.db,
+    logger: logger.child({ component: 'notifier' }),
+    externalURL,
+    clock,
+    registry,
+    historyRetentionMs: parseDuration(flags.notifierHistoryRetention),
+  });
   notifier.applyConfig(notifierConfig);
   const sender = new AlertmanagerSender({
     registry,

@@ -25,6 +25,7 @@ export interface ServeFlags {
   rulesForOutageTolerance: string;
   rulesForGracePeriod: string;
   rulesResendDelay: string;
+  notifierHistoryRetention: string;
 }
 
 interface FlagSpec {
@@ -56,6 +57,7 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
   'rules.alert.for-outage-tolerance': { key: 'rulesForOutageTolerance', type: 'string', default: '1h', help: "Max time to tolerate promlite outage for restoring 'for' state of alert." },
   'rules.alert.for-grace-period': { key: 'rulesForGracePeriod', type: 'string', default: '10m', help: "Minimum duration between alert and restored 'for' state." },
   'rules.alert.resend-delay': { key: 'rulesResendDelay', type: 'string', default: '1m', help: 'Minimum amount of time to wait before resending an alert to Alertmanager.' },
+  'notifier.history.retention': { key: 'notifierHistoryRetention', type: 'string', default: '7d', help: 'How long the record of every notification attempt is kept (GET /api/v2/notifications/history).' },
 };
 
 export class UsageError extends Error {}
