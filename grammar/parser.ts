@@ -18,9 +18,11 @@ export class PromQLParser extends CstParser {
    * Alternatives/repetition options are built once per call site and reused: re-creating
    * them on every rule call is slow under tsx/esbuild, whose keepNames renames each closure.
    */
-  private readonly built: unknown[] = [];
-  private once<T>(site: number, make: () => T): T {
-    return (this.built[site] ??= make()) as T;
+  private readonly built = new Map<string, unknown>();
+  private once<T>(site: string, make: () => T): T {
+    let v = this.built.get(site) as T | undefined;
+    if (v === undefined) this.built.set(site, (v = make()));
+    return v;
   }
 
   constructor(errorMessageProvider?: IParserErrorMessageProvider) {
@@ -88,7 +90,7 @@ export class PromQLParser extends CstParser {
   });
 
   unaryExpr = this.RULE('unaryExpr', () => {
-    this.OR(this.once(1, () => ([
+    this.OR(this.once('unary', () => ([
       {
         ALT: () => {
           this.CONSUME(T.AdditiveOp, { LABEL: 'sign' });
@@ -113,10 +115,10 @@ export class PromQLParser extends CstParser {
   binModifiers = this.RULE('binModifiers', () => {
     this.OPTION(() => this.CONSUME(T.Bool));
     this.OPTION2(() => {
-      this.OR(this.once(2, () => ([{ ALT: () => this.CONSUME(T.On) }, { ALT: () => this.CONSUME(T.Ignoring) }])));
+      this.OR(this.once('onOrIgnoring', () => ([{ ALT: () => this.CONSUME(T.On) }, { ALT: () => this.CONSUME(T.Ignoring) }])));
       this.SUBRULE(this.labelList, { LABEL: 'matchingLabels' });
       this.OPTION3(() => {
-        this.OR2(this.once(12, () => ([{ ALT: () => this.CONSUME(T.GroupLeft) }, { ALT: () => this.CONSUME(T.GroupRight) }])));
+        this.OR2(this.once('groupSide', () => ([{ ALT: () => this.CONSUME(T.GroupLeft) }, { ALT: () => this.CONSUME(T.GroupRight) }])));
         this.OPTION4(() => this.SUBRULE2(this.labelList, { LABEL: 'includeLabels' }));
       });
     });
@@ -126,7 +128,7 @@ export class PromQLParser extends CstParser {
   postfixExpr = this.RULE('postfixExpr', () => {
     this.SUBRULE(this.primaryExpr);
     this.MANY(() => {
-      this.OR(this.once(3, () => ([
+      this.OR(this.once('suffix', () => ([
         { ALT: () => this.SUBRULE(this.bracketSuffix, { LABEL: 'suffixes' }) },
         { ALT: () => this.SUBRULE(this.offsetSuffix, { LABEL: 'suffixes' }) },
         { ALT: () => this.SUBRULE(this.atSuffix, { LABEL: 'suffixes' }) },
@@ -149,7 +151,7 @@ export class PromQLParser extends CstParser {
   offsetSuffix = this.RULE('offsetSuffix', () => {
     this.CONSUME(T.Offset);
     this.OPTION(() => this.CONSUME(T.AdditiveOp, { LABEL: 'sign' }));
-    this.OR(this.once(4, () => ([
+    this.OR(this.once('offsetValue', () => ([
       { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'number' }) },
       { ALT: () => this.SUBRULE(this.parenExpr) },
       { ALT: () => this.SUBRULE(this.functionCall) },
@@ -159,7 +161,7 @@ export class PromQLParser extends CstParser {
   /** `@ 1609746000`, `@ -10`, `@ start()`, `@ end()`. */
   atSuffix = this.RULE('atSuffix', () => {
     this.CONSUME(T.At);
-    this.OR(this.once(5, () => ([
+    this.OR(this.once('atValue', () => ([
       {
         ALT: () => {
           this.OPTION(() => this.CONSUME(T.AdditiveOp, { LABEL: 'sign' }));
@@ -168,7 +170,7 @@ export class PromQLParser extends CstParser {
       },
       {
         ALT: () => {
-          this.OR2(this.once(13, () => ([{ ALT: () => this.CONSUME(T.Start) }, { ALT: () => this.CONSUME(T.End) }])));
+          this.OR2(this.once('startOrEnd', () => ([{ ALT: () => this.CONSUME(T.Start) }, { ALT: () => this.CONSUME(T.End) }])));
           this.CONSUME(T.LParen);
           this.CONSUME(T.RParen);
         },
@@ -177,7 +179,7 @@ export class PromQLParser extends CstParser {
   });
 
   primaryExpr = this.RULE('primaryExpr', () => {
-    this.OR(this.once(6, () => ([
+    this.OR(this.once('primary', () => ([
       { ALT: () => this.SUBRULE(this.parenExpr) },
       { ALT: () => this.CONSUME(T.NumberLiteral) },
       { ALT: () => this.CONSUME(T.StringLiteral) },
@@ -204,7 +206,7 @@ export class PromQLParser extends CstParser {
   /** `sum by (job) (x)`, `sum (x) without (instance)`, `topk(3, x)`. */
   aggregateExpr = this.RULE('aggregateExpr', () => {
     this.CONSUME(T.AggregateOp);
-    this.OR(this.once(7, () => ([
+    this.OR(this.once('aggregateShape', () => ([
       {
         ALT: () => {
           this.SUBRULE(this.grouping);
@@ -221,7 +223,7 @@ export class PromQLParser extends CstParser {
   });
 
   grouping = this.RULE('grouping', () => {
-    this.OR(this.once(8, () => ([{ ALT: () => this.CONSUME(T.By) }, { ALT: () => this.CONSUME(T.Without) }])));
+    this.OR(this.once('byOrWithout', () => ([{ ALT: () => this.CONSUME(T.By) }, { ALT: () => this.CONSUME(T.Without) }])));
     this.SUBRULE(this.labelList);
   });
 
@@ -235,7 +237,7 @@ export class PromQLParser extends CstParser {
     this.CONSUME(T.LParen);
     this.OPTION(() => {
       this.SUBRULE(this.expression, { LABEL: 'args' });
-      this.MANY(this.once(15, () => ({
+      this.MANY(this.once('moreArgs', () => ({
         GATE: () => this.LA(2).tokenType !== T.RParen,
         DEF: () => {
           this.CONSUME(T.Comma);
@@ -252,7 +254,7 @@ export class PromQLParser extends CstParser {
     this.CONSUME(T.LParen);
     this.OPTION(() => {
       this.SUBRULE(this.labelNameRef, { LABEL: 'labels' });
-      this.MANY(this.once(16, () => ({
+      this.MANY(this.once('moreLabels', () => ({
         GATE: () => this.LA(2).tokenType !== T.RParen,
         DEF: () => {
           this.CONSUME(T.Comma);
@@ -265,12 +267,12 @@ export class PromQLParser extends CstParser {
   });
 
   labelNameRef = this.RULE('labelNameRef', () => {
-    this.OR(this.once(9, () => ([{ ALT: () => this.CONSUME(T.LabelName) }, { ALT: () => this.CONSUME(T.StringLiteral) }])));
+    this.OR(this.once('labelName', () => ([{ ALT: () => this.CONSUME(T.LabelName) }, { ALT: () => this.CONSUME(T.StringLiteral) }])));
   });
 
   /** `name`, `name{...}` or `{...}`. */
   vectorSelector = this.RULE('vectorSelector', () => {
-    this.OR(this.once(10, () => ([
+    this.OR(this.once('selectorShape', () => ([
       {
         ALT: () => {
           this.CONSUME(T.MetricIdentifier, { LABEL: 'metricName' });
@@ -285,7 +287,7 @@ export class PromQLParser extends CstParser {
     this.CONSUME(T.LBrace);
     this.OPTION(() => {
       this.SUBRULE(this.labelMatcher, { LABEL: 'matchers' });
-      this.MANY(this.once(17, () => ({
+      this.MANY(this.once('moreMatchers', () => ({
         GATE: () => this.LA(2).tokenType !== T.RBrace,
         DEF: () => {
           this.CONSUME(T.Comma);
@@ -299,10 +301,10 @@ export class PromQLParser extends CstParser {
 
   /** `label op "value"`, `"quoted.label" op "value"`, or a lone quoted metric name `"metric.name"`. */
   labelMatcher = this.RULE('labelMatcher', () => {
-    this.OR(this.once(11, () => ([
+    this.OR(this.once('matcherShape', () => ([
       {
         ALT: () => {
-          this.OR2(this.once(14, () => ([
+          this.OR2(this.once('labelNameOrInfNan', () => ([
             { ALT: () => this.CONSUME(T.LabelName, { LABEL: 'name' }) },
             { ALT: () => this.CONSUME(T.InfNan, { LABEL: 'name' }) },
           ])));
