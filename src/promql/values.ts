@@ -50,30 +50,25 @@ export function sortSeries(series: Series[]): Series[] {
   return series.sort((a, b) => compareLabels(a.metric, b.metric));
 }
 
-/** Go-like float formatting used in warning texts and count_values labels. */
+/**
+ * Go's strconv.FormatFloat(v, 'f', -1, 64), which count_values uses for its label values:
+ * shortest round-trip digits, never in exponent form.
+ */
 export function formatFloat(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
-  // Go's strconv.FormatFloat(v, 'f', -1, 64) for integers prints no exponent; JS switches to
-  // exponent form above 1e21, Go only does so with 'g'. Prometheus uses 'f' here.
-  return formatGoF(v);
-}
-
-function formatGoF(v: number): string {
   const s = String(v);
   if (!s.includes('e')) return s;
-  // Expand exponent notation into plain decimal digits.
   const neg = v < 0;
   const [mant, expStr] = (neg ? s.slice(1) : s).split('e');
   const exp = Number(expStr);
   const [intPart, fracPart = ''] = mant.split('.');
   const digits = intPart + fracPart;
-  let pointPos = intPart.length + exp;
+  const point = intPart.length + exp; // position of the decimal point within `digits`
   let out: string;
-  if (pointPos <= 0) out = '0.' + '0'.repeat(-pointPos) + digits;
-  else if (pointPos >= digits.length) out = digits + '0'.repeat(pointPos - digits.length);
-  else out = digits.slice(0, pointPos) + '.' + digits.slice(pointPos);
-  pointPos = 0;
+  if (point <= 0) out = '0.' + '0'.repeat(-point) + digits;
+  else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
+  else out = digits.slice(0, point) + '.' + digits.slice(point);
   return (neg ? '-' : '') + out;
 }
