@@ -52,6 +52,25 @@ describe('scrape loop', () => {
     assert.deepEqual(reportValues(storage, 'scrape_series_added'), [2, 0, 1]);
   });
 
+  it('fails cleanly on malformed payloads (bad escape, invalid UTF-8, NaN spelling, garbage), keeping stored data', async () => {
+    const bad: Array<[string | Buffer, RegExp]> = [
+      ['a{x="1\\"} 1\n', /line 1: unterminated label value|line 1: expected/],
+      [Buffer.concat([Buffer.from('a{x="'), Buffer.from([0xc3, 0x28]), Buffer.from('"} 1\n')]), /line 1: invalid UTF-8 in value of label "x"/],
+      ['a +NaN\n', /line 1: invalid sample value "\+NaN"/],
+      [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), /line 1: .* is not a valid start token/],
+      ['a 1\nb{x="2"', /line 2: unexpected end of input in label set/],
+    ];
+    for (const [body, re] of bad) {
+      const { storage, scrape, target } = loopWith(scrapeConfig());
+      await scrape('a{x="1"} 1\n');
+      await scrape(body);
+      assert.equal(target.state.health, 'down');
+      assert.match(target.state.lastError, re);
+      assert.deepEqual([...samplesOf(storage, 'a').values()][0], [[T0, 1], [T0 + 10000, 'stale']]);
+      assert.deepEqual(reportValues(storage, 'up'), [1, 0]);
+    }
+  });
+
   it('fails the scrape on an HTTP error with the message', async () => {
     const { storage, scrape, target } = loopWith(scrapeConfig());
     await scrape(new Error('server returned HTTP status 500 Internal Server Error'));
