@@ -97,7 +97,7 @@ export class Dispatcher {
     ag.hasFlushed = true;
     ag.flushing = true;
     this.arm(id, ag, now + opts.groupIntervalMs);
-    const snapshot = [...ag.alerts.values()];
+    const snapshot = [...ag.alerts.values()].sort(compareAlerts);
     const ctx: NotifyContext = {
       groupKey: ag.groupKey,
       receiverName: opts.receiver,
@@ -127,4 +127,34 @@ export class Dispatcher {
       this.groups.delete(id);
     }
   }
+}
+
+/**
+ * Alertmanager's types.AlertSlice order, applied to every flush: by `job`, then `instance`
+ * (alerts without the label last), then by the whole label set (LabelSet.Before).
+ */
+export function compareAlerts(a: { labels: Record<string, string> }, b: { labels: Record<string, string> }): number {
+  for (const key of ['job', 'instance']) {
+    const av = a.labels[key];
+    const bv = b.labels[key];
+    if (av === undefined && bv === undefined) continue;
+    if (av === undefined) return 1;
+    if (bv === undefined) return -1;
+    if (av !== bv) return av < bv ? -1 : 1;
+  }
+  return labelSetBefore(a.labels, b.labels) ? -1 : labelSetBefore(b.labels, a.labels) ? 1 : 0;
+}
+
+function labelSetBefore(ls: Record<string, string>, o: Record<string, string>): boolean {
+  const ln = Object.keys(ls);
+  const on = Object.keys(o);
+  if (ln.length !== on.length) return ln.length < on.length;
+  for (const name of [...ln, ...on].sort()) {
+    const mv = ls[name];
+    if (mv === undefined) return true;
+    const ov = o[name];
+    if (ov === undefined) return false;
+    if (mv !== ov) return mv < ov;
+  }
+  return false;
 }
