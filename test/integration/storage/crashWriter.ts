@@ -8,13 +8,27 @@ import { Labels } from '../../../src/storage/labels.ts';
 import { openStorage } from '../../../src/storage/sqliteStorage.ts';
 
 const [dir, first] = process.argv.slice(2);
+
+/** The pipe to the test is non-blocking: when it is full, retry instead of dying on EAGAIN. */
+function report(line: string): void {
+  const buf = Buffer.from(line);
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += fs.writeSync(1, buf, off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+    }
+  }
+}
+
 // A small log limit and small chunks so kills also land inside compactions and packing.
 const store = openStorage({ path: dir, schedule: false, maxAppendLogBytes: 16 * 1024, cutPolicy: { maxSamples: 12, maxRangeMs: 3600_000 } });
 const series = Array.from({ length: 25 }, (_, i) => Labels.fromObject({ __name__: 'crash_test', i: String(i) }));
-fs.writeSync(1, 'ready\n');
+report('ready\n');
 for (let b = Number(first); ; b++) {
   const app = store.appender();
   for (const l of series) app.append(0, l, b * 1000, b);
   app.commit();
-  fs.writeSync(1, `committed ${b}\n`);
+  report(`committed ${b}\n`);
 }
