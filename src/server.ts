@@ -37,7 +37,6 @@ import { parseByteSize } from './config/units.ts';
 import { loadConfigFile, type PrometheusConfig } from './config/prometheusConfig.ts';
 import { ConfigReloader, registerReloadMetrics } from './config/reloader.ts';
 import { Engine } from './promql/engine.ts';
-import { formatExpr } from './promql/printer.ts';
 import { RemoteWriteManager } from './remote/remoteWriteManager.ts';
 import { TeeAppendable } from './remote/teeAppendable.ts';
 import { openStorage, type SqliteStorage } from './storage/sqliteStorage.ts';
@@ -137,7 +136,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
     lookbackDeltaMs,
     defaultSubqueryStepMs: config.global.evaluationIntervalMs,
   });
-  const queries = new EngineQueryService(engine, storage, formatExpr);
+  const queries = new EngineQueryService(engine, storage);
 
   // Alerts go to the built-in notifier in-process and, when configured, to external
   // Alertmanagers; both get the external labels and alert_relabel_configs applied.
@@ -215,6 +214,16 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
   const app = await buildApp({
     logger,
     registry,
+    https: webConfig?.tls
+      ? {
+          cert: webConfig.tls.cert,
+          key: webConfig.tls.key,
+          ca: webConfig.tls.ca,
+          requestCert: webConfig.tls.requestCert,
+          rejectUnauthorized: webConfig.tls.rejectUnauthorized,
+          minVersion: webConfig.tls.minVersion,
+        }
+      : undefined,
     lifecycle: {
       isReady: () => ready,
       lifecycleEnabled: flags.enableLifecycle,

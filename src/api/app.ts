@@ -6,7 +6,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { Registry } from 'prom-client';
 import { lifecycleRoutes, type LifecycleOptions } from './lifecycle.ts';
 import { selfMetricsRoutes } from './selfMetrics.ts';
-import { ApiException, sendError } from './respond.ts';
+import { ApiException, envelope, sendError } from './respond.ts';
 
 export interface AppDeps {
   logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
@@ -16,6 +16,8 @@ export interface AppDeps {
   plugins?: Array<{ plugin: (app: FastifyInstance, opts: any) => Promise<void>; opts?: Record<string, unknown> }>;
   /** Largest request body accepted (bytes). */
   bodyLimit?: number;
+  /** TLS server options (from --web.config.file); plain HTTP when absent. */
+  https?: import('node:https').ServerOptions;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -25,6 +27,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       : { logger: (deps.logger as FastifyServerOptions['logger']) ?? false };
   const app = Fastify({
     ...loggerOpt,
+    ...(deps.https ? { https: deps.https } : {}),
     bodyLimit: deps.bodyLimit ?? 32 * 1024 * 1024,
     // One log line per request would drown the log at Grafana's polling rate.
     logController: new LogController({ disableRequestLogging: true }),
@@ -53,7 +56,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const err = e instanceof Error ? e : new Error(String(e));
     const status = (err as { statusCode?: number }).statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      if (req.url.startsWith('/api/')) return sendError(reply, 'bad_data', err.message);
+      // Keep fastify's status (413 body too large, 415 media type) with the API envelope.
+      if (req.url.startsWith('/api/')) {
+        return reply.code(status).header('content-type', 'application/json').send(JSON.stringify(envelope({ error: { type: 'bad_data', message: err.message } })));
+      }
       return reply.code(status).send(err.message);
     }
     req.log.error({ err }, 'request failed');

@@ -1,7 +1,9 @@
 /** Adapts the PromQL engine and parser to the QueryService the query endpoints use. */
 import { Engine, QueryError } from '../../promql/engine.ts';
-import { parseExpr } from '../../promql/parser.ts';
+import { parseExpr, parseMetricSelector as parseSelectorOrThrow } from '../../promql/parser.ts';
 import { PromQLParseError } from '../../promql/parseError.ts';
+import { prettyExpr } from '../../promql/printer.ts';
+import { astToJson } from '../../promql/astJson.ts';
 import type { Queryable } from '../../storage/interface.ts';
 import type { Matcher } from '../../storage/matcher.ts';
 import { QueryServiceError, type QueryOptions, type QueryOutcome, type QueryService } from './queryService.ts';
@@ -12,24 +14,19 @@ function toServiceError(e: unknown): never {
   throw e;
 }
 
-/** A series selector for match[] (Prometheus's parser.ParseMetricSelector). */
+/** A series selector for match[] (Prometheus's parser.ParseMetricSelector); bad input is bad_data. */
 export function parseMetricSelector(s: string): Matcher[] {
-  let expr;
   try {
-    expr = parseExpr(s);
+    return parseSelectorOrThrow(s);
   } catch (e) {
-    if (e instanceof PromQLParseError) throw new QueryServiceError('bad_data', e.message);
-    throw e;
+    return toServiceError(e);
   }
-  if (expr.type !== 'VectorSelector') throw new QueryServiceError('bad_data', `1:1: parse error: expected vector selector, got ${expr.type}`);
-  return expr.matchers;
 }
 
 export class EngineQueryService implements QueryService {
   constructor(
     private readonly engine: Engine,
     private readonly queryable: Queryable,
-    private readonly formatter: (expr: ReturnType<typeof parseExpr>) => string,
   ) {}
 
   async instant(query: string, t: number, opts: QueryOptions): Promise<QueryOutcome> {
@@ -50,14 +47,16 @@ export class EngineQueryService implements QueryService {
     }
   }
 
+  /** What Prometheus's /api/v1/format_query returns: the multi-line Pretty() form. */
   format(query: string): string {
     try {
-      return this.formatter(parseExpr(query));
+      return prettyExpr(parseExpr(query));
     } catch (e) {
       return toServiceError(e);
     }
   }
 
+  /** /api/v1/parse_query: the AST in the JSON shape of Prometheus's web UI tree view. */
   parseToJson(query: string): unknown {
     try {
       return astToJson(parseExpr(query));
@@ -69,19 +68,4 @@ export class EngineQueryService implements QueryService {
   parseSelector(selector: string): Matcher[] {
     return parseMetricSelector(selector);
   }
-}
-
-/** The AST as JSON, with matchers rendered as {type, name, value}. */
-function astToJson(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(astToJson);
-  if (node && typeof node === 'object') {
-    if ('matches' in node && 'type' in node && 'name' in node && 'value' in node) {
-      const m = node as Matcher;
-      return { type: m.type, name: m.name, value: m.value };
-    }
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(node)) out[k] = astToJson(v);
-    return out;
-  }
-  return node;
 }
