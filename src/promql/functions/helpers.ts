@@ -70,13 +70,12 @@ export function overWindows(
   let total = 0;
   r.each((s) => {
     ev.checkAlive();
-    const res = newStepSeries(s.metric, ev.n, !keepName || s.dropName);
+    let res: StepSeries | null = null;
     w.ts = s.ts;
     w.vs = s.vs;
     w.metric = s.metric;
     let lo = 0;
     let hi = 0;
-    let any = false;
     let maxWindow = 0;
     for (let i = 0; i < ev.n; i++) {
       const end = (r.at ?? ev.stepTimes[i]) - r.offset;
@@ -98,16 +97,16 @@ export function overWindows(
       if (hi === lo) continue;
       const v = fn(w);
       if (v === undefined) continue;
+      res ??= newStepSeries(s.metric, ev.n, !keepName || s.dropName);
       res.values[i] = v;
       res.present[i] = 1;
-      any = true;
       total++;
     }
     // Prometheus holds one window at a time while stepping through a series.
     ev.addSamples(maxWindow);
     ev.releaseSamples(maxWindow);
     if (maxWindow > 0) onSeriesWithSamples?.(s.metric);
-    if (any) out.push(res);
+    if (res !== null) out.push(res);
   });
   ev.addSamples(total);
   return { kind: 'vector', series: out };
