@@ -6,7 +6,9 @@
  * Values are stored by their bits (two u32 words), so NaN payloads and the stale marker survive.
  */
 
-export class SampleBatch {
+export class SampleBatch<S = unknown> {
+  /** The in-memory series of each sample (not encoded; saves a lookup per sample at commit). */
+  series: S[] = [];
   ids = new Uint32Array(256);
   ts = new Float64Array(256);
   vs = new Float64Array(256);
@@ -14,9 +16,10 @@ export class SampleBatch {
   vw = new Uint32Array(this.vs.buffer);
   n = 0;
 
-  add(id: number, t: number, hi: number, lo: number): void {
+  add(series: S, id: number, t: number, hi: number, lo: number): void {
     if (this.n === this.ids.length) this.grow();
     const n = this.n++;
+    this.series[n] = series;
     this.ids[n] = id;
     this.ts[n] = t;
     this.vw[2 * n] = lo;
@@ -25,6 +28,7 @@ export class SampleBatch {
 
   clear(): void {
     this.n = 0;
+    this.series.length = 0;
   }
 
   private grow(): void {

@@ -24,6 +24,8 @@ export const DUPLICATE = 3;
 export class HeadSeries {
   /** Whether the series row and its postings are in the database. */
   persisted = false;
+  /** Set when deleteSeries/retention removed the series (appenders may still hold it). */
+  deleted = false;
   head: XorChunk | null = null;
   private headApp: XorAppender | null = null;
   headMinT = 0;

@@ -12,7 +12,7 @@ import type { SqliteStorage } from './sqliteStorage.ts';
 export class SqliteAppender implements Appender {
   // Batch buffers are pooled by the store: a scrape-sized batch would otherwise allocate
   // (and garbage-collect) its typed arrays on every commit.
-  private batch: SampleBatch;
+  private batch: SampleBatch<HeadSeries>;
   private readonly newSeries: HeadSeries[] = [];
   private done = false;
 
@@ -52,7 +52,7 @@ export class SqliteAppender implements Appender {
     s.pendT = t;
     s.pendHi = hi;
     s.pendLo = lo;
-    this.batch.add(s.id, t, hi, lo);
+    this.batch.add(s, s.id, t, hi, lo);
     return s.id;
   }
 

@@ -275,17 +275,17 @@ export class SqliteStorage implements Storage {
     return s;
   }
 
-  private readonly batchPool: SampleBatch[] = [];
+  private readonly batchPool: SampleBatch<HeadSeries>[] = [];
 
   /** @internal */
-  takeBatch(): SampleBatch {
-    const b = this.batchPool.pop() ?? new SampleBatch();
+  takeBatch(): SampleBatch<HeadSeries> {
+    const b = this.batchPool.pop() ?? new SampleBatch<HeadSeries>();
     b.clear();
     return b;
   }
 
   /** @internal */
-  returnBatch(b: SampleBatch): void {
+  returnBatch(b: SampleBatch<HeadSeries>): void {
     if (this.batchPool.length < 8) this.batchPool.push(b);
   }
 
@@ -299,7 +299,7 @@ export class SqliteStorage implements Storage {
     // Created once: better-sqlite3 builds a wrapper per db.transaction() call.
     this.commitTxFn ??= this.db.transaction((ns: HeadSeries[], b: Buffer | null) => {
       for (const s of ns) {
-        if (s.persisted || this.byId.get(s.id) !== s) continue;
+        if (s.persisted || s.deleted) continue;
         this.stmt.insertSeries.run(s.id, labelsToText(s.labels));
         s.labels.forEach((n, v) => this.postings.add(n, v, s.id));
       }
@@ -310,7 +310,7 @@ export class SqliteStorage implements Storage {
   private commitTxFn: ((ns: HeadSeries[], b: Buffer | null) => void) | undefined;
 
   /** @internal one transaction: new series + postings + one append_log row; then the heads. */
-  commitBatch(batch: SampleBatch, newSeries: HeadSeries[]): void {
+  commitBatch(batch: SampleBatch<HeadSeries>, newSeries: HeadSeries[]): void {
     this.assertOpen();
     if (batch.n === 0 && newSeries.length === 0) return;
     const blob = batch.n > 0 ? encodeBatch(batch) : null;
@@ -319,10 +319,10 @@ export class SqliteStorage implements Storage {
     if (blob === null) return;
     this.logBytes += blob.length;
     let applied = 0;
-    const { ids, ts, vw } = batch;
+    const { series, ts, vw } = batch;
     for (let i = 0; i < batch.n; i++) {
-      const s = this.byId.get(ids[i]);
-      if (!s) continue; // deleted meanwhile
+      const s = series[i];
+      if (s.deleted) continue; // deleteSeries ran while the batch was open
       const r = s.apply(ts[i], vw[2 * i + 1], vw[2 * i], this.cut);
       if (r === APPLIED) applied++;
       // Another appender committed newer samples of this series in between: count, as Prometheus does.
@@ -463,6 +463,7 @@ export class SqliteStorage implements Storage {
     this.postings.remove(s.id, s.labels);
     this.byId.delete(s.id);
     this.byKey.delete(s.labels.key());
+    s.deleted = true;
   }
 
   /** Online backup of the whole database (consistent snapshot) into a new file. */
