@@ -2,7 +2,7 @@
  * Conformance library shared by the CLI runner (run.ts) and `npm test` (conformance.test.ts):
  * runs promqltest files, compares the outcome with known-failures.txt and prints reports.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,6 +76,7 @@ function storageFactory(kind: StoreKind): { make: () => Storage; cleanup: () => 
 function listFiles(targets: string[]): string[] {
   const files: string[] = [];
   for (const t of targets) {
+    if (!existsSync(t)) throw new Error(`conformance: ${t} does not exist`);
     if (statSync(t).isDirectory()) {
       for (const f of readdirSync(t).sort()) if (f.endsWith('.test')) files.push(path.join(t, f));
     } else files.push(t);

@@ -24,6 +24,9 @@ const summary = await runConformance({
   store: storeArg === 'memory' ? 'memory' : storeArg === 'sqlite' ? 'sqlite' : undefined,
   log: (line) => console.log(line),
   verbose,
+}).catch((e: Error) => {
+  console.error(e.message);
+  process.exit(2);
 });
 
 const threshold = JSON.parse(readFileSync(path.join(here, 'threshold.json'), 'utf8')) as { minPassRate: number };
