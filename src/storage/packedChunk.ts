@@ -43,14 +43,24 @@ class ByteWriter {
   }
   /** Zigzag varint of a safe integer. */
   zz(x: number): void {
-    this.ensure(10);
+    if (this.n + 10 > this.buf.length) this.ensure(10);
     let z = x < 0 ? -2 * x - 1 : 2 * x;
-    while (z >= 0x80) {
+    if (z < 0x80) {
+      this.buf[this.n++] = z;
+      return;
+    }
+    // Integer fast path below 2^31; the float loop handles up to 2^53.
+    while (z >= 0x80000000) {
       this.buf[this.n++] = (z & 0x7f) | 0x80;
       z = Math.floor(z / 128);
     }
+    while (z >= 0x80) {
+      this.buf[this.n++] = (z & 0x7f) | 0x80;
+      z >>>= 7;
+    }
     this.buf[this.n++] = z;
   }
+
   bytes(src: Uint8Array): void {
     this.ensure(src.length);
     this.buf.set(src, this.n);
