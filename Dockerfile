@@ -8,7 +8,7 @@ COPY package.json package-lock.json ./
 # Scripts run after the sources are in place (the prepare script builds the UI).
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3 esbuild
 COPY . .
-RUN node scripts/build-web.mjs
+RUN node scripts/build.mjs
 
 FROM node:22-bookworm-slim
 WORKDIR /promlite

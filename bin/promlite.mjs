@@ -1,6 +1,15 @@
 #!/usr/bin/env node
-// Entry point: register the TypeScript loader, then run the CLI in src/main.ts.
-import { register } from 'tsx/esm/api';
-register();
-const { main } = await import('../src/main.ts');
+// Entry point. Runs the bundle built by `npm install` / `npm run build` (dist/promlite.mjs);
+// without one (or with PROMLITE_FROM_SOURCE=1) it runs the TypeScript sources through tsx.
+import { existsSync } from 'node:fs';
+
+const bundle = new URL('../dist/promlite.mjs', import.meta.url);
+let main;
+if (existsSync(bundle) && !process.env.PROMLITE_FROM_SOURCE) {
+  ({ main } = await import(bundle.href));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

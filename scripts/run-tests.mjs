@@ -21,5 +21,8 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// Tests that start `promlite serve` run the bundle, as users do: build it from the current sources.
+const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+if (built.status !== 0) process.exit(built.status ?? 1);
 const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -4,8 +4,9 @@
  * it offers.
  */
 import { readFileSync } from 'node:fs';
+import { installPath } from './installPaths.ts';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(installPath('package.json'), 'utf8')) as { version: string };
 
 export const PROMLITE_VERSION = pkg.version;
 /** The Prometheus API level promlite answers for. */

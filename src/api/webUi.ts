@@ -6,9 +6,10 @@
 import type { FastifyInstance } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { installPath } from '../installPaths.ts';
 
-const DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+const DIST = installPath('web', 'dist') + '/';
 const PAGES = ['/query', '/graph', '/alerts', '/targets'];
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -21,7 +22,7 @@ const TYPES: Record<string, string> = {
 async function ensureBuilt(): Promise<boolean> {
   if (existsSync(join(DIST, 'index.html'))) return true;
   try {
-    await import(fileURLToPath(new URL('../../scripts/build-web.mjs', import.meta.url)));
+    await import(pathToFileURL(installPath('scripts', 'build-web.mjs')).href);
     return existsSync(join(DIST, 'index.html'));
   } catch {
     return false;

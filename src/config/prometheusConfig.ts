@@ -4,8 +4,8 @@
  * once in one ConfigError. Durations are milliseconds; relative paths are resolved against the
  * config file's directory.
  */
+import { installPath } from '../installPaths.ts';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { EMPTY_ALERTING, readAlertingConfig, type AlertingConfig } from './alertingConfig.ts';
 import { DEFAULT_GLOBAL, readGlobalConfig, type GlobalConfig } from './globalConfig.ts';
@@ -43,7 +43,7 @@ export interface PrometheusConfig {
 }
 
 /** The embedded default config (scrapes promlite itself); used when no --config.file is given. */
-export const EMBEDDED_CONFIG_FILE = fileURLToPath(new URL('../../config/promlite.yml', import.meta.url));
+export const EMBEDDED_CONFIG_FILE = installPath('config', 'promlite.yml');
 
 /** An empty config: as Prometheus's defaults, no jobs. */
 export const EMPTY_CONFIG: PrometheusConfig = {

@@ -2,7 +2,8 @@
  * Remote write 1.0 / remote read wire types (prompb/types.proto, prompb/remote.proto), declared
  * with protobufjs, plus the snappy block framing both directions use.
  */
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type * as Protobuf from 'protobufjs';
 import snappy from 'snappyjs';
 
 const PROTO = `
@@ -22,10 +23,20 @@ message Label { string name = 1; string value = 2; }
 message LabelMatcher { int32 type = 1; string name = 2; string value = 3; }
 `;
 
-const root = protobuf.parse(PROTO, { keepCase: true }).root;
-const WriteRequestType = root.lookupType('prometheus.WriteRequest');
-const ReadRequestType = root.lookupType('prometheus.ReadRequest');
-const ReadResponseType = root.lookupType('prometheus.ReadResponse');
+// protobufjs (~9 MB of memory) is loaded on the first remote write/read, not at start-up.
+let types: { write: Protobuf.Type; readReq: Protobuf.Type; readRes: Protobuf.Type } | undefined;
+function pb() {
+  if (!types) {
+    const protobuf = createRequire(import.meta.url)('protobufjs') as typeof Protobuf;
+    const root = protobuf.parse(PROTO, { keepCase: true }).root;
+    types = {
+      write: root.lookupType('prometheus.WriteRequest'),
+      readReq: root.lookupType('prometheus.ReadRequest'),
+      readRes: root.lookupType('prometheus.ReadResponse'),
+    };
+  }
+  return types;
+}
 
 export interface PbLabel {
   name: string;
@@ -61,27 +72,33 @@ export interface PbReadRequest {
 const TO_OBJECT = { longs: Number, defaults: true, arrays: true } as const;
 
 export function decodeWriteRequest(body: Uint8Array): PbWriteRequest {
-  return WriteRequestType.toObject(WriteRequestType.decode(body), TO_OBJECT) as PbWriteRequest;
+  const t = pb().write;
+  return t.toObject(t.decode(body), TO_OBJECT) as PbWriteRequest;
 }
 
 export function encodeWriteRequest(req: { timeseries: PbTimeSeries[]; metadata?: PbWriteRequest['metadata'] }): Uint8Array {
-  return WriteRequestType.encode(WriteRequestType.fromObject(req)).finish();
+  const t = pb().write;
+  return t.encode(t.fromObject(req)).finish();
 }
 
 export function decodeReadRequest(body: Uint8Array): PbReadRequest {
-  return ReadRequestType.toObject(ReadRequestType.decode(body), TO_OBJECT) as PbReadRequest;
+  const t = pb().readReq;
+  return t.toObject(t.decode(body), TO_OBJECT) as PbReadRequest;
 }
 
 export function encodeReadRequest(req: { queries: PbQuery[]; accepted_response_types?: number[] }): Uint8Array {
-  return ReadRequestType.encode(ReadRequestType.fromObject(req)).finish();
+  const t = pb().readReq;
+  return t.encode(t.fromObject(req)).finish();
 }
 
 export function encodeReadResponse(res: { results: { timeseries: PbTimeSeries[] }[] }): Uint8Array {
-  return ReadResponseType.encode(ReadResponseType.fromObject(res)).finish();
+  const t = pb().readRes;
+  return t.encode(t.fromObject(res)).finish();
 }
 
 export function decodeReadResponse(body: Uint8Array): { results: { timeseries: PbTimeSeries[] }[] } {
-  return ReadResponseType.toObject(ReadResponseType.decode(body), TO_OBJECT) as { results: { timeseries: PbTimeSeries[] }[] };
+  const t = pb().readRes;
+  return t.toObject(t.decode(body), TO_OBJECT) as { results: { timeseries: PbTimeSeries[] }[] };
 }
 
 /** Largest decompressed body accepted; the snappy header declares the size, so a hostile

@@ -4,7 +4,7 @@
  * included (promlite's default text template, or the user's `text`). STARTTLS is required
  * unless require_tls is false; port 465 uses implicit TLS. send_resolved defaults to false.
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { YamlValue } from '../../config/alertmanagerYaml.ts';
 import type { GlobalConfig } from '../../config/alertmanagerConfig.ts';
 import { checkHostPort } from '../../config/alertmanagerConfig.ts';
@@ -103,20 +103,27 @@ export const emailReceiver: ReceiverKind<EmailConfig> = {
     };
   },
   create(c, deps) {
-    const transport = nodemailer.createTransport({
-      host: c.smarthost.host,
-      port: c.smarthost.port,
-      secure: c.smarthost.port === 465,
-      requireTLS: c.requireTls && c.smarthost.port !== 465,
-      ignoreTLS: !c.requireTls && c.smarthost.port !== 465,
-      name: c.hello,
-      auth: !c.authUsername ? undefined : c.authPassword || !c.authSecret ? { user: c.authUsername, pass: c.authPassword } : { user: c.authUsername, pass: c.authSecret },
-      authMethod: c.authUsername && !c.authPassword && c.authSecret ? 'CRAM-MD5' : undefined,
-      tls: { rejectUnauthorized: !c.tls.insecureSkipVerify, ca: c.tls.ca, cert: c.tls.cert, key: c.tls.key, servername: c.tls.serverName },
-      connectionTimeout: 30_000,
-      greetingTimeout: 30_000,
-      socketTimeout: 60_000,
-    });
+    // nodemailer (~12 MB of memory) is loaded on the first mail: most setups send none.
+    let transport: Transporter | undefined;
+    const getTransport = async (): Promise<Transporter> => {
+      if (transport) return transport;
+      const { default: nodemailer } = await import('nodemailer');
+      transport = nodemailer.createTransport({
+        host: c.smarthost.host,
+        port: c.smarthost.port,
+        secure: c.smarthost.port === 465,
+        requireTLS: c.requireTls && c.smarthost.port !== 465,
+        ignoreTLS: !c.requireTls && c.smarthost.port !== 465,
+        name: c.hello,
+        auth: !c.authUsername ? undefined : c.authPassword || !c.authSecret ? { user: c.authUsername, pass: c.authPassword } : { user: c.authUsername, pass: c.authSecret },
+        authMethod: c.authUsername && !c.authPassword && c.authSecret ? 'CRAM-MD5' : undefined,
+        tls: { rejectUnauthorized: !c.tls.insecureSkipVerify, ca: c.tls.ca, cert: c.tls.cert, key: c.tls.key, servername: c.tls.serverName },
+        connectionTimeout: 30_000,
+        greetingTimeout: 30_000,
+        socketTimeout: 60_000,
+      });
+      return transport;
+    };
     return {
       name: 'email',
       sendResolved: c.sendResolved,
@@ -129,7 +136,7 @@ export const emailReceiver: ReceiverKind<EmailConfig> = {
         const text = c.text ? render('text', c.text, 'text') : undefined;
         const html = c.html ? render('html', c.html, 'html') : undefined;
         try {
-          await transport.sendMail({
+          await (await getTransport()).sendMail({
             from,
             to,
             subject,
