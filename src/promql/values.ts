@@ -3,7 +3,6 @@
  * range vector (matrix) or a string. Timestamps are milliseconds.
  */
 import type { Labels } from '../storage/labels.ts';
-import { compareLabels } from '../storage/labels.ts';
 
 export interface Sample {
   metric: Labels;
@@ -44,11 +43,6 @@ export interface StringValue {
 }
 
 export type QueryValue = ScalarValue | VectorValue | MatrixValue | StringValue;
-
-/** Sorts series by label set, as every matrix result must be. */
-export function sortSeries(series: Series[]): Series[] {
-  return series.sort((a, b) => compareLabels(a.metric, b.metric));
-}
 
 /**
  * Go's strconv.FormatFloat(v, 'f', -1, 64), which count_values uses for its label values:

@@ -12,9 +12,6 @@ import { type EvalResult, type StepSeries, type VectorSteps, SeriesCollector, co
 const COMPARISON = new Set<BinaryOp>(['==', '!=', '>', '<', '>=', '<=']);
 const SET_OPS = new Set<BinaryOp>(['and', 'or', 'unless']);
 
-export function isComparison(op: BinaryOp): boolean {
-  return COMPARISON.has(op);
-}
 
 /** Arithmetic operators drop the metric name; comparisons keep it unless `bool` is used. */
 function dropsName(op: BinaryOp): boolean {

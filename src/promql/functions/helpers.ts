@@ -5,8 +5,7 @@
 import type { Call, Expr } from '../ast.ts';
 import type { Labels } from '../../storage/labels.ts';
 import type { Evaluator } from '../evaluator.ts';
-import { evalError } from '../errors.ts';
-import { type EvalResult, type StepSeries, type VectorSteps, countPresent, newStepSeries } from '../steps.ts';
+import { type EvalResult, type StepSeries, type VectorSteps, newStepSeries } from '../steps.ts';
 
 export type FunctionImpl = (ev: Evaluator, call: Call) => EvalResult;
 
@@ -110,14 +109,4 @@ export function overWindows(
   });
   ev.addSamples(total);
   return { kind: 'vector', series: out };
-}
-
-export function argCount(call: Call, min: number, max = min): void {
-  if (call.args.length < min || call.args.length > max) {
-    throw evalError(`wrong number of arguments for function ${call.func}()`);
-  }
-}
-
-export function releaseVector(ev: Evaluator, v: VectorSteps): void {
-  ev.releaseSamples(countPresent(v));
 }

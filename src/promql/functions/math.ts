@@ -6,11 +6,6 @@ import { mapVector } from './helpers.ts';
 
 type Impl = (ev: Evaluator, call: Call) => EvalResult;
 
-/** Go's math.Round: half away from zero (JS Math.round rounds half up). */
-function goRound(x: number): number {
-  return x < 0 ? -Math.round(-x) : Math.round(x);
-}
-
 const unary: Record<string, (v: number) => number> = {
   abs: Math.abs,
   ceil: Math.ceil,
@@ -68,5 +63,3 @@ export const mathFunctions: Record<string, Impl> = {
 for (const [name, f] of Object.entries(unary)) {
   mathFunctions[name] = (ev, c) => mapVector(ev, c.args[0], f);
 }
-
-export { goRound };
