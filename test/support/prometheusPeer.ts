@@ -3,16 +3,17 @@
  * prometheus.yml, optionally on a fixed data dir and port so a test can stop and restart it
  * (receiver outages). Missing binaries fail the test: CI installs them, nothing is skipped.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startServerProcess } from './childProcess.ts';
 import { freePort } from './promliteProcess.ts';
+import { requireBinary } from './tools.ts';
 
-export function requireBinary(name: string): void {
-  const r = spawnSync('which', [name]);
-  if (r.status !== 0) throw new Error(`${name} is not installed; run: apt-get install -y prometheus prometheus-alertmanager prometheus-node-exporter`);
-}
+// Older imports take these from here.
+export { requireBinary } from './tools.ts';
+export { eventually } from './wait.ts';
 
 export interface PrometheusPeer {
   url: string;
@@ -24,68 +25,38 @@ export interface PrometheusPeer {
   stop(cleanup?: boolean): Promise<void>;
 }
 
+/**
+ * Writes `config` to `<dir>/prometheus.yml` (files it names relatively, e.g. rule files, go
+ * next to it in `dir`) and waits until Prometheus is ready. `dir` is removed when it fails to
+ * start, and by `stop()` unless told to keep it.
+ */
 export async function startPrometheusPeer(opts: { config: string; args?: string[]; dir?: string; port?: number }): Promise<PrometheusPeer> {
   requireBinary('prometheus');
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'promlite-peer-'));
   writeFileSync(join(dir, 'prometheus.yml'), opts.config);
   const port = opts.port ?? (await freePort());
-  const proc = spawn(
-    'prometheus',
-    [
+  const url = `http://127.0.0.1:${port}`;
+  const server = await startServerProcess({
+    name: 'prometheus',
+    command: 'prometheus',
+    args: [
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
       ...(opts.args ?? []),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  proc.stdout!.on('data', (d) => (out += d));
-  proc.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-  const url = `http://127.0.0.1:${port}`;
+    readyURL: `${url}/-/ready`,
+    readyTimeoutMs: 30_000,
+    // Prometheus may wait up to a minute flushing remote-write queues to a dead endpoint.
+    killAfterMs: 5000,
+    onStartFailure: () => rmSync(dir, { recursive: true, force: true }),
+  });
   const stop = async (cleanup = true) => {
-    if (proc.exitCode === null && proc.signalCode === null) {
-      proc.kill('SIGTERM');
-      // Prometheus may wait up to a minute flushing remote-write queues to a dead endpoint.
-      const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(t);
-    }
+    await server.stop();
     if (cleanup) rmSync(dir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`prometheus exited early:\n${out}`);
-    try {
-      if ((await fetch(`${url}/-/ready`)).status === 200) break;
-    } catch {
-      /* starting */
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`prometheus did not become ready:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { url, port, dir, proc, output: () => out, stop };
-}
-
-/** Polls `fn` until it returns a truthy value or the time is up. */
-export async function eventually<T>(fn: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      lastErr = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastErr ? `: ${(lastErr as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+  return { url, port, dir, proc: server.proc, output: server.output, stop };
 }
 
 export async function promQuery(url: string, query: string, time?: number): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {

@@ -2,12 +2,13 @@
  * Starts `promlite serve` as a child process on a free port with a temporary data directory,
  * waits until /-/ready answers 200, and stops it (SIGTERM, then SIGKILL) on demand.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServerProcess } from './childProcess.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(REPO_ROOT, 'bin', 'promlite.mjs');
@@ -39,51 +40,33 @@ export async function startPromlite(args: string[] = [], opts: {
     port?: number;
     /** Run on config/promlite.yml (which scrapes localhost:9090) instead of a config without jobs. */
     embeddedConfig?: boolean;
+    /** Poll /-/ready over plain HTTP (default); false waits for the log line instead (TLS, auth). */
+    readyCheck?: boolean;
   } = {}): Promise<PromliteProcess> {
   const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'promlite-test-'));
   // Tests get a config without scrape jobs unless they bring one, so a stray server on :9090
   // (the embedded config's target) cannot leak series into their results.
   const configArg = args.some((a) => a.startsWith('--config.file')) || opts.embeddedConfig ? [] : [`--config.file=${join(REPO_ROOT, 'test/fixtures/server/empty.yml')}`];
-  const proc = spawn(process.execPath, [BIN, 'serve', `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${dataDir}`, ...configArg, ...args], {
+  const server = await startServerProcess({
+    name: 'promlite',
+    command: process.execPath,
+    args: [BIN, 'serve', `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${dataDir}`, ...configArg, ...args],
     cwd: opts.cwd ?? REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    readyURL: `http://127.0.0.1:${port}/-/ready`,
+    readyTimeoutMs: 20_000,
+    killAfterMs: 10_000,
   });
-  let out = '';
-  proc.stdout!.on('data', (d) => (out += d));
-  proc.stderr!.on('data', (d) => (out += d));
-  const url = `http://127.0.0.1:${port}`;
-  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`promlite exited early (${proc.exitCode}):\n${out}`);
-    try {
-      const res = await fetch(`${url}/-/ready`);
-      if (res.status === 200) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) {
-      proc.kill('SIGKILL');
-      throw new Error(`promlite did not become ready:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
   return {
-    url,
+    url: `http://127.0.0.1:${port}`,
     port,
     dataDir,
-    proc,
-    output: () => out,
+    proc: server.proc,
+    output: server.output,
     stop: async (signal = 'SIGTERM') => {
-      if (proc.exitCode === null) {
-        proc.kill(signal);
-        const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
+      const code = await server.stop(signal);
       if (!opts.keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
-      return proc.exitCode;
+      return code;
     },
   };
 }
