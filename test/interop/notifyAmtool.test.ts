@@ -2,29 +2,19 @@
 // alert add/query, silence add/query/expire, config show/routes, cluster show.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { AddressInfo } from 'node:net';
-import Database from 'better-sqlite3';
-import Fastify, { type FastifyInstance } from 'fastify';
-import pino from 'pino';
-import alertmanagerV2Routes from '../../src/api/alertmanagerV2/index.ts';
-import { parseAlertmanagerConfig } from '../../src/config/alertmanagerConfig.ts';
-import { createNotifier, type Notifier } from '../../src/notify/notifier.ts';
+import { serveAlertmanagerApi, type AlertmanagerApiServer } from '../integration/notify/harness.ts';
+import { requireBinary } from '../support/tools.ts';
 
 const run = promisify(execFile);
-const hasAmtool = spawnSync('amtool', ['--version']).status === 0;
 
-let app: FastifyInstance;
-let notifier: Notifier;
-let url = '';
+let api: AlertmanagerApiServer;
 
 before(async () => {
-  if (!hasAmtool) return;
-  notifier = createNotifier({ db: new Database(':memory:'), logger: pino({ level: 'silent' }), externalURL: 'http://127.0.0.1' });
-  notifier.applyConfig(
-    parseAlertmanagerConfig(
-      `
+  requireBinary('amtool');
+  api = await serveAlertmanagerApi(
+    `
 route:
   receiver: default
   group_by: [alertname]
@@ -40,25 +30,19 @@ receivers:
   pagerduty_configs:
   - routing_key: SECRETKEY
 `,
-      'am.yml',
-    ),
+    'http://127.0.0.1',
   );
-  app = Fastify();
-  await app.register(alertmanagerV2Routes, { prefix: '/api/v2', notifier });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 });
 
 after(async () => {
-  notifier?.stop();
-  await app?.close();
+  await api?.close();
 });
 
 async function amtool(...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return run('amtool', [`--alertmanager.url=${url}`, ...args], { timeout: 10_000 });
+  return run('amtool', [`--alertmanager.url=${api.url}`, ...args], { timeout: 10_000 });
 }
 
-test('amtool alert add / query', { skip: !hasAmtool && 'amtool not installed' }, async () => {
+test('amtool alert add / query', async () => {
   const add = await amtool('alert', 'add', 'MyAlert', 'severity=page', 'instance=db1', '--annotation=summary=disk almost full');
   assert.equal(add.stderr, '', 'no version warning, no error');
   await amtool('alert', 'add', 'Other', 'severity=info');
@@ -80,7 +64,7 @@ test('amtool alert add / query', { skip: !hasAmtool && 'amtool not installed' },
   assert.doesNotMatch(byReceiver.stdout, /MyAlert/);
 });
 
-test('amtool silence add / query / expire', { skip: !hasAmtool && 'amtool not installed' }, async () => {
+test('amtool silence add / query / expire', async () => {
   const add = await amtool('silence', 'add', 'alertname=MyAlert', 'instance=~"db.*"', '-c', 'maintenance', '-a', 'tester', '-d', '1h');
   const id = add.stdout.trim();
   assert.match(id, /^[0-9a-f-]{36}$/);
@@ -105,7 +89,7 @@ test('amtool silence add / query / expire', { skip: !hasAmtool && 'amtool not in
   assert.notEqual(expireAgain.code ?? 0, 0);
 });
 
-test('amtool config show / routes / cluster show', { skip: !hasAmtool && 'amtool not installed' }, async () => {
+test('amtool config show / routes / cluster show', async () => {
   const show = await amtool('config', 'show');
   assert.match(show.stdout, /receiver: default/);
   assert.doesNotMatch(show.stdout, /SECRET/, 'secrets are masked in /api/v2/status');

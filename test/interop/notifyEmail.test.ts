@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/clock.ts';
 import { makeHarness } from '../integration/notify/harness.ts';
 import { MailSink, parseMail, decodeWords } from '../integration/notify/mailSink.ts';
-import { hasAlertmanager, startAlertmanager } from '../integration/notify/alertmanagerOracle.ts';
+import { startAlertmanager } from '../support/alertmanagerPeer.ts';
+import { eventually } from '../support/wait.ts';
 
 const sink = new MailSink();
 let port = 0;
@@ -40,13 +41,7 @@ const alerts = (now: number, resolved = false) => [
   { labels: { alertname: 'DiskFull', severity: 'page', team: 'db', instance: 'db1' }, annotations: { summary: 'disk almost full', description: 'only 1% left' }, startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(resolved ? now - 1000 : now + 3600_000).toISOString(), generatorURL: 'http://prom:9090/graph?g0.expr=disk' },
 ];
 
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting for mail');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const mailCount = (n: number) => eventually(() => sink.mails.length >= n, `mail ${n}`, 10_000, 50);
 
 test('email: STARTTLS, auth, recipients, subject, html + text bodies, resolved mail', async () => {
   sink.mails.length = 0;
@@ -97,18 +92,18 @@ test('email: CRAM-MD5 with auth_secret, and a wrong password is a permanent fail
   wrong.notifier.stop();
 });
 
-test('email subject and HTML body match Alertmanager 0.25', { skip: !hasAlertmanager && 'prometheus-alertmanager not installed' }, async () => {
+test('email subject and HTML body match Alertmanager 0.25', async () => {
   sink.mails.length = 0;
   const am = await startAlertmanager(config(), 'http://am.test:9093');
   try {
     const now = Date.now();
     await am.postAlerts(alerts(now));
-    await until(() => sink.mails.length >= 1);
+    await mailCount(1);
     const amMail = parseMail(sink.mails[0].raw);
     const h = makeHarness(config(), { clock: new ManualClock(now), externalURL: 'http://am.test:9093' });
     h.push(...alerts(now).map((a) => ({ labels: a.labels, annotations: a.annotations, startsAt: Date.parse(a.startsAt), endsAt: Date.parse(a.endsAt), generatorURL: a.generatorURL })));
     await h.scheduler.advance(1000);
-    await until(() => sink.mails.length >= 2);
+    await mailCount(2);
     const plMail = parseMail(sink.mails[1].raw);
     assert.equal(decodeWords(plMail.headers.subject), decodeWords(amMail.headers.subject));
     assert.equal(plMail.headers.to, amMail.headers.to);

@@ -1,28 +1,15 @@
 // The webhook payloads promlite sends, compared with what the real Alertmanager 0.25 sends
 // for the same alerts and config (captured in the test from a running prometheus-alertmanager).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/clock.ts';
 import { HttpSink, makeHarness } from '../integration/notify/harness.ts';
-import { hasAlertmanager, startAlertmanager } from '../integration/notify/alertmanagerOracle.ts';
+import { startAlertmanager } from '../support/alertmanagerPeer.ts';
+import { eventually } from '../support/wait.ts';
 
-const skip = !hasAlertmanager && 'prometheus-alertmanager not installed';
-const amSink = new HttpSink();
-const plSink = new HttpSink();
-let amBase = '';
-let plBase = '';
-
-before(async () => {
-  if (skip) return;
-  amBase = await amSink.start();
-  for (const sink of [amSink, plSink]) sink.replyBody = (req) => (req.url?.includes('/sendMessage') ? '{"ok":true,"result":{"message_id":1,"date":0,"chat":{"id":-1001234,"type":"group"}}}' : 'ok');
-  plBase = await plSink.start();
-});
-after(async () => {
-  if (skip) return;
-  await amSink.stop();
-  await plSink.stop();
-});
+const amSink = HttpSink.aroundTests();
+const plSink = HttpSink.aroundTests();
+for (const sink of [amSink, plSink]) sink.replyBody = (req) => (req.url?.includes('/sendMessage') ? '{"ok":true,"result":{"message_id":1,"date":0,"chat":{"id":-1001234,"type":"group"}}}' : 'ok');
 
 const config = (base: string) => `
 route:
@@ -86,13 +73,7 @@ receivers:
     max_alerts: 1
 `;
 
-async function waitFor(cond: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting for the webhook');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const webhookCount = (n: number) => eventually(() => amSink.received.length >= n, `${n} webhook calls`, 8000, 50);
 
 /** Drops what legitimately differs: the external URL. */
 function normalize(body: any) {
@@ -106,8 +87,8 @@ function byPath(rs: { path: string; body: any }[]) {
   return out;
 }
 
-test('webhook, Slack, PagerDuty, Discord and Telegram payloads match Alertmanager 0.25 (firing and resolved)', { skip }, async () => {
-  const am = await startAlertmanager(config(amBase), 'http://am.test:9093');
+test('webhook, Slack, PagerDuty, Discord and Telegram payloads match Alertmanager 0.25 (firing and resolved)', async () => {
+  const am = await startAlertmanager(config(amSink.url), 'http://am.test:9093');
   try {
     const now = Date.now();
     const startsAt = new Date(now - 60_000).toISOString();
@@ -116,12 +97,12 @@ test('webhook, Slack, PagerDuty, Discord and Telegram payloads match Alertmanage
       { labels: { alertname: 'AlwaysFiring', severity: 'page', replica: 'b', team: 'db' }, annotations: { summary: 'always 1', extra: 'x' }, startsAt, endsAt: new Date(now + 3600_000).toISOString(), generatorURL: 'http://prom:9090/graph?g0.expr=vector%281%29&g0.tab=1' },
     ];
     await am.postAlerts(firing);
-    await waitFor(() => amSink.received.length >= 8);
+    await webhookCount(8);
     // Give Alertmanager one more group_interval, in case a group was flushed before both alerts
     // were in it; the last notification per group is the one compared.
     await new Promise((r) => setTimeout(r, 1500));
 
-    const h = makeHarness(config(plBase), { clock: new ManualClock(now) });
+    const h = makeHarness(config(plSink.url), { clock: new ManualClock(now) });
     const toAlert = (a: any) => ({ labels: a.labels, annotations: a.annotations, startsAt: Date.parse(a.startsAt), endsAt: Date.parse(a.endsAt), generatorURL: a.generatorURL });
     h.push(...firing.map(toAlert));
     await h.scheduler.advance(1000);
@@ -133,7 +114,7 @@ test('webhook, Slack, PagerDuty, Discord and Telegram payloads match Alertmanage
     plSink.clear();
     const resolved = { ...firing[0], endsAt: new Date(now - 1000).toISOString() };
     await am.postAlerts([resolved, firing[1]]);
-    await waitFor(() => amSink.received.length >= 2);
+    await webhookCount(2);
     await new Promise((r) => setTimeout(r, 1500));
     h.push(toAlert(resolved), toAlert(firing[1]));
     await h.scheduler.advance(1000);

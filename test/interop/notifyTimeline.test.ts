@@ -1,27 +1,14 @@
 // Timeline scenarios (Alertmanager acceptance-test style) run twice: against the real
 // Alertmanager 0.25 in real time, and against promlite on a fake clock. The sequence of
 // notifications (who, when, which alerts in which state) must be the same.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/clock.ts';
 import { HttpSink, makeHarness } from '../integration/notify/harness.ts';
-import { hasAlertmanager, startAlertmanager } from '../integration/notify/alertmanagerOracle.ts';
+import { startAlertmanager } from '../support/alertmanagerPeer.ts';
 
-const skip = !hasAlertmanager && 'prometheus-alertmanager not installed';
-const amSink = new HttpSink();
-const plSink = new HttpSink();
-let amBase = '';
-let plBase = '';
-before(async () => {
-  if (skip) return;
-  amBase = await amSink.start();
-  plBase = await plSink.start();
-});
-after(async () => {
-  if (skip) return;
-  await amSink.stop();
-  await plSink.stop();
-});
+const amSink = HttpSink.aroundTests();
+const plSink = HttpSink.aroundTests();
 
 interface Step {
   at: number;
@@ -73,8 +60,8 @@ function timeline(sink: HttpSink, start: number) {
   return list.sort((a, b) => Math.round(a.at / 500) - Math.round(b.at / 500) || a.path.localeCompare(b.path));
 }
 
-test('timeline: grouping, group_interval, repeat, resolve, inhibition — same as Alertmanager', { skip, timeout: 30_000 }, async () => {
-  const am = await startAlertmanager(config(amBase), 'http://am.test');
+test('timeline: grouping, group_interval, repeat, resolve, inhibition — same as Alertmanager', { timeout: 30_000 }, async () => {
+  const am = await startAlertmanager(config(amSink.url), 'http://am.test');
   let amTimeline;
   const start = Date.now();
   try {
@@ -90,7 +77,7 @@ test('timeline: grouping, group_interval, repeat, resolve, inhibition — same a
   }
   const clock = new ManualClock(start);
   plSink.clock = clock;
-  const h = makeHarness(config(plBase), { clock });
+  const h = makeHarness(config(plSink.url), { clock });
   for (const step of STEPS) {
     await h.scheduler.advanceTo(start + step.at);
     h.push(...step.alerts.map((a) => ({ ...postable(start, a), startsAt: start, endsAt: Date.parse(postable(start, a).endsAt) })));

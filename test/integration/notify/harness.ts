@@ -1,68 +1,24 @@
 // Shared helpers for notifier tests: an in-memory SQLite db, a manual clock and scheduler,
-// a notifier built from inline YAML, and a local HTTP receiver recording what arrives.
-import http from 'node:http';
+// a notifier built from inline YAML, and promlite's Alertmanager API v2 served over HTTP.
 import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
+import Fastify from 'fastify';
 import pino from 'pino';
+import alertmanagerV2Routes from '../../../src/api/alertmanagerV2/index.ts';
 import { ManualClock } from '../../../src/clock.ts';
 import { parseAlertmanagerConfig } from '../../../src/config/alertmanagerConfig.ts';
 import { createNotifier, type Notifier, type NotifierOptions } from '../../../src/notify/notifier.ts';
 import { ManualScheduler } from '../../../src/notify/scheduler.ts';
 import type { Alert } from '../../../src/notify/alert.ts';
 
+// The recording HTTP receiver lives in test/support; notifier tests import it from here too.
+export { HttpSink, type Received } from '../../support/httpSink.ts';
+
 /** Monday 2026-01-05 12:00:00 UTC. */
 export const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
 export const S = 1000;
 export const M = 60 * S;
 export const H = 60 * M;
-
-export interface Received {
-  at: number;
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  body: any;
-}
-
-/** A local HTTP server that records POSTs; `status` decides the answer (default 200). */
-export class HttpSink {
-  readonly received: Received[] = [];
-  status: (req: http.IncomingMessage) => number = () => 200;
-  /** The body of a 2xx answer (default `ok`). */
-  replyBody: (req: http.IncomingMessage) => string = () => 'ok';
-  private server!: http.Server;
-  clock: ManualClock | undefined;
-
-  async start(): Promise<string> {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c) => chunks.push(c));
-      req.on('end', () => {
-        const code = this.status(req);
-        const text = Buffer.concat(chunks).toString('utf8');
-        if (code >= 200 && code < 300) {
-          let body: unknown = text;
-          try {
-            body = JSON.parse(text);
-          } catch {}
-          this.received.push({ at: this.clock?.now() ?? Date.now(), path: req.url ?? '', headers: req.headers, body });
-        }
-        res.writeHead(code, { 'Content-Type': 'text/plain' });
-        res.end(code >= 300 ? `error ${code}` : this.replyBody(req));
-      });
-    });
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  clear(): void {
-    this.received.length = 0;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server.close(() => r()));
-  }
-}
 
 export interface Harness {
   clock: ManualClock;
@@ -91,6 +47,32 @@ export function makeHarness(yaml: string, opts: Partial<NotifierOptions> & { db?
     push: (...alerts) => {
       const r = notifier.pushAlerts(alerts.map((a) => ({ labels: {}, annotations: {}, startsAt: 0, endsAt: 0, generatorURL: '', ...a })));
       if (r.errors.length) throw new Error(r.errors.join('; '));
+    },
+  };
+}
+
+export interface AlertmanagerApiServer {
+  url: string;
+  port: number;
+  notifier: Notifier;
+  close(): Promise<void>;
+}
+
+/** A real-time notifier on `yaml`, with promlite's Alertmanager API v2 on a free port of 127.0.0.1. */
+export async function serveAlertmanagerApi(yaml: string, externalURL: string): Promise<AlertmanagerApiServer> {
+  const notifier = createNotifier({ db: new Database(':memory:'), logger: silentLogger, externalURL });
+  notifier.applyConfig(parseAlertmanagerConfig(yaml, 'am.yml'));
+  const app = Fastify();
+  await app.register(alertmanagerV2Routes, { prefix: '/api/v2', notifier });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    notifier,
+    close: async () => {
+      notifier.stop();
+      await app.close();
     },
   };
 }
