@@ -5,9 +5,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/clock.ts';
@@ -18,8 +16,8 @@ import { ManualTimers } from '../../src/rules/timers.ts';
 import { promliteRuleSyntax } from '../../src/rules/ruleSyntax.ts';
 import { engineQueryFn } from '../../src/rules/engineQueryFn.ts';
 import { alertsApiData, rulesApiData } from '../../src/rules/ruleStatusApi.ts';
-
-const skip = spawnSync('prometheus', ['--version']).status === 0 ? false : 'prometheus (Debian) not installed';
+import { startPrometheusPeer } from '../support/prometheusPeer.ts';
+import { eventually } from '../support/wait.ts';
 
 const RULES = `groups:
 - name: shape
@@ -51,17 +49,6 @@ const RULES = `groups:
     expr: vector(1) < 0
 `;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
 /** Masks what legitimately differs: timestamps and durations of evaluations. */
 function mask(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(mask);
@@ -78,36 +65,25 @@ function mask(v: unknown): unknown {
   return v;
 }
 
-test('rules and alerts API data match Prometheus 2.42', { skip, timeout: 30_000 }, async () => {
+test('rules and alerts API data match Prometheus 2.42', { timeout: 30_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'promlite-rules-api-'));
   writeFileSync(join(dir, 'rules.yml'), RULES);
-  writeFileSync(join(dir, 'prom.yml'), 'global:\n  evaluation_interval: 1s\nrule_files: [rules.yml]\n');
-  const port = await freePort();
-  const prom = spawn('prometheus', [`--config.file=${join(dir, 'prom.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
-  after(async () => {
-    if (prom.exitCode === null) {
-      prom.kill('SIGKILL');
-      await new Promise((r) => prom.once('exit', r));
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const prom = await startPrometheusPeer({ dir, config: 'global:\n  evaluation_interval: 1s\nrule_files: [rules.yml]\n' });
+  after(() => prom.stop()); // removes dir too
 
   // Prometheus: wait until both groups have been evaluated at least twice (state restored).
-  let want: { rules: unknown; alerts: unknown } | undefined;
-  for (let i = 0; i < 100 && !want; i++) {
-    await new Promise((r) => setTimeout(r, 200));
-    try {
-      const rules = (await (await fetch(`http://127.0.0.1:${port}/api/v1/rules`)).json()) as { data: { groups: { rules: { health: string }[] }[] } };
+  const want = await eventually(
+    async () => {
+      const rules = (await (await fetch(`${prom.url}/api/v1/rules`)).json()) as { data: { groups: { rules: { health: string }[] }[] } };
       const groups = rules.data.groups;
-      if (groups.length === 2 && groups.every((g) => g.rules.every((r) => r.health !== 'unknown'))) {
-        const alerts = (await (await fetch(`http://127.0.0.1:${port}/api/v1/alerts`)).json()) as { data: unknown };
-        want = { rules: rules.data, alerts: alerts.data };
-      }
-    } catch {
-      // not up yet
-    }
-  }
-  assert.ok(want, 'Prometheus evaluated the rules');
+      if (groups.length !== 2 || !groups.every((g) => g.rules.every((r) => r.health !== 'unknown'))) return undefined;
+      const alerts = (await (await fetch(`${prom.url}/api/v1/alerts`)).json()) as { data: unknown };
+      return { rules: rules.data, alerts: alerts.data };
+    },
+    'Prometheus to evaluate the rules',
+    20_000,
+    200,
+  );
 
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const timers = new ManualTimers(clock);

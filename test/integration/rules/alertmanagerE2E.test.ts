@@ -5,9 +5,8 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../../src/promql/engine.ts';
@@ -19,32 +18,9 @@ import { promliteRuleSyntax } from '../../../src/rules/ruleSyntax.ts';
 import { engineQueryFn } from '../../../src/rules/engineQueryFn.ts';
 import { sendAlerts } from '../../../src/rules/sendAlerts.ts';
 import { AlertmanagerSender } from '../../../src/rules/alertmanagerSender.ts';
-
-const available = spawnSync('prometheus-alertmanager', ['--version']).status === 0 && spawnSync('amtool', ['--version']).status === 0;
-const skip = available ? false : 'prometheus-alertmanager / amtool not installed';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, fn: () => T | undefined, timeoutMs = 8000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+import { amtoolAlerts, startAlertmanager } from '../../support/alertmanagerPeer.ts';
+import { requireBinary } from '../../support/tools.ts';
+import { eventually } from '../../support/wait.ts';
 
 interface AmAlert {
   labels: Record<string, string>;
@@ -55,9 +31,9 @@ interface AmAlert {
   status: { state: string };
 }
 
-test('alerts reach a real Alertmanager and resolve there', { skip, timeout: 30_000 }, async () => {
+test('alerts reach a real Alertmanager and resolve there', { timeout: 30_000 }, async () => {
+  requireBinary('amtool');
   const dir = mkdtempSync(join(tmpdir(), 'promlite-rules-am-'));
-  writeFileSync(join(dir, 'am.yml'), 'route:\n  receiver: blackhole\n  group_wait: 1s\n  group_interval: 1s\nreceivers:\n- name: blackhole\n');
   writeFileSync(
     join(dir, 'rules.yml'),
     [
@@ -74,13 +50,7 @@ test('alerts reach a real Alertmanager and resolve there', { skip, timeout: 30_0
       '',
     ].join('\n'),
   );
-  const port = await freePort();
-  const am: ChildProcess = spawn(
-    'prometheus-alertmanager',
-    [`--config.file=${join(dir, 'am.yml')}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='],
-    { stdio: 'ignore' },
-  );
-  const amURL = `http://127.0.0.1:${port}`;
+  const am = await startAlertmanager('route:\n  receiver: blackhole\n  group_wait: 1s\n  group_interval: 1s\nreceivers:\n- name: blackhole\n');
   const storage = new MemoryStorage();
   const sender = new AlertmanagerSender();
   const mgr = new RuleManager({
@@ -94,20 +64,10 @@ test('alerts reach a real Alertmanager and resolve there', { skip, timeout: 30_0
   after(async () => {
     await mgr.stop();
     sender.stop();
-    if (am.exitCode === null) {
-      am.kill('SIGTERM');
-      await new Promise((r) => am.once('exit', r));
-    }
+    await am.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${amURL}/-/ready`)).ok) break;
-    } catch {}
-    if (i > 100) throw new Error('alertmanager did not start');
-    await sleep(100);
-  }
   sender.applyConfig(
     {
       alertRelabelConfigs: [],
@@ -118,7 +78,7 @@ test('alerts reach a real Alertmanager and resolve there', { skip, timeout: 30_0
           timeoutMs: 2000,
           apiVersion: 'v2',
           http: DEFAULT_HTTP_CLIENT,
-          serviceDiscovery: [{ kind: 'static', groups: [{ source: '0', targets: [Labels.fromObject({ __address__: `127.0.0.1:${port}` })], labels: Labels.EMPTY }] }],
+          serviceDiscovery: [{ kind: 'static', groups: [{ source: '0', targets: [Labels.fromObject({ __address__: `127.0.0.1:${am.port}` })], labels: Labels.EMPTY }] }],
           relabelConfigs: [],
           alertRelabelConfigs: [],
           line: 1,
@@ -142,13 +102,12 @@ test('alerts reach a real Alertmanager and resolve there', { skip, timeout: 30_0
   await mgr.update({ ruleFiles: ['rules.yml'], baseDir: dir });
   mgr.run();
 
-  const amtool = (): AmAlert[] =>
-    JSON.parse(execFileSync('amtool', ['alert', 'query', '-o', 'json', `--alertmanager.url=${amURL}`], { encoding: 'utf8' })) as AmAlert[];
+  const amtool = (): AmAlert[] => amtoolAlerts(am.url);
 
-  const [alert] = await waitFor('the alert in Alertmanager', () => {
+  const [alert] = await eventually(() => {
     const got = amtool();
     return got.length > 0 ? got : undefined;
-  });
+  }, 'the alert in Alertmanager', 8000, 200);
   assert.deepEqual(alert.labels, { alertname: 'ServiceDown', instance: 'api-1:8080', job: 'ecommerce-api', replica: 'a', severity: 'critical' });
   assert.deepEqual(alert.annotations, { summary: 'api-1:8080 of ecommerce-api is down' });
   assert.equal(alert.generatorURL, 'http://promlite.example:9090/graph?g0.expr=up%7Bjob%3D%22ecommerce-api%22%7D+%3D%3D+0&g0.tab=1');
@@ -157,10 +116,10 @@ test('alerts reach a real Alertmanager and resolve there', { skip, timeout: 30_0
   const validFor = Date.parse(alert.endsAt) - Date.now();
   assert.ok(validFor > 0 && validFor <= 4000, `endsAt ${alert.endsAt} is within 4s`);
   // The amtool text table lists it too.
-  assert.match(execFileSync('amtool', ['alert', 'query', `--alertmanager.url=${amURL}`], { encoding: 'utf8' }), /ServiceDown .* api-1:8080 of ecommerce-api is down/);
+  assert.match(execFileSync('amtool', ['alert', 'query', `--alertmanager.url=${am.url}`], { encoding: 'utf8' }), /ServiceDown .* api-1:8080 of ecommerce-api is down/);
 
   // Recovery: the resolved alert is sent with endsAt = resolve time, Alertmanager drops it.
   down = false;
-  await waitFor('the alert to resolve in Alertmanager', () => (amtool().length === 0 ? true : undefined));
+  await eventually(() => amtool().length === 0, 'the alert to resolve in Alertmanager', 8000, 200);
   assert.equal(mgr.activeAlerts().length, 0);
 });
