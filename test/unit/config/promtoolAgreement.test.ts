@@ -4,14 +4,14 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ConfigError, loadConfigFile } from '../../../src/config/prometheusConfig.ts';
+import { requireBinary } from '../../support/tools.ts';
 
 const DIR = join(import.meta.dirname, 'testdata');
-const hasPromtool = spawnSync('promtool', ['--version']).status === 0;
 
 /** Fixtures where promlite deliberately differs from promtool 2.42, and why. */
 const KNOWN_DIFFERENCES: Record<string, string> = {
@@ -40,9 +40,10 @@ function promliteAccepts(file: string): boolean {
   }
 }
 
-describe('promtool check config agrees', { skip: !hasPromtool && 'promtool not installed' }, () => {
+describe('promtool check config agrees', () => {
   const files = readdirSync(DIR).filter((f) => /\.(good|bad)\.yml$/.test(f)).sort();
   it('on every fixture', async () => {
+    requireBinary('promtool');
     // A few promtool processes at a time: the machine is shared.
     const verdicts: Array<{ f: string; promtool: boolean; promlite: boolean }> = [];
     for (let i = 0; i < files.length; i += 4) {

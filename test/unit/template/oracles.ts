@@ -1,14 +1,11 @@
 // Runs the real Go implementations (Debian `promtool`, `amtool`) as oracles for template
-// output. Each helper returns null when the tool is not installed, so tests can skip.
+// output. A missing tool fails the calling test (CI installs them through .ci/run).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unquoteGo } from '../../../src/template/parser.ts';
-
-export function hasTool(name: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
-}
+import { requireBinary } from '../../support/tools.ts';
 
 function yamlString(s: string): string {
   return JSON.stringify(s); // JSON strings are valid YAML double-quoted scalars
@@ -20,8 +17,8 @@ function yamlString(s: string): string {
  * Data: series test_metric{instance="host:9100",job="node"} = 1e6, evaluated at 2m, external
  * label cluster="c1", external_url http://example.com/prom.
  */
-export function promtoolRender(templates: string[]): string[] | null {
-  if (!hasTool('promtool')) return null;
+export function promtoolRender(templates: string[]): string[] {
+  requireBinary('promtool');
   const dir = mkdtempSync(join(tmpdir(), 'promlite-tmpl-'));
   try {
     const ann = templates.map((t, i) => `      a${i}: ${yamlString(t)}`).join('\n');
@@ -68,8 +65,8 @@ tests:
 }
 
 /** `amtool template render` (Alertmanager 0.25's template engine and default.tmpl). */
-export function amtoolRender(text: string, data: unknown, type: 'text' | 'html' = 'text'): { out: string; error?: string } | null {
-  if (!hasTool('amtool')) return null;
+export function amtoolRender(text: string, data: unknown, type: 'text' | 'html' = 'text'): { out: string; error?: string } {
+  requireBinary('amtool');
   const dir = mkdtempSync(join(tmpdir(), 'promlite-am-'));
   try {
     writeFileSync(join(dir, 'data.json'), JSON.stringify(data));
