@@ -6,15 +6,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPromlite } from '../support/promliteProcess.ts';
-import { eventually, requireBinary, startPrometheusPeer } from '../support/prometheusPeer.ts';
-import { startAlertmanager } from '../integration/notify/alertmanagerOracle.ts';
+import { startPrometheusPeer } from '../support/prometheusPeer.ts';
+import { amtoolAlerts, startAlertmanager } from '../support/alertmanagerPeer.ts';
+import { listenLocal } from '../support/httpSink.ts';
+import { requireBinary } from '../support/tools.ts';
+import { eventually } from '../support/wait.ts';
 
 const RULES = `
 groups:
@@ -31,23 +31,14 @@ groups:
         expr: max(room_temperature_celsius)
 `;
 
-async function listen(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
-
 test('promlite and Prometheus fire the same alert; promlite forwards it to Alertmanager and routes it to a webhook', async () => {
   requireBinary('amtool');
-  const target = await listen((_req, res) => {
+  const target = await listenLocal((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
     res.end('# TYPE room_temperature_celsius gauge\nroom_temperature_celsius{room="lab"} 35\nroom_temperature_celsius{room="office"} 21\n');
   });
   const hooks: any[] = [];
-  const webhook = await listen((req, res) => {
+  const webhook = await listenLocal((req, res) => {
     let body = '';
     req.on('data', (d) => (body += d));
     req.on('end', () => {
@@ -92,8 +83,7 @@ scrape_configs:
 
     // Forwarded to the real Alertmanager, with external labels; amtool sees it.
     await eventually(async () => {
-      const r = spawnSync('amtool', ['--alertmanager.url=' + am.url, 'alert', 'query', '-o', 'json', 'alertname=HighTemperature'], { encoding: 'utf8' });
-      const alerts = r.status === 0 ? JSON.parse(r.stdout) : [];
+      const alerts = amtoolAlerts(am.url, 'alertname=HighTemperature');
       return alerts.some((a: any) => a.labels.source === 'promlite' && a.labels.room === 'lab');
     }, 'amtool alert query shows promlite alert', 30_000);
 

@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { PrometheusDriver } from 'prometheus-query';
 import { startPromlite, type PromliteProcess } from '../support/promliteProcess.ts';
-import { eventually, promQuery, requireBinary, startPrometheusPeer } from '../support/prometheusPeer.ts';
+import { promQuery, startPrometheusPeer } from '../support/prometheusPeer.ts';
+import { requireBinary } from '../support/tools.ts';
+import { eventually } from '../support/wait.ts';
 import { pushSamples } from '../support/remoteWritePush.ts';
 
 let pl: PromliteProcess;

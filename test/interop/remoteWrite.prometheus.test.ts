@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startPromlite } from '../support/promliteProcess.ts';
-import { eventually, promQuery, startPrometheusPeer } from '../support/prometheusPeer.ts';
+import { promQuery, startPrometheusPeer } from '../support/prometheusPeer.ts';
+import { eventually } from '../support/wait.ts';
 import { pushSamples } from '../support/remoteWritePush.ts';
 
 test('Prometheus remote_writes into promlite: samples are queryable with equal values', async () => {

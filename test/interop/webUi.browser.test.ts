@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { freePort, startPromlite, type PromliteProcess } from '../support/promliteProcess.ts';
-import { requireBinary } from '../support/prometheusPeer.ts';
+import { requireBinary } from '../support/tools.ts';
 import { pushSamples } from '../support/remoteWritePush.ts';
 
 let pl: PromliteProcess;
