@@ -101,7 +101,7 @@ export class SqliteStorage implements Storage {
   /** @internal */ readonly postings: PostingsIndex;
   /** @internal */ readonly byId = new Map<number, HeadSeries>();
   /** @internal */ readonly cut: CutPolicy;
-  /** @internal */ packer!: Packer;
+  /** @internal */ readonly packer: Packer;
   private readonly byKey = new Map<string, HeadSeries>();
   private readonly logger: StorageLogger;
   private readonly retention: RetentionOptions;
@@ -166,7 +166,7 @@ export class SqliteStorage implements Storage {
       this.load();
     } catch (e) {
       this.db.close();
-      throw e;
+      throw new Error(`cannot open storage ${this.dbPath}: ${(e as Error).message}`, { cause: e });
     }
     if (opts.schedule !== false) {
       const guard = (what: string, fn: () => void) => () => {

@@ -218,3 +218,12 @@ describe('SqliteStorage schedules', () => {
     s.close(); // the test runner would hang here if a cron task kept running
   });
 });
+
+describe('SqliteStorage open errors', () => {
+  it('names the file when it is not a database', () => {
+    const dir = freshDir();
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'promlite.db'), 'this is not sqlite, just text that is long enough to be read as a header'.repeat(100));
+    assert.throws(() => openStorage({ path: dir, schedule: false }), (e: Error) => e.message.includes(path.join(dir, 'promlite.db')) && /not a database/.test(e.message));
+  });
+});
