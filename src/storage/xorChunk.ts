@@ -37,7 +37,7 @@ export class XorChunk {
       this.buf = data;
       this.bitLen = (data.length - 2) * 8;
     } else {
-      this.buf = new Uint8Array(32);
+      this.buf = new Uint8Array(256); // a typical 120-sample chunk fits without regrowing
       this.bitLen = 0;
     }
   }

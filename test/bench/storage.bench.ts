@@ -15,6 +15,7 @@ import { openStorage } from '../../src/storage/sqliteStorage.ts';
 import { Matcher } from '../../src/storage/matcher.ts';
 import { makeSeries, generateValues, SAMPLES_PER_SERIES, SERIES, START_MS, STEP_MS, TARGETS } from './storage/syntheticData.ts';
 import { writeOpenMetrics } from './storage/openMetrics.ts';
+import { benchXorCodec } from './storage/codecBench.ts';
 
 const args = new Set(process.argv.slice(2));
 const COMPACT_EVERY_SCRAPES = (5 * 60_000) / STEP_MS;
@@ -41,6 +42,13 @@ try {
   const total = SERIES * SAMPLES_PER_SERIES;
   const byTarget: number[][] = Array.from({ length: TARGETS }, () => []);
   series.forEach((s, i) => byTarget[s.target].push(i));
+
+  // ---- codec alone ----
+  const codec = benchXorCodec(values);
+  log(
+    `xor codec alone (best of 3 / 5): encode ${codec.encodeNsPerSample.toFixed(1)} ns/sample, decode ${codec.decodeNsPerSample.toFixed(1)} ns/sample ` +
+      `(${Math.round(1e9 / codec.decodeNsPerSample).toLocaleString()} samples/s), ${codec.xorBytesPerSample.toFixed(3)} bytes/sample in 120-sample chunks`,
+  );
 
   // ---- ingest ----
   const dir = path.join(tmp, 'promlite');
