@@ -1,0 +1,69 @@
+/** The assertions every seed shares: targets up, rules recorded, alerts, routing, queries. */
+import assert from 'node:assert/strict';
+import { eventually, sleep } from '../support/wait.ts';
+import type { SeedRun } from './seedHarness.ts';
+
+export interface SeedExpectations {
+  targets: number;
+  /** Alert names that must fire; every other alert rule of the seed must stay inactive. */
+  firing: string[];
+  /** receiver → the alert names it must be notified about (no other receiver gets any). */
+  routes: Record<string, string[]>;
+  /** Dashboard / ad-hoc PromQL that must return non-empty, finite results. */
+  queries: string[];
+  /** Graph queries checked through query_range (a series with several points). */
+  rangeQueries: string[];
+}
+
+const isFiniteSample = (v: string) => Number.isFinite(Number(v));
+
+/** Waits for the expected state; notification exactness is checked after one more group interval. */
+export async function checkSeed(run: SeedRun, want: SeedExpectations): Promise<void> {
+  const targets = await eventually(async () => {
+    const t = (await run.api('/api/v1/targets')).activeTargets;
+    return t.length === want.targets && t.every((x: any) => x.health === 'up') ? t : null;
+  }, `${want.targets} targets up`, 15_000);
+  assert.equal(targets.length, want.targets);
+
+  for (const name of run.recordingRules) {
+    const result = await eventually(async () => {
+      const r = await run.query(name);
+      return r.length > 0 && r.every((s: any) => isFiniteSample(s.value[1])) ? r : null;
+    }, `recording rule ${name} yields finite samples`, 15_000);
+    assert.ok(result.length > 0, name);
+  }
+
+  let firing = new Set<string>();
+  await eventually(async () => {
+    firing = new Set((await run.alerts()).filter((a) => a.state === 'firing').map((a) => a.name));
+    return want.firing.every((n) => firing.has(n));
+  }, `alerts ${want.firing.join(', ')} firing`, 20_000).catch((e) => {
+    throw new Error(`${e.message}; firing: ${[...firing].join(', ')}`);
+  });
+  const active = await run.alerts();
+  assert.deepEqual([...new Set(active.map((a) => a.name))].sort(), [...want.firing].sort(), 'active alerts (firing or pending)');
+  assert.ok(active.every((a) => a.state === 'firing'), 'no alert left pending');
+
+  const wanted = Object.fromEntries(Object.entries(want.routes).map(([r, names]) => [r, [...names].sort()]));
+  const got = () => Object.fromEntries([...run.notified()].filter(([, n]) => n.size > 0).map(([r, n]) => [r, [...n].sort()]));
+  await eventually(() => {
+    const g = got();
+    return Object.entries(wanted).every(([r, names]) => names.every((n) => g[r]?.includes(n)));
+  }, `notifications ${JSON.stringify(wanted)}`, 20_000).catch((e) => {
+    throw new Error(`${e.message}; got ${JSON.stringify(got())}`);
+  });
+  // Proving that nothing else arrives needs time to pass: one more group interval (1 s) and margin.
+  await sleep(2_000);
+  assert.deepEqual(got(), wanted, 'receivers notified');
+
+  for (const q of want.queries) {
+    const r = await run.query(q);
+    assert.ok(r.length > 0, `query returns series: ${q}`);
+    for (const s of r) assert.ok(isFiniteSample(s.value[1]), `finite value for ${q}: ${JSON.stringify(s)}`);
+  }
+  for (const q of want.rangeQueries) {
+    const r = await run.queryRange(q, 10);
+    assert.ok(r.length > 0, `query_range returns series: ${q}`);
+    assert.ok(r.some((s: any) => s.values.length >= 3), `query_range has points over time: ${q}`);
+  }
+}
