@@ -1,6 +1,6 @@
 /**
  * The real tools interop tests run against (Debian prometheus, promtool,
- * prometheus-alertmanager, amtool, prometheus-node-exporter, chromium, tzdata). CI installs
+ * prometheus-alertmanager, amtool, prometheus-node-exporter, chromium, openssl, tzdata). CI installs
  * them through .ci/run; a missing one fails the test with a clear message, never skips it.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,6 +14,7 @@ const DEBIAN_PACKAGE: Record<string, string> = {
   amtool: 'prometheus-alertmanager',
   'prometheus-node-exporter': 'prometheus-node-exporter',
   chromium: 'chromium',
+  openssl: 'openssl',
 };
 
 const found = new Map<string, boolean>();
@@ -35,7 +36,11 @@ export function requireBinary(name: string): void {
   }
 }
 
-/** Throws (the test fails) when a file a Debian package provides is missing. */
-export function requireFile(path: string, debianPackage: string): void {
-  if (!existsSync(path)) throw new Error(`${path} is missing; CI installs it through .ci/run (apt-get install -y ${debianPackage})`);
+/**
+ * Throws (the test fails) when a file or directory is missing: one a Debian package provides
+ * (`from` is the package name), or another input (`from.hint` says where it comes from).
+ */
+export function requireFile(path: string, from: string | { hint: string }): void {
+  if (existsSync(path)) return;
+  throw new Error(`${path} is missing; ${typeof from === 'string' ? `CI installs it through .ci/run (apt-get install -y ${from})` : from.hint}`);
 }

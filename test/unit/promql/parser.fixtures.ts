@@ -1,17 +1,19 @@
 /** Shared by the parser and printer tests: the eval expressions of promqltest files. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Expr } from '../../../src/promql/ast.ts';
+import { requireFile } from '../../support/tools.ts';
 
 /** Prometheus's conformance files, next to the repository (see shared/conformance/promql/SOURCE.md). */
 export const CONFORMANCE_DIR = new URL('../../../../shared/conformance/promql/', import.meta.url).pathname;
-export const conformanceAvailable = existsSync(CONFORMANCE_DIR);
 
 // The header patterns of the promqltest harness (research/promqltest-format.md §4.1).
 const INSTANT = /^eval(?:_(?:fail|warn|ordered|info))?\s+instant\s+(?:at\s+(.+?))?\s+(.+)$/;
 const RANGE = /^eval(?:_(?:fail|warn|info))?\s+range\s+from\s+(.+)\s+to\s+(.+)\s+step\s+(.+?)\s+(.+)$/;
 
+/** The expressions of every `*.test` file in `dir`; a missing dir fails the test. */
 export function conformanceExpressions(dir = CONFORMANCE_DIR): { where: string; expr: string }[] {
+  requireFile(dir, { hint: 'it is part of the shared checkout (see shared/conformance/promql/SOURCE.md)' });
   const out: { where: string; expr: string }[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.test')).sort()) {
     readFileSync(join(dir, file), 'utf8')

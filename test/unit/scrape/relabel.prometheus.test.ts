@@ -6,19 +6,16 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer as createHttpServer, type Server } from 'node:http';
-import { mkdirSync } from 'node:fs';
 import { parsePrometheusConfig } from '../../../src/config/prometheusConfig.ts';
 import type { TargetGroup } from '../../../src/config/targetGroup.ts';
 import { DiscoveryManager, scrapeDiscoverySets } from '../../../src/scrape/discovery/manager.ts';
 import { populateTargetLabels } from '../../../src/scrape/discovery/targetLabels.ts';
-
-const hasPrometheus = spawnSync('prometheus', ['--version']).status === 0;
+import { listenLocal, type LocalServer } from '../../support/httpSink.ts';
+import { startPrometheusPeer, type PrometheusPeer } from '../../support/prometheusPeer.ts';
+import { eventually } from '../../support/wait.ts';
 
 // Targets point at closed ports on 127.0.0.1: only the labels matter, scrapes simply fail.
 const config = (dir: string, sdUrl: string) => `
@@ -109,63 +106,40 @@ interface ApiTarget {
   scrapeUrl?: string;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-describe('target labels agree with Prometheus 2.42', { skip: !hasPrometheus && 'prometheus binary not installed' }, () => {
-  let proc: ChildProcess | undefined;
-  let dir = '';
-  let port = 0;
-
-  let sdServer: Server | undefined;
+describe('target labels agree with Prometheus 2.42', () => {
+  let prometheus: PrometheusPeer | undefined;
+  let sdServer: LocalServer | undefined;
   let configText = '';
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'promlite-relabel-'));
+    const dir = mkdtempSync(join(tmpdir(), 'promlite-relabel-'));
     mkdirSync(join(dir, 'targets'));
     for (const [name, text] of Object.entries(TARGET_FILES)) writeFileSync(join(dir, 'targets', name), text);
-    sdServer = createHttpServer((_req, res) => {
+    sdServer = await listenLocal((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(HTTP_SD_BODY);
     });
-    await new Promise<void>((r) => sdServer!.listen(0, '127.0.0.1', r));
-    configText = config(dir, `http://127.0.0.1:${(sdServer.address() as { port: number }).port}/sd`);
-    writeFileSync(join(dir, 'prometheus.yml'), configText);
-    port = await freePort();
-    proc = spawn(
-      'prometheus',
-      [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
-      { stdio: 'ignore' },
-    );
+    configText = config(dir, `${sdServer.url}/sd`);
+    prometheus = await startPrometheusPeer({ config: configText, dir });
   });
 
-  after(() => {
-    proc?.kill('SIGKILL');
-    sdServer?.close();
-    rmSync(dir, { recursive: true, force: true });
+  after(async () => {
+    await prometheus?.stop();
+    await sdServer?.close();
   });
 
-  async function prometheusTargets(): Promise<{ active: ApiTarget[]; dropped: ApiTarget[] }> {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/api/v1/targets?state=any`);
+  function prometheusTargets(): Promise<{ active: ApiTarget[]; dropped: ApiTarget[] }> {
+    return eventually(
+      async () => {
+        const res = await fetch(`${prometheus!.url}/api/v1/targets?state=any`);
         const body = (await res.json()) as { data: { activeTargets: ApiTarget[]; droppedTargets: ApiTarget[] } };
-        if (body.data.activeTargets.length + body.data.droppedTargets.length >= EXPECTED_TARGETS) {
-          return { active: body.data.activeTargets, dropped: body.data.droppedTargets };
-        }
-      } catch {
-        // not up yet
-      }
-      if (Date.now() > deadline) throw new Error('prometheus did not report its targets in time');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+        if (body.data.activeTargets.length + body.data.droppedTargets.length < EXPECTED_TARGETS) return undefined;
+        return { active: body.data.activeTargets, dropped: body.data.droppedTargets };
+      },
+      'prometheus to report its targets',
+      20_000,
+      200,
+    );
   }
 
   it('produces the same active and dropped targets', async () => {
