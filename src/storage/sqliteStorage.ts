@@ -25,6 +25,7 @@ import { SampleBatch, decodeBatch, encodeBatch, tsAt } from './appendLog.ts';
 import { APPLIED, DEFAULT_CUT_POLICY, DUPLICATE, HeadSeries, OUT_OF_ORDER, type CutPolicy } from './headSeries.ts';
 import { PostingsIndex } from './postings.ts';
 import { migrate, prepareNewDatabase } from './schema.ts';
+import { acquireDirLock } from './dirLock.ts';
 import { Packer } from './packing.ts';
 import { checkSelectMatchers } from './selectSemantics.ts';
 import { SqliteQuerier } from './sqliteQuerier.ts';
@@ -113,6 +114,7 @@ export class SqliteStorage implements Storage {
   private lastLogId = 0;
   private logBytes = 0;
   private closed = false;
+  private readonly releaseLock: () => void;
 
   private readonly stmt: {
     insertSeries: Database.Statement<[number, string]>;
@@ -133,7 +135,13 @@ export class SqliteStorage implements Storage {
     this.cut = opts.cutPolicy ?? DEFAULT_CUT_POLICY;
     fs.mkdirSync(opts.path, { recursive: true });
     this.dbPath = path.join(opts.path, DB_FILE_NAME);
-    this.db = new Database(this.dbPath);
+    this.releaseLock = acquireDirLock(opts.path);
+    try {
+      this.db = new Database(this.dbPath);
+    } catch (e) {
+      this.releaseLock();
+      throw new Error(`cannot open storage ${this.dbPath}: ${(e as Error).message}`, { cause: e });
+    }
     try {
       prepareNewDatabase(this.db);
       this.db.pragma('journal_mode = WAL');
@@ -166,6 +174,7 @@ export class SqliteStorage implements Storage {
       this.load();
     } catch (e) {
       this.db.close();
+      this.releaseLock();
       throw new Error(`cannot open storage ${this.dbPath}: ${(e as Error).message}`, { cause: e });
     }
     if (opts.schedule !== false) {
@@ -548,6 +557,7 @@ export class SqliteStorage implements Storage {
     } finally {
       this.closed = true;
       this.db.close();
+      this.releaseLock();
     }
   }
 }
