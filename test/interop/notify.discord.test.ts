@@ -2,28 +2,16 @@
 // prometheus-alertmanager) sends for the same config and alerts, firing and resolved.
 // (0.25 does not cut long titles/descriptions; promlite does, see the unit test, so the texts
 // here stay within Discord's limits.)
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/clock.ts';
 import { HttpSink, makeHarness, type Received } from '../integration/notify/harness.ts';
-import { hasAlertmanager, startAlertmanager } from '../integration/notify/alertmanagerOracle.ts';
+import { startAlertmanager } from '../support/alertmanagerPeer.ts';
+import { eventually, sleep } from '../support/wait.ts';
 
 const EXTERNAL_URL = 'http://promlite.test:9090'; // makeHarness's; Alertmanager gets the same
-const skip = !hasAlertmanager && 'prometheus-alertmanager not installed';
-const amSink = new HttpSink();
-const plSink = new HttpSink();
-let amBase = '';
-let plBase = '';
-before(async () => {
-  if (skip) return;
-  amBase = await amSink.start();
-  plBase = await plSink.start();
-});
-after(async () => {
-  if (skip) return;
-  await amSink.stop();
-  await plSink.stop();
-});
+const amSink = HttpSink.aroundTests();
+const plSink = HttpSink.aroundTests();
 
 const config = (base: string) => `
 route:
@@ -46,21 +34,13 @@ receivers:
       {{ end }}{{ .CommonLabels.SortedPairs.Values | join ", " }}'
 `;
 
-async function waitFor(cond: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting for Alertmanager');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** The last message per webhook path (Alertmanager may flush a group twice). */
 function lastByPath(rs: Received[]): Record<string, unknown> {
   return Object.fromEntries(rs.map((r) => [r.path, r.body]));
 }
 
-test('Discord embeds match Alertmanager 0.25 (firing, then resolved; send_resolved: false honoured)', { skip }, async () => {
-  const am = await startAlertmanager(config(amBase), EXTERNAL_URL);
+test('Discord embeds match Alertmanager 0.25 (firing, then resolved; send_resolved: false honoured)', async () => {
+  const am = await startAlertmanager(config(amSink.url), EXTERNAL_URL);
   try {
     const now = Date.now();
     const startsAt = new Date(now - 90_000).toISOString();
@@ -70,10 +50,10 @@ test('Discord embeds match Alertmanager 0.25 (firing, then resolved; send_resolv
       { labels: { alertname: 'HighLatency', severity: 'page', instance: 'web-2', job: 'api' }, annotations: { summary: 'p99 > 2s' }, startsAt, endsAt, generatorURL: 'http://prom:9090/graph?g0.expr=x&g0.tab=1' },
     ];
     await am.postAlerts(firing);
-    await waitFor(() => amSink.received.length >= 2);
-    await new Promise((r) => setTimeout(r, 1200));
+    await eventually(() => amSink.received.length >= 2, 'Alertmanager to send the firing webhooks', 8000, 50);
+    await sleep(1200);
 
-    const h = makeHarness(config(plBase), { clock: new ManualClock(now) });
+    const h = makeHarness(config(plSink.url), { clock: new ManualClock(now) });
     const toAlert = (a: (typeof firing)[number]) => ({ labels: a.labels, annotations: a.annotations, startsAt: Date.parse(a.startsAt), endsAt: Date.parse(a.endsAt), generatorURL: a.generatorURL });
     h.push(...firing.map(toAlert));
     await h.scheduler.advance(1000);
@@ -84,8 +64,8 @@ test('Discord embeds match Alertmanager 0.25 (firing, then resolved; send_resolv
     plSink.clear();
     const resolved = firing.map((a) => ({ ...a, endsAt: new Date(now - 1000).toISOString() }));
     await am.postAlerts(resolved);
-    await waitFor(() => amSink.received.length >= 1);
-    await new Promise((r) => setTimeout(r, 1200));
+    await eventually(() => amSink.received.length >= 1, 'Alertmanager to send the resolved webhook', 8000, 50);
+    await sleep(1200);
     h.push(...resolved.map(toAlert));
     await h.scheduler.advance(1000);
     assert.deepEqual(Object.keys(lastByPath(amSink.received)), ['/api/webhooks/123/default'], 'only the send_resolved config');

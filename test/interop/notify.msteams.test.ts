@@ -3,7 +3,7 @@
 // installed Alertmanager knows Teams, and (2) checks what can be checked: the Teams default
 // templates (promlite's copy of the 0.26+ default.tmpl text) rendered by Alertmanager 0.25's own
 // engine through a Discord receiver give promlite's card title, summary and text.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,28 +12,18 @@ import { join } from 'node:path';
 import { ManualClock } from '../../src/clock.ts';
 import { MSTEAMS_TMPL } from '../../src/template/alertmanagerDefaults.ts';
 import { HttpSink, makeHarness } from '../integration/notify/harness.ts';
-import { hasAlertmanager, startAlertmanager } from '../integration/notify/alertmanagerOracle.ts';
+import { startAlertmanager } from '../support/alertmanagerPeer.ts';
+import { requireBinary } from '../support/tools.ts';
+import { eventually, sleep } from '../support/wait.ts';
 
 const EXTERNAL_URL = 'http://promlite.test:9090'; // makeHarness's; Alertmanager gets the same
-const skip = !hasAlertmanager && 'prometheus-alertmanager not installed';
 const dir = mkdtempSync(join(tmpdir(), 'promlite-teams-'));
-const amSink = new HttpSink();
-const plSink = new HttpSink();
-let amBase = '';
-let plBase = '';
-before(async () => {
-  if (skip) return;
-  amBase = await amSink.start();
-  plBase = await plSink.start();
-});
-after(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  if (skip) return;
-  await amSink.stop();
-  await plSink.stop();
-});
+const amSink = HttpSink.aroundTests();
+const plSink = HttpSink.aroundTests();
+after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('Alertmanager 0.25 rejects msteams_configs (no oracle for the Teams payload)', { skip }, () => {
+test('Alertmanager 0.25 rejects msteams_configs (no oracle for the Teams payload)', () => {
+  requireBinary('amtool');
   const file = join(dir, 'teams.yml');
   writeFileSync(file, 'route: {receiver: t}\nreceivers:\n- name: t\n  msteams_configs:\n  - webhook_url: http://127.0.0.1:1/x\n');
   const r = spawnSync('amtool', ['check-config', file], { encoding: 'utf8' });
@@ -51,28 +41,20 @@ const amConfig = (tmplFile: string) => `${route}templates: ['${tmplFile}']
 receivers:
 - name: teams
   discord_configs:
-  - webhook_url: ${amBase}/title
+  - webhook_url: ${amSink.url}/title
     title: '{{ template "msteams.default.title" . }}'
     message: '{{ template "msteams.default.summary" . }}'
-  - webhook_url: ${amBase}/text
+  - webhook_url: ${amSink.url}/text
     title: x
     message: '{{ template "msteams.default.text" . }}'
 `;
 const plConfig = () => `${route}receivers:
 - name: teams
   msteams_configs:
-  - webhook_url: ${plBase}/teams
+  - webhook_url: ${plSink.url}/teams
 `;
 
-async function waitFor(cond: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting for Alertmanager');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-test('Teams card texts equal the Teams default templates rendered by Alertmanager 0.25 (firing, resolved)', { skip }, async () => {
+test('Teams card texts equal the Teams default templates rendered by Alertmanager 0.25 (firing, resolved)', async () => {
   const tmplFile = join(dir, 'msteams.tmpl');
   writeFileSync(tmplFile, MSTEAMS_TMPL);
   const am = await startAlertmanager(amConfig(tmplFile), EXTERNAL_URL);
@@ -92,8 +74,8 @@ test('Teams card texts equal the Teams default templates rendered by Alertmanage
       amSink.clear();
       plSink.clear();
       await am.postAlerts(alerts);
-      await waitFor(() => amSink.received.length >= 2);
-      await new Promise((r) => setTimeout(r, 1200));
+      await eventually(() => amSink.received.length >= 2, 'Alertmanager to send 2 requests', 8000, 50);
+      await sleep(1200);
       h.push(...alerts.map(toAlert));
       await h.scheduler.advance(1000);
       const last = (path: string) => amSink.received.filter((r) => r.path === path).at(-1)!.body.embeds[0];

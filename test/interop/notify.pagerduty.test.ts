@@ -5,93 +5,52 @@
 // a throwaway certificate and records the request: no traffic leaves 127.0.0.1.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import https from 'node:https';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/clock.ts';
-import { makeHarness } from '../integration/notify/harness.ts';
-import { hasAlertmanager, startAlertmanager } from '../integration/notify/alertmanagerOracle.ts';
+import { HttpSink, makeHarness, type Received } from '../integration/notify/harness.ts';
+import { startAlertmanager } from '../support/alertmanagerPeer.ts';
+import { requireBinary } from '../support/tools.ts';
+import { eventually, sleep } from '../support/wait.ts';
 
 const EXTERNAL_URL = 'http://promlite.test:9090'; // what makeHarness uses; Alertmanager gets the same
 const dir = mkdtempSync(join(tmpdir(), 'promlite-pd-interop-'));
-const hasOpenssl =
-  spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=events.pagerduty.com']).status === 0;
-const skip = !hasAlertmanager ? 'prometheus-alertmanager not installed' : !hasOpenssl ? 'openssl not available' : false;
-
-interface Captured {
-  host: string;
-  path: string;
-  contentType: string;
-  body: any;
+const amSide = HttpSink.aroundTests();
+const plSide = HttpSink.aroundTests();
+for (const side of [amSide, plSide]) {
+  side.status = () => 202;
+  side.replyBody = () => '{"status":"success","message":"Event processed","dedup_key":"x"}';
 }
 
-/** Records POSTs, directly or through a CONNECT tunnel (TLS terminated here). */
-class CaptureServer {
-  readonly received: Captured[] = [];
-  private readonly plain = http.createServer((req, res) => this.record(req, res));
-  private tlsInner: https.Server | undefined;
-
-  async start(): Promise<string> {
-    if (hasOpenssl) {
-      this.tlsInner = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => this.record(req, res));
-      this.plain.on('connect', (_req, socket) => {
-        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        this.tlsInner!.emit('connection', socket);
-      });
-    }
-    await new Promise<void>((r) => this.plain.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.plain.address() as AddressInfo).port}`;
-  }
-
-  private record(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      this.received.push({ host: req.headers.host ?? '', path: req.url ?? '', contentType: req.headers['content-type'] ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      res.writeHead(202, { 'Content-Type': 'application/json' });
-      res.end('{"status":"success","message":"Event processed","dedup_key":"x"}');
-    });
-  }
-
-  /** The last event per path and event kind (Alertmanager may flush a group twice). */
-  last(): Map<string, Captured> {
-    const out = new Map<string, Captured>();
-    for (const r of this.received) out.set(`${r.path} ${r.body.event_action || r.body.event_type}`, r);
-    return out;
-  }
-
-  async stop(): Promise<void> {
-    this.plain.closeAllConnections();
-    await new Promise<void>((r) => this.plain.close(() => r()));
-  }
-}
-
-const amSide = new CaptureServer();
-const plSide = new CaptureServer();
-let amBase = '';
-let plBase = '';
+/** Alertmanager's side also takes CONNECT tunnels and terminates their TLS with a throwaway certificate. */
 before(async () => {
-  if (skip) return;
-  amBase = await amSide.start();
-  plBase = await plSide.start();
+  requireBinary('openssl');
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=events.pagerduty.com'], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`openssl could not make a test certificate:\n${made.stderr}`);
+  const tlsInner = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => amSide.server.emit('request', req, res));
+  await amSide.start(); // top-level hooks do not wait for each other
+  amSide.server.on('connect', (_req, socket) => {
+    socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    tlsInner.emit('connection', socket);
+  });
 });
-after(async () => {
-  if (!skip) {
-    await amSide.stop();
-    await plSide.stop();
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The last event per path and event kind (Alertmanager may flush a group twice). */
+function lastEvents(side: HttpSink): Map<string, Received> {
+  const out = new Map<string, Received>();
+  for (const r of side.received) out.set(`${r.path} ${r.body.event_action || r.body.event_type}`, r);
+  return out;
+}
 
 const V1_PATH = '/generic/2010-04-15/create_event.json';
 
 function config(side: 'am' | 'pl'): string {
-  const base = side === 'am' ? amBase : plBase;
-  const v1Target = side === 'am' ? `http_config: {proxy_url: '${amBase}', tls_config: {insecure_skip_verify: true}}` : `url: '${plBase}${V1_PATH}'`;
+  const base = side === 'am' ? amSide.url : plSide.url;
+  const v1Target = side === 'am' ? `http_config: {proxy_url: '${amSide.url}', tls_config: {insecure_skip_verify: true}}` : `url: '${plSide.url}${V1_PATH}'`;
   return `
 route:
   receiver: default
@@ -133,26 +92,18 @@ receivers:
 `;
 }
 
-async function waitFor(cond: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting for Alertmanager');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 function assertSameEvents(kind: string): void {
-  const am = amSide.last();
-  const pl = plSide.last();
+  const am = lastEvents(amSide);
+  const pl = lastEvents(plSide);
   assert.deepEqual([...pl.keys()].sort(), [...am.keys()].sort(), `${kind}: the same events`);
   for (const [key, a] of am) {
     const p = pl.get(key)!;
     assert.deepEqual(p.body, a.body, `${kind} ${key}`);
-    assert.equal(p.contentType, a.contentType);
+    assert.equal(p.headers['content-type'], a.headers['content-type']);
   }
 }
 
-test('PagerDuty v2 and v1 events match Alertmanager 0.25 (trigger, then resolve)', { skip }, async () => {
+test('PagerDuty v2 and v1 events match Alertmanager 0.25 (trigger, then resolve)', async () => {
   const am = await startAlertmanager(config('am'), EXTERNAL_URL);
   try {
     const now = Date.now();
@@ -164,8 +115,8 @@ test('PagerDuty v2 and v1 events match Alertmanager 0.25 (trigger, then resolve)
       { labels: { alertname: 'DiskFull', team: 'db', severity: 'page', instance: 'b' }, annotations: { summary: 'disk & more', long: 'ü'.repeat(1100) }, startsAt, endsAt, generatorURL: gen },
     ];
     await am.postAlerts(firing);
-    await waitFor(() => amSide.received.length >= 3);
-    await new Promise((r) => setTimeout(r, 1200)); // a second flush would land here
+    await eventually(() => amSide.received.length >= 3, 'Alertmanager to send 3 events', 8000, 50);
+    await sleep(1200); // a second flush would land here
 
     const h = makeHarness(config('pl'), { clock: new ManualClock(now) });
     const toAlert = (a: (typeof firing)[number]) => ({ labels: a.labels, annotations: a.annotations, startsAt: Date.parse(a.startsAt), endsAt: Date.parse(a.endsAt), generatorURL: a.generatorURL });
@@ -174,19 +125,19 @@ test('PagerDuty v2 and v1 events match Alertmanager 0.25 (trigger, then resolve)
 
     // The v1 event really went to PagerDuty's v1 endpoint (through the proxy).
     const v1 = amSide.received.find((r) => r.path === V1_PATH)!;
-    assert.equal(v1.host, 'events.pagerduty.com');
-    assert.equal(amSide.last().get('/v2/custom trigger')!.body.payload.summary.length, 1024, 'summary truncated');
+    assert.equal(v1.headers.host, 'events.pagerduty.com');
+    assert.equal(lastEvents(amSide).get('/v2/custom trigger')!.body.payload.summary.length, 1024, 'summary truncated');
     assertSameEvents('trigger');
 
-    amSide.received.length = 0;
-    plSide.received.length = 0;
+    amSide.clear();
+    plSide.clear();
     const resolved = firing.map((a) => ({ ...a, endsAt: new Date(now - 1000).toISOString() }));
     await am.postAlerts(resolved);
-    await waitFor(() => amSide.received.length >= 3);
-    await new Promise((r) => setTimeout(r, 1200));
+    await eventually(() => amSide.received.length >= 3, 'Alertmanager to send 3 events', 8000, 50);
+    await sleep(1200);
     h.push(...resolved.map(toAlert));
     await h.scheduler.advance(1000);
-    assert.ok([...amSide.last().keys()].every((k) => k.endsWith(' resolve')));
+    assert.ok([...lastEvents(amSide).keys()].every((k) => k.endsWith(' resolve')));
     assertSameEvents('resolve');
     h.notifier.stop();
   } finally {
@@ -194,9 +145,9 @@ test('PagerDuty v2 and v1 events match Alertmanager 0.25 (trigger, then resolve)
   }
 });
 
-test('PagerDuty: details of an event over 512KB are replaced as Alertmanager 0.25 does', { skip }, async () => {
-  amSide.received.length = 0;
-  plSide.received.length = 0;
+test('PagerDuty: details of an event over 512KB are replaced as Alertmanager 0.25 does', async () => {
+  amSide.clear();
+  plSide.clear();
   const cfg = (base: string) => `route: {receiver: pd, group_by: [alertname], group_wait: 1s, group_interval: 1s}
 receivers:
 - name: pd
@@ -204,13 +155,13 @@ receivers:
   - routing_key: rk
     url: ${base}/v2/enqueue
 `;
-  const am = await startAlertmanager(cfg(amBase), EXTERNAL_URL);
+  const am = await startAlertmanager(cfg(amSide.url), EXTERNAL_URL);
   try {
     const now = Date.now();
     const alert = { labels: { alertname: 'Huge' }, annotations: { big: 'y'.repeat(300_000) + '<'.repeat(40_000) }, startsAt: new Date(now - 1000).toISOString(), endsAt: new Date(now + 3_600_000).toISOString(), generatorURL: '' };
     await am.postAlerts([alert]);
-    await waitFor(() => amSide.received.length >= 1);
-    const h = makeHarness(cfg(plBase), { clock: new ManualClock(now) });
+    await eventually(() => amSide.received.length >= 1, 'Alertmanager to send 1 event', 8000, 50);
+    const h = makeHarness(cfg(plSide.url), { clock: new ManualClock(now) });
     h.push({ labels: alert.labels, annotations: alert.annotations, startsAt: now - 1000, endsAt: now + 3_600_000 });
     await h.scheduler.advance(1000);
     assert.deepEqual(plSide.received[0].body, amSide.received[0].body);

@@ -1,30 +1,18 @@
 // Telegram sendMessage requests sent by promlite compared with what the real Alertmanager 0.25
 // (Debian prometheus-alertmanager, telebot client) sends for the same config and alerts: path,
 // content type and the exact JSON text (key order included), firing and resolved.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/clock.ts';
 import { HttpSink, makeHarness, type Received } from '../integration/notify/harness.ts';
-import { hasAlertmanager, startAlertmanager } from '../integration/notify/alertmanagerOracle.ts';
+import { startAlertmanager } from '../support/alertmanagerPeer.ts';
+import { eventually, sleep } from '../support/wait.ts';
 
 const EXTERNAL_URL = 'http://promlite.test:9090'; // makeHarness's; Alertmanager gets the same
 const OK = '{"ok":true,"result":{"message_id":1,"date":0,"chat":{"id":-1001234,"type":"group"}}}';
-const skip = !hasAlertmanager && 'prometheus-alertmanager not installed';
-const amSink = new HttpSink();
-const plSink = new HttpSink();
-let amBase = '';
-let plBase = '';
-before(async () => {
-  if (skip) return;
-  amBase = await amSink.start();
-  plBase = await plSink.start();
-  amSink.replyBody = plSink.replyBody = () => OK;
-});
-after(async () => {
-  if (skip) return;
-  await amSink.stop();
-  await plSink.stop();
-});
+const amSink = HttpSink.aroundTests();
+const plSink = HttpSink.aroundTests();
+amSink.replyBody = plSink.replyBody = () => OK;
 
 const config = (base: string) => `
 route:
@@ -56,21 +44,13 @@ receivers:
     message: '{{ .CommonLabels.alertname }} & <{{ len .Alerts }}>'
 `;
 
-async function waitFor(cond: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting for Alertmanager');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** path → the exact JSON text of the last request there (Alertmanager may flush twice). */
 function lastByPath(rs: Received[]): Record<string, string> {
   return Object.fromEntries(rs.map((r) => [r.path, JSON.stringify(r.body)]));
 }
 
-test('Telegram requests match Alertmanager 0.25 (parse modes, escaping, 4096-rune cut, firing then resolved)', { skip }, async () => {
-  const am = await startAlertmanager(config(amBase), EXTERNAL_URL);
+test('Telegram requests match Alertmanager 0.25 (parse modes, escaping, 4096-rune cut, firing then resolved)', async () => {
+  const am = await startAlertmanager(config(amSink.url), EXTERNAL_URL);
   try {
     const now = Date.now();
     const startsAt = new Date(now - 60_000).toISOString();
@@ -81,10 +61,10 @@ test('Telegram requests match Alertmanager 0.25 (parse modes, escaping, 4096-run
       { labels: { alertname: 'Disk<Full>', instance: 'c' }, annotations, startsAt, endsAt, generatorURL: 'http://prom:9090/graph?g0.expr=x&g0.tab=1' },
     ];
     await am.postAlerts(firing);
-    await waitFor(() => amSink.received.length >= 4);
-    await new Promise((r) => setTimeout(r, 1200));
+    await eventually(() => amSink.received.length >= 4, 'Alertmanager to send 4 requests', 8000, 50);
+    await sleep(1200);
 
-    const h = makeHarness(config(plBase), { clock: new ManualClock(now) });
+    const h = makeHarness(config(plSink.url), { clock: new ManualClock(now) });
     const toAlert = (a: (typeof firing)[number]) => ({ labels: a.labels, annotations: a.annotations, startsAt: Date.parse(a.startsAt), endsAt: Date.parse(a.endsAt), generatorURL: a.generatorURL });
     h.push(...firing.map(toAlert));
     await h.scheduler.advance(1000);
@@ -98,8 +78,8 @@ test('Telegram requests match Alertmanager 0.25 (parse modes, escaping, 4096-run
     plSink.clear();
     const resolved = firing.map((a) => ({ ...a, endsAt: new Date(now - 1000).toISOString() }));
     await am.postAlerts(resolved);
-    await waitFor(() => amSink.received.length >= 3);
-    await new Promise((r) => setTimeout(r, 1200));
+    await eventually(() => amSink.received.length >= 3, 'Alertmanager to send 3 requests', 8000, 50);
+    await sleep(1200);
     h.push(...resolved.map(toAlert));
     await h.scheduler.advance(1000);
     assert.equal(lastByPath(amSink.received)['/plain/botb0t/sendMessage'], undefined, 'send_resolved: false');

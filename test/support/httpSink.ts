@@ -42,6 +42,7 @@ export class HttpSink {
   /** Base URL, set by start(). */
   url = '';
   private local!: LocalServer;
+  private starting: Promise<string> | undefined;
 
   /** A sink started before the file's tests and stopped after them. */
   static aroundTests(): HttpSink {
@@ -51,7 +52,13 @@ export class HttpSink {
     return sink;
   }
 
-  async start(): Promise<string> {
+  /** Starts listening; while started, further calls give the same URL (a hook may await it). */
+  start(): Promise<string> {
+    this.starting ??= this.listen();
+    return this.starting;
+  }
+
+  private async listen(): Promise<string> {
     this.local = await listenLocal((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c) => chunks.push(c));
@@ -73,11 +80,17 @@ export class HttpSink {
     return this.url;
   }
 
+  /** The listening server (e.g. for a CONNECT handler), once start() has resolved. */
+  get server(): http.Server {
+    return this.local.server;
+  }
+
   clear(): void {
     this.received.length = 0;
   }
 
   stop(): Promise<void> {
+    this.starting = undefined;
     return this.local.close();
   }
 }
