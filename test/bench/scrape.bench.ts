@@ -25,7 +25,8 @@ import type { Appendable, Appender } from '../../src/storage/interface.ts';
 import { Labels } from '../../src/storage/labels.ts';
 import { MemoryStorage } from '../../src/storage/memoryStorage.ts';
 import { openStorage } from '../../src/storage/sqliteStorage.ts';
-import { startNodeExporter, startPrometheus } from '../fixtures/scrape/processes.ts';
+import { startNodeExporter } from '../support/nodeExporterPeer.ts';
+import { startPrometheusPeer } from '../support/prometheusPeer.ts';
 
 const TARGETS = 20;
 const SERIES = 500;
@@ -234,7 +235,7 @@ async function endToEnd(durationS: number, storageKind: string) {
   const pl = lines(promlite);
   await pl();
   const jobs = `scrape_configs:\n  - job_name: bench\n    scrape_interval: 1s\n    scrape_timeout: 1s\n    static_configs: [{targets: [${ports.map((p) => `'127.0.0.1:${p}'`).join(', ')}]}]\n`;
-  const prom = await startPrometheus(`global:\n  scrape_interval: 1s\n${jobs}`);
+  const prom = await startPrometheusPeer({ config: `global:\n  scrape_interval: 1s\n${jobs}` });
   try {
     const warmup = Math.min(15, Math.max(3, Math.floor(durationS / 8)));
     log(`end-to-end: warming up ${warmup}s, then measuring ${durationS}s ...`);

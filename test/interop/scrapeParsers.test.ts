@@ -11,7 +11,8 @@ import { Entry, ExpositionError } from '../../src/scrape/expositionParser.ts';
 import { ACCEPT_HEADER } from '../../src/scrape/httpScraper.ts';
 import { newParser } from '../../src/scrape/scrapeLoop.ts';
 import { prometheusVerdicts, type OracleVerdict, type Payload } from '../fixtures/scrape/prometheusOracle.ts';
-import { startNodeExporter, startPrometheus, type Running } from '../fixtures/scrape/processes.ts';
+import { startNodeExporter, type NodeExporterPeer } from '../support/nodeExporterPeer.ts';
+import { startPrometheusPeer, type PrometheusPeer } from '../support/prometheusPeer.ts';
 
 const TEXT = 'text/plain; version=0.0.4; charset=utf-8';
 const OM = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
@@ -106,14 +107,14 @@ const EDGE: Array<[string, string]> = [
   ['# UNIT a_x seconds\na 1\n# EOF\n', OM],
 ];
 
-let nodeExporter: Running;
-let prometheus: Running;
+let nodeExporter: NodeExporterPeer;
+let prometheus: PrometheusPeer;
 let payloads: Array<Payload & { name: string }> = [];
 let verdicts: OracleVerdict[] = [];
 
 before(async () => {
   nodeExporter = await startNodeExporter();
-  prometheus = await startPrometheus('scrape_configs: []\n');
+  prometheus = await startPrometheusPeer({ config: 'scrape_configs: []\n' });
   payloads = [
     await capture(nodeExporter.port, '/metrics', 'text/plain;version=0.0.4'),
     await capture(nodeExporter.port, '/metrics', ACCEPT_HEADER),
