@@ -14,7 +14,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { openStorage } from '../../src/storage/sqliteStorage.ts';
 import { MemoryStorage } from '../../src/storage/memoryStorage.ts';
@@ -22,6 +21,7 @@ import type { Storage } from '../../src/storage/interface.ts';
 import { Labels } from '../../src/storage/labels.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { Engine } from '../../src/promql/engine.ts';
+import { freePort } from '../support/promliteProcess.ts';
 
 const argv = process.argv.slice(2);
 const json = argv.includes('--json');
@@ -114,17 +114,6 @@ const RANGE_STEP_MS = 60_000;
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }
 
 function writeOpenMetrics(file: string, data: BenchSeries[]): void {
