@@ -56,7 +56,7 @@ export interface SeedRunOptions {
   example: string;
   /** Original target address (as in the example) → fake exporter host:port. */
   targets: Record<string, string>;
-  /** Extra edits to the parsed prometheus.yml after the address rewrite (documented per use). */
+  /** Extra edits to the parsed prometheus.yml, before the address rewrite (documented per use). */
   editScrapeConfig?: (cfg: any) => void;
 }
 
@@ -110,6 +110,7 @@ export async function runSeed(opts: SeedRunOptions): Promise<SeedRun> {
   const prom = parse(readFileSync(promPath, 'utf8'));
   prom.global = { ...(prom.global ?? {}), scrape_interval: '1s', evaluation_interval: '1s' };
   const targetMap = { ...opts.targets };
+  opts.editScrapeConfig?.(prom);
   for (const job of prom.scrape_configs ?? []) {
     if (job.scrape_interval !== undefined) job.scrape_interval = '1s';
     if (job.scrape_timeout !== undefined) job.scrape_timeout = '1s';
@@ -122,7 +123,6 @@ export async function runSeed(opts: SeedRunOptions): Promise<SeedRun> {
       am.path_prefix = '/alertmanager';
     }
   }
-  opts.editScrapeConfig?.(prom);
   writeFileSync(promPath, stringify(prom));
   // file_sd target files.
   const targetsDir = join(dir, 'targets');
