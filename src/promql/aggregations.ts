@@ -7,7 +7,7 @@ import { Labels, LabelsBuilder, METRIC_NAME } from '../storage/labels.ts';
 import { evalError } from './errors.ts';
 import type { Evaluator } from './evaluator.ts';
 import { MeanAccumulator, kahanSumInc } from './kahan.ts';
-import { type EvalResult, type StepSeries, type VectorSteps, SeriesCollector, countPresent, newStepSeries } from './steps.ts';
+import { type EvalResult, type Gen, type StepSeries, type VectorSteps, SeriesCollector, countPresent, newStepSeries } from './steps.ts';
 import { formatFloat } from './values.ts';
 import { isValidLabelName } from './labelNames.ts';
 import { subsetKey } from './labelKeys.ts';
@@ -24,17 +24,17 @@ interface Group {
   dropName: boolean;
 }
 
-export function evalAggregate(ev: Evaluator, e: AggregateExpr): EvalResult {
+export function* evalAggregate(ev: Evaluator, e: AggregateExpr): Gen<EvalResult> {
   // The parameter is evaluated first, as in Prometheus.
   let param: Float64Array | null = null;
   let label = '';
   if (e.op === 'count_values') {
-    label = ev.evalString(e.param!);
+    label = yield* ev.evalString(e.param!);
     if (!isValidLabelName(label)) throw evalError(`invalid label name ${quoteString(label)}`);
   } else if (e.param !== null) {
-    param = ev.evalScalar(e.param);
+    param = yield* ev.evalScalar(e.param);
   }
-  const input = ev.evalVector(e.expr);
+  const input = yield* ev.evalVector(e.expr);
   const groups = groupSeries(input.series, e);
   let out: VectorSteps;
   switch (e.op) {

@@ -16,7 +16,7 @@ import { resolveDurationExprs } from './durationExpr.ts';
 import { Annotations } from './annotations.ts';
 import { QueryError } from './errors.ts';
 import { Evaluator, type QueryContext, kindName } from './evaluator.ts';
-import type { EvalResult, StepSeries } from './steps.ts';
+import type { EvalResult, Gen, StepSeries } from './steps.ts';
 import type { QueryValue, Sample, Series } from './values.ts';
 
 export { QueryError } from './errors.ts';
@@ -35,6 +35,11 @@ export interface EngineOptions {
   defaultSubqueryStepMs?: number;
   /** Wall clock for the timeout (injectable for tests). */
   now?: () => number;
+  /**
+   * Async queries give the event loop a turn after running this long (ms), so a long query
+   * does not stall scrapes and API requests. 0 pauses at every yield point.
+   */
+  sliceMs?: number;
 }
 
 export interface QueryOptions {
@@ -70,7 +75,8 @@ export const ENGINE_DEFAULTS = {
 export const MAX_POINTS_PER_SERIES = 11_000;
 
 export class Engine {
-  readonly opts: Required<Omit<EngineOptions, 'now'>>;
+  readonly opts: Required<Omit<EngineOptions, 'now' | 'sliceMs'>>;
+  private readonly sliceMs: number;
   private readonly now: () => number;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
@@ -84,11 +90,12 @@ export class Engine {
       defaultSubqueryStepMs: opts.defaultSubqueryStepMs ?? ENGINE_DEFAULTS.defaultSubqueryStepMs,
     };
     this.now = opts.now ?? Date.now;
+    this.sliceMs = opts.sliceMs ?? 10;
   }
 
   /** Evaluates `qs` at time `t` (ms). */
   async instantQuery(queryable: Queryable, qs: string | Expr, t: number, opts: QueryOptions = {}): Promise<QueryResult> {
-    return this.withSlot(opts, (deadline) => this.execInstant(queryable, qs, t, opts, deadline));
+    return this.withSlot(opts, (deadline) => runAsync(this.execInstant(queryable, qs, t, opts, deadline), this.sliceMs));
   }
 
   /** Evaluates `qs` at start, start+step, ... <= end (ms). */
@@ -100,20 +107,20 @@ export class Engine {
     step: number,
     opts: QueryOptions = {},
   ): Promise<QueryResult> {
-    return this.withSlot(opts, (deadline) => this.execRange(queryable, qs, start, end, step, opts, deadline));
+    return this.withSlot(opts, (deadline) => runAsync(this.execRange(queryable, qs, start, end, step, opts, deadline), this.sliceMs));
   }
 
   /** Synchronous instant query without the concurrency gate (rules, tests). */
   instantQuerySync(queryable: Queryable, qs: string | Expr, t: number, opts: QueryOptions = {}): QueryResult {
-    return this.execInstant(queryable, qs, t, opts, this.now() + this.opts.timeoutMs);
+    return runSync(this.execInstant(queryable, qs, t, opts, this.now() + this.opts.timeoutMs));
   }
 
   /** Synchronous range query without the concurrency gate. */
   rangeQuerySync(queryable: Queryable, qs: string | Expr, start: number, end: number, step: number, opts: QueryOptions = {}): QueryResult {
-    return this.execRange(queryable, qs, start, end, step, opts, this.now() + this.opts.timeoutMs);
+    return runSync(this.execRange(queryable, qs, start, end, step, opts, this.now() + this.opts.timeoutMs));
   }
 
-  private async withSlot<T>(opts: QueryOptions, run: (deadline: number) => T): Promise<T> {
+  private async withSlot<T>(opts: QueryOptions, run: (deadline: number) => Promise<T>): Promise<T> {
     const deadline = this.now() + this.opts.timeoutMs;
     if (this.active >= this.opts.maxConcurrency) {
       // A finishing query hands its slot straight to the first waiter (active stays the same).
@@ -124,7 +131,7 @@ export class Engine {
     try {
       if (opts.signal?.aborted) throw new QueryError('canceled', 'query was canceled in queue');
       if (this.now() > deadline) throw new QueryError('timeout', 'query timed out in queue');
-      return run(deadline);
+      return await run(deadline);
     } finally {
       const next = this.waiting.shift();
       if (next) next();
@@ -132,14 +139,14 @@ export class Engine {
     }
   }
 
-  private execInstant(queryable: Queryable, qs: string | Expr, t: number, opts: QueryOptions, deadline: number): QueryResult {
+  private *execInstant(queryable: Queryable, qs: string | Expr, t: number, opts: QueryOptions, deadline: number): Gen<QueryResult> {
     const { expr, text } = this.parse(qs, { startMs: t, endMs: t, stepMs: 0 }, opts);
     const { ev, ctx } = this.evaluator(queryable, text, Float64Array.of(t), t, t, 0, opts, deadline);
-    const res = evaluate(ev, expr);
+    const res = yield* evaluate(ev, expr);
     return this.finish(ctx, toInstantValue(res, t));
   }
 
-  private execRange(
+  private *execRange(
     queryable: Queryable,
     qs: string | Expr,
     start: number,
@@ -147,7 +154,7 @@ export class Engine {
     step: number,
     opts: QueryOptions,
     deadline: number,
-  ): QueryResult {
+  ): Gen<QueryResult> {
     if (step <= 0) throw new QueryError('bad_data', 'zero or negative query resolution step widths are not accepted. Try a positive integer');
     if (end < start) throw new QueryError('bad_data', 'end timestamp must not be before start time');
     // Prometheus's API limit, enforced here too so no caller can make the engine allocate
@@ -162,7 +169,7 @@ export class Engine {
     const times: number[] = [];
     for (let t = start; t <= end; t += step) times.push(t);
     const { ev, ctx } = this.evaluator(queryable, text, Float64Array.from(times), start, end, step, opts, deadline);
-    const res = evaluate(ev, expr);
+    const res = yield* evaluate(ev, expr);
     if (res.kind !== 'scalar' && res.kind !== 'vector') {
       throw new QueryError('bad_data', `invalid expression type "${kindName(res)}" for range query, must be Scalar or instant Vector`);
     }
@@ -226,13 +233,37 @@ export class Engine {
  * Delayed name removal: drops `__name__` from the series marked for it, then merges series
  * that now share a label set (an error if they overlap in time).
  */
+/** Runs an evaluation to completion without pausing (rules, tests, the sync API). */
+function runSync<T>(gen: Gen<T>): T {
+  for (;;) {
+    const r = gen.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * Runs an evaluation, pausing at its yield points every `sliceMs` so scrapes, API requests and
+ * an AbortSignal's abort event get their turn during a long query.
+ */
+async function runAsync<T>(gen: Gen<T>, sliceMs: number): Promise<T> {
+  let sliceStart = performance.now();
+  for (;;) {
+    const r = gen.next();
+    if (r.done) return r.value;
+    if (performance.now() - sliceStart >= sliceMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+}
+
 /**
  * Runs the evaluator; an unexpected exception (a bug, or a storage failure) becomes an
  * 'execution' QueryError so the caller gets an error response instead of a crash.
  */
-function evaluate(ev: Evaluator, expr: Expr): EvalResult {
+function* evaluate(ev: Evaluator, expr: Expr): Gen<EvalResult> {
   try {
-    return ev.eval(expr);
+    return yield* ev.eval(expr);
   } catch (e) {
     if (e instanceof QueryError) throw e;
     const err = new QueryError('execution', `internal error: ${(e as Error).message ?? String(e)}`);
@@ -283,11 +314,11 @@ function toInstantValue(res: EvalResult, t: number): QueryValue {
       const end = (res.at ?? t) - res.offset;
       const start = end - res.range;
       const series: Series[] = [];
-      res.each((s) => {
+      for (const s of res.series()) {
         const points = [];
         for (let k = 0; k < s.ts.length; k++) if (s.ts[k] > start && s.ts[k] <= end) points.push({ t: s.ts[k], v: s.vs[k] });
         if (points.length > 0) series.push({ metric: s.dropName ? s.metric.without(NAME_LABELS) : s.metric, points });
-      });
+      }
       series.sort((a, b) => compareLabels(a.metric, b.metric));
       return { type: 'matrix', series };
     }

@@ -12,6 +12,7 @@ import { Annotations } from './annotations.ts';
 import { QueryError, TOO_MANY_SAMPLES, evalError } from './errors.ts';
 import {
   type EvalResult,
+  type Gen,
   type RangeArg,
   type RangeSeries,
   type ScalarSteps,
@@ -85,7 +86,7 @@ export class Evaluator {
 
   // ---- dispatch -----------------------------------------------------------------------
 
-  eval(e: Expr): EvalResult {
+  *eval(e: Expr): Gen<EvalResult> {
     this.checkNow();
     switch (e.type) {
       case 'NumberLiteral':
@@ -93,9 +94,9 @@ export class Evaluator {
       case 'StringLiteral':
         return { kind: 'string', value: e.val };
       case 'ParenExpr':
-        return this.eval(e.expr);
+        return yield* this.eval(e.expr);
       case 'UnaryExpr': {
-        const v = this.eval(e.expr);
+        const v = yield* this.eval(e.expr);
         if (e.op === '+') return v;
         if (v.kind === 'scalar') return { kind: 'scalar', values: v.values.map((x) => -x) };
         if (v.kind === 'vector') {
@@ -108,17 +109,17 @@ export class Evaluator {
         throw evalError(`unary expression only allowed on expressions of type scalar or instant vector, got "${kindName(v)}"`);
       }
       case 'VectorSelector':
-        return this.evalVectorSelector(e, false);
+        return yield* this.evalVectorSelector(e, false);
       case 'MatrixSelector':
         return this.evalMatrixSelector(e);
       case 'SubqueryExpr':
-        return this.evalSubquery(e);
+        return yield* this.evalSubquery(e);
       case 'BinaryExpr':
-        return evalBinary(this, e);
+        return yield* evalBinary(this, e);
       case 'AggregateExpr':
-        return evalAggregate(this, e);
+        return yield* evalAggregate(this, e);
       case 'Call':
-        return callFunction(this, e);
+        return yield* callFunction(this, e);
     }
   }
 
@@ -126,27 +127,27 @@ export class Evaluator {
     return { kind: 'scalar', values: new Float64Array(this.n).fill(v) };
   }
 
-  evalVector(e: Expr): VectorSteps {
-    const r = this.eval(e);
+  *evalVector(e: Expr): Gen<VectorSteps> {
+    const r = yield* this.eval(e);
     if (r.kind !== 'vector') throw evalError(`expected instant vector, got ${kindName(r)}`);
     return r;
   }
 
-  evalScalar(e: Expr): Float64Array {
-    const r = this.eval(e);
+  *evalScalar(e: Expr): Gen<Float64Array> {
+    const r = yield* this.eval(e);
     if (r.kind !== 'scalar') throw evalError(`expected scalar, got ${kindName(r)}`);
     return r.values;
   }
 
-  evalString(e: Expr): string {
-    const r = this.eval(e);
+  *evalString(e: Expr): Gen<string> {
+    const r = yield* this.eval(e);
     if (r.kind !== 'string') throw evalError(`expected string, got ${kindName(r)}`);
     return r.value;
   }
 
   /** A range-vector argument (matrix selector or subquery, possibly in parentheses). */
-  evalRange(e: Expr): RangeArg {
-    const r = this.eval(unwrapParens(e));
+  *evalRange(e: Expr): Gen<RangeArg> {
+    const r = yield* this.eval(unwrapParens(e));
     if (r.kind !== 'matrix') throw evalError(`expected range vector, got ${kindName(r)}`);
     return r;
   }
@@ -171,7 +172,7 @@ export class Evaluator {
    * Streams every series matching `sel` within [mint, maxt] (stale markers dropped, as range
    * selectors do) to `cb`, one at a time; the arrays are reused between calls.
    */
-  private streamSeries(sel: VectorSelector, mint: number, maxt: number, cb: (s: RangeSeries) => void): void {
+  private *streamSeries(sel: VectorSelector, mint: number, maxt: number): Generator<RangeSeries, void, void> {
     const querier = this.ctx.queryable.querier(mint, maxt);
     try {
       const set = querier.select(sel.matchers, { sorted: true });
@@ -200,7 +201,7 @@ export class Evaluator {
         current.metric = s.labels;
         current.ts = buf.ts.subarray(0, buf.length);
         current.vs = buf.vs.subarray(0, buf.length);
-        cb(current);
+        yield current;
       }
       const err = set.err();
       if (err) throw evalError(err.message);
@@ -215,7 +216,7 @@ export class Evaluator {
    * is a stale marker. With `sampleTimestamps` the value is the sample's timestamp in seconds
    * (what timestamp() reports).
    */
-  evalVectorSelector(sel: VectorSelector, sampleTimestamps: boolean): VectorSteps {
+  *evalVectorSelector(sel: VectorSelector, sampleTimestamps: boolean): Gen<VectorSteps> {
     const times = this.selectorTimes(sel.at, sel.offset);
     const lookback = this.ctx.lookbackDelta;
     const { min, max } = minMax(times);
@@ -254,6 +255,7 @@ export class Evaluator {
         if (err) throw evalError(err.message);
         if (out) series.push(out);
         this.checkAlive();
+        if ((series.length & 127) === 127) yield;
       }
       const err = set.err();
       if (err) throw evalError(err.message);
@@ -272,14 +274,14 @@ export class Evaluator {
     const { min, max } = minMax(times);
     return {
       kind: 'matrix',
-      each: (cb) => this.streamSeries(sel, min - ms.range + 1, max, cb),
+      series: () => this.streamSeries(sel, min - ms.range + 1, max),
       range: ms.range,
       offset: sel.offset,
       at: this.resolveAt(sel.at),
     };
   }
 
-  private evalSubquery(sq: SubqueryExpr): RangeArg {
+  private *evalSubquery(sq: SubqueryExpr): Gen<RangeArg> {
     const at = this.resolveAt(sq.at);
     const step = sq.step > 0 ? sq.step : this.ctx.defaultSubqueryStep;
     const first = at ?? this.stepTimes[0];
@@ -290,7 +292,7 @@ export class Evaluator {
     const inner: number[] = [];
     for (let t = start; t <= end; t += step) inner.push(t);
     const child = new Evaluator(this.ctx, Float64Array.from(inner));
-    const res = inner.length > 0 ? child.eval(sq.expr) : ({ kind: 'vector', series: [] } as VectorSteps);
+    const res = inner.length > 0 ? yield* child.eval(sq.expr) : ({ kind: 'vector', series: [] } as VectorSteps);
     let series: RangeSeries[];
     if (res.kind === 'scalar') {
       series = [{ metric: Labels.EMPTY, ts: Float64Array.from(inner), vs: res.values, dropName: false }];
@@ -300,7 +302,7 @@ export class Evaluator {
     } else {
       throw evalError(`subquery is only allowed on instant vector or scalar, got ${kindName(res)}`);
     }
-    return { kind: 'matrix', each: (cb) => series.forEach((x) => cb(x)), range: sq.range, offset: sq.offset, at };
+    return { kind: 'matrix', series: () => series, range: sq.range, offset: sq.offset, at };
   }
 }
 

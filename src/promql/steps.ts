@@ -42,19 +42,25 @@ export interface RangeSeries {
  * A range vector for all steps: for step i the window is (T - range, T] with
  * T = (at ?? stepTime[i]) - offset.
  *
- * `each` visits the series in label order. For a matrix selector it streams them from
- * storage one at a time (only one series' samples are in memory); the arrays passed to the
- * callback are only valid during the call.
+ * `series()` yields the series in label order. For a matrix selector it streams them from
+ * storage one at a time (only one series' samples are in memory); a yielded series' arrays
+ * are only valid until the next one is requested.
  */
 export interface RangeArg {
   kind: 'matrix';
-  each(cb: (s: RangeSeries) => void): void;
+  series(): Iterable<RangeSeries>;
   range: number;
   offset: number;
   at: number | null;
 }
 
 export type EvalResult = ScalarSteps | StringSteps | VectorSteps | RangeArg;
+
+/**
+ * Evaluation steps are generators that yield (no value) at points where the engine may pause
+ * to let the event loop run; `yield*` delegates to a sub-evaluation.
+ */
+export type Gen<T> = Generator<void, T, void>;
 
 export function newStepSeries(metric: Labels, n: number, dropName = false): StepSeries {
   return { metric, values: new Float64Array(n), present: new Uint8Array(n), dropName };

@@ -7,7 +7,7 @@ import { Labels, LabelsBuilder, METRIC_NAME, quoteLabelValue } from '../storage/
 import { evalError } from './errors.ts';
 import { subsetKey } from './labelKeys.ts';
 import type { Evaluator } from './evaluator.ts';
-import { type EvalResult, type StepSeries, type VectorSteps, SeriesCollector, countPresent } from './steps.ts';
+import { type EvalResult, type Gen, type StepSeries, type VectorSteps, SeriesCollector, countPresent } from './steps.ts';
 
 const COMPARISON = new Set<BinaryOp>(['==', '!=', '>', '<', '>=', '<=']);
 const SET_OPS = new Set<BinaryOp>(['and', 'or', 'unless']);
@@ -65,9 +65,9 @@ export function compare(op: BinaryOp, l: number, r: number): boolean {
   }
 }
 
-export function evalBinary(ev: Evaluator, e: BinaryExpr): EvalResult {
-  const lhs = ev.eval(e.lhs);
-  const rhs = ev.eval(e.rhs);
+export function* evalBinary(ev: Evaluator, e: BinaryExpr): Gen<EvalResult> {
+  const lhs = yield* ev.eval(e.lhs);
+  const rhs = yield* ev.eval(e.rhs);
   if (lhs.kind === 'scalar' && rhs.kind === 'scalar') {
     const out = new Float64Array(ev.n);
     for (let i = 0; i < ev.n; i++) {
@@ -84,7 +84,7 @@ export function evalBinary(ev: Evaluator, e: BinaryExpr): EvalResult {
       on: false,
       include: [],
     };
-    const out = SET_OPS.has(e.op) ? setOperation(ev, e.op, lhs, rhs, matching) : vectorVector(ev, e, lhs, rhs, matching);
+    const out = SET_OPS.has(e.op) ? yield* setOperation(ev, e.op, lhs, rhs, matching) : yield* vectorVector(ev, e, lhs, rhs, matching);
     ev.releaseSamples(countPresent(lhs) + countPresent(rhs));
     ev.addSamples(countPresent(out));
     return out;
@@ -154,7 +154,7 @@ function groupBySignature(series: StepSeries[], sig: (l: Labels) => string): { s
   return { sigs, groups };
 }
 
-function vectorVector(ev: Evaluator, e: BinaryExpr, lhs: VectorSteps, rhs: VectorSteps, m: VectorMatching): VectorSteps {
+function* vectorVector(ev: Evaluator, e: BinaryExpr, lhs: VectorSteps, rhs: VectorSteps, m: VectorMatching): Gen<VectorSteps> {
   const swapped = m.card === 'one-to-many';
   const many = swapped ? rhs.series : lhs.series;
   const one = swapped ? lhs.series : rhs.series;
@@ -190,6 +190,7 @@ function vectorVector(ev: Evaluator, e: BinaryExpr, lhs: VectorSteps, rhs: Vecto
 
   for (let i = 0; i < ev.n; i++) {
     ev.checkAlive();
+    if ((i & 15) === 15) yield;
     if (!anyPresent(many, i) || !anyPresent(one, i)) continue;
     for (const g of oneDupGroups) {
       const present = g.filter((k) => one[k].present[i]);
@@ -253,13 +254,14 @@ function anyPresent(series: StepSeries[], i: number): boolean {
   return false;
 }
 
-function setOperation(ev: Evaluator, op: BinaryOp, lhs: VectorSteps, rhs: VectorSteps, m: VectorMatching): VectorSteps {
+function* setOperation(ev: Evaluator, op: BinaryOp, lhs: VectorSteps, rhs: VectorSteps, m: VectorMatching): Gen<VectorSteps> {
   const sig = signatureFn(m);
   const lsig = lhs.series.map((s) => sig(s.metric));
   const rsig = rhs.series.map((s) => sig(s.metric));
   const out = new SeriesCollector(ev.n);
   for (let i = 0; i < ev.n; i++) {
     ev.checkAlive();
+    if ((i & 15) === 15) yield;
     if (op === 'or') {
       const seen = new Set<string>();
       for (let k = 0; k < lhs.series.length; k++) {

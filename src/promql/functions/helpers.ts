@@ -5,18 +5,25 @@
 import type { Call, Expr } from '../ast.ts';
 import type { Labels } from '../../storage/labels.ts';
 import type { Evaluator } from '../evaluator.ts';
-import { type EvalResult, type StepSeries, type VectorSteps, newStepSeries } from '../steps.ts';
+import { type EvalResult, type Gen, type StepSeries, type VectorSteps, newStepSeries } from '../steps.ts';
 
-export type FunctionImpl = (ev: Evaluator, call: Call) => EvalResult;
+export type FunctionImpl = (ev: Evaluator, call: Call) => Gen<EvalResult>;
+
+/** A function whose result needs no sub-evaluation (pi(), time(), start() ...). */
+export function constant(f: (ev: Evaluator, call: Call) => EvalResult): FunctionImpl {
+  return function* (ev, call) {
+    return f(ev, call);
+  };
+}
 
 /** Applies `f` to every present value of the vector argument, in place. */
-export function mapVector(
+export function* mapVector(
   ev: Evaluator,
   arg: Expr,
   f: (v: number, step: number) => number,
   keepName = false,
-): VectorSteps {
-  const vec = ev.evalVector(arg);
+): Gen<VectorSteps> {
+  const vec = yield* ev.evalVector(arg);
   for (const s of vec.series) {
     for (let i = 0; i < ev.n; i++) if (s.present[i]) s.values[i] = f(s.values[i], i);
     if (!keepName) s.dropName = true;
@@ -44,15 +51,15 @@ export interface Window {
  * Evaluates `fn` over the range argument's window at every step. `fn` returns undefined for
  * "no output at this step".
  */
-export function overWindows(
+export function* overWindows(
   ev: Evaluator,
   arg: Expr,
   fn: (w: Window) => number | undefined,
   keepName = false,
   /** Called once for each series that has samples in at least one step's window. */
   onSeriesWithSamples?: (metric: Labels) => void,
-): VectorSteps {
-  const r = ev.evalRange(arg);
+): Gen<VectorSteps> {
+  const r = yield* ev.evalRange(arg);
   const out: StepSeries[] = [];
   const w: Window = {
     ts: new Float64Array(0),
@@ -67,8 +74,10 @@ export function overWindows(
     metric: null as unknown as Labels,
   };
   let total = 0;
-  r.each((s) => {
+  let visited = 0;
+  for (const s of r.series()) {
     ev.checkAlive();
+    if ((++visited & 63) === 0) yield;
     let res: StepSeries | null = null;
     w.ts = s.ts;
     w.vs = s.vs;
@@ -106,7 +115,7 @@ export function overWindows(
     ev.releaseSamples(maxWindow);
     if (maxWindow > 0) onSeriesWithSamples?.(s.metric);
     if (res !== null) out.push(res);
-  });
+  }
   ev.addSamples(total);
   return { kind: 'vector', series: out };
 }

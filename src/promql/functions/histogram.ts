@@ -5,11 +5,11 @@
 import type { Call } from '../ast.ts';
 import type { Evaluator } from '../evaluator.ts';
 import { Labels, METRIC_NAME } from '../../storage/labels.ts';
-import { type EvalResult, SeriesCollector } from '../steps.ts';
+import { type EvalResult, type Gen, type VectorSteps, SeriesCollector } from '../steps.ts';
 import { goG } from '../aggregations.ts';
 import { almostEqual } from '../almostEqual.ts';
 
-type Impl = (ev: Evaluator, call: Call) => EvalResult;
+type Impl = (ev: Evaluator, call: Call) => Gen<EvalResult>;
 
 interface Bucket {
   upper: number;
@@ -128,14 +128,14 @@ interface BucketGroup {
   buckets: Bucket[];
 }
 
-/** Groups the `le` series of the vector argument per step and reduces each group. */
+/** Groups the `le` series of the (evaluated) vector argument per step and reduces each group. */
 function perHistogram(
   ev: Evaluator,
   c: Call,
+  vec: VectorSteps,
   vecArg: number,
   reduce: (g: BucketGroup, step: number) => number,
-): EvalResult {
-  const vec = ev.evalVector(c.args[vecArg]);
+): VectorSteps {
   const out = new SeriesCollector(ev.n);
   const parsed = vec.series.map((s) => {
     const le = s.metric.get('le');
@@ -180,15 +180,16 @@ function monotonicityInfo(name: string): string {
   return `input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name "${name}"`;
 }
 
-const histogramQuantile: Impl = (ev, c) => {
-  const q = ev.evalScalar(c.args[0]);
+const histogramQuantile: Impl = function* (ev, c) {
+  const q = yield* ev.evalScalar(c.args[0]);
   for (const v of q) {
     if (!(v >= 0 && v <= 1)) {
       ev.ctx.annotations.warn(`quantile value should be between 0 and 1, got ${goG(v)}`, c.args[0].posRange);
       break;
     }
   }
-  return perHistogram(ev, c, 1, (g, i) => {
+  const vec = yield* ev.evalVector(c.args[1]);
+  return perHistogram(ev, c, vec, 1, (g, i) => {
     const r = bucketQuantile(q[i], g.buckets);
     if (r.forced) {
       ev.ctx.annotations.info(monotonicityInfo(g.name), c.args[1].posRange);
@@ -197,10 +198,11 @@ const histogramQuantile: Impl = (ev, c) => {
   });
 };
 
-const histogramFraction: Impl = (ev, c) => {
-  const lower = ev.evalScalar(c.args[0]);
-  const upper = ev.evalScalar(c.args[1]);
-  return perHistogram(ev, c, 2, (g, i) => bucketFraction(lower[i], upper[i], g.buckets));
+const histogramFraction: Impl = function* (ev, c) {
+  const lower = yield* ev.evalScalar(c.args[0]);
+  const upper = yield* ev.evalScalar(c.args[1]);
+  const vec = yield* ev.evalVector(c.args[2]);
+  return perHistogram(ev, c, vec, 2, (g, i) => bucketFraction(lower[i], upper[i], g.buckets));
 };
 
 export const histogramFunctions: Record<string, Impl> = {
@@ -217,9 +219,11 @@ function formatQuantileLabel(q: number): string {
 }
 
 /** histogram_quantiles(v, "label", q1, q2, ...): one output series per quantile. */
-const histogramQuantiles: Impl = (ev, c) => {
-  const label = ev.evalString(c.args[1]);
-  const qs = c.args.slice(2).map((a) => ev.evalScalar(a));
+const histogramQuantiles: Impl = function* (ev, c) {
+  const label = yield* ev.evalString(c.args[1]);
+  const qs: Float64Array[] = [];
+  for (const a of c.args.slice(2)) qs.push(yield* ev.evalScalar(a));
+  const vec = yield* ev.evalVector(c.args[0]);
   for (let k = 0; k < qs.length; k++) {
     if (qs[k].some((v) => !(v >= 0 && v <= 1))) {
       const bad = qs[k].find((v) => !(v >= 0 && v <= 1))!;
@@ -228,12 +232,11 @@ const histogramQuantiles: Impl = (ev, c) => {
   }
   const out = new SeriesCollector(ev.n);
   for (let k = 0; k < qs.length; k++) {
-    const part = perHistogram(ev, c, 0, (g, i) => {
+    const part = perHistogram(ev, c, vec, 0, (g, i) => {
       const r = bucketQuantile(qs[k][i], g.buckets);
       if (r.forced) ev.ctx.annotations.info(monotonicityInfo(g.name), c.args[0].posRange);
       return r.value;
     });
-    if (part.kind !== 'vector') continue;
     for (const s of part.series) {
       const metric = Labels.fromPairs([...Object.entries(s.metric.toObject()), [label, formatQuantileLabel(qs[k][0])]]);
       for (let i = 0; i < ev.n; i++) if (s.present[i]) out.add(metric, false, i, s.values[i]);
@@ -248,8 +251,8 @@ histogramFunctions.histogram_quantiles = histogramQuantiles;
  * Functions that only read native histograms. Float samples are ignored by them in
  * Prometheus, and promlite stores no native histograms, so the result is always empty.
  */
-const nativeOnly: Impl = (ev, c) => {
-  ev.evalVector(c.args[0]);
+const nativeOnly: Impl = function* (ev, c) {
+  yield* ev.evalVector(c.args[0]);
   return { kind: 'vector', series: [] };
 };
 

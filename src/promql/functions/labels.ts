@@ -5,11 +5,11 @@ import type { Evaluator } from '../evaluator.ts';
 import { unwrapParens } from '../evaluator.ts';
 import { Labels, LabelsBuilder, METRIC_NAME } from '../../storage/labels.ts';
 import { evalError } from '../errors.ts';
-import { type EvalResult, type VectorSteps, SeriesCollector, newStepSeries } from '../steps.ts';
+import { type EvalResult, type Gen, type VectorSteps, SeriesCollector, newStepSeries } from '../steps.ts';
 import { isValidLabelName } from '../labelNames.ts';
 import { overWindows } from './helpers.ts';
 
-type Impl = (ev: Evaluator, call: Call) => EvalResult;
+type Impl = (ev: Evaluator, call: Call) => Gen<EvalResult>;
 
 /** Go's regexp.Expand template: `$1`, `${1}`, `$name`, `${name}`, `$$`. */
 function expandTemplate(template: string, group: (name: string) => string): string {
@@ -66,11 +66,11 @@ function relabel(ev: Evaluator, vec: VectorSteps, f: (l: Labels) => Labels, keep
   return out.result();
 }
 
-const labelReplace: Impl = (ev, c) => {
-  const dst = ev.evalString(c.args[1]);
-  const repl = ev.evalString(c.args[2]);
-  const src = ev.evalString(c.args[3]);
-  const regexText = ev.evalString(c.args[4]);
+const labelReplace: Impl = function* (ev, c) {
+  const dst = yield* ev.evalString(c.args[1]);
+  const repl = yield* ev.evalString(c.args[2]);
+  const src = yield* ev.evalString(c.args[3]);
+  const regexText = yield* ev.evalString(c.args[4]);
   let re: RE2JS;
   try {
     re = RE2JS.compile(`^(?:${regexText})$`, RE2JS.DOTALL);
@@ -79,7 +79,7 @@ const labelReplace: Impl = (ev, c) => {
   }
   if (!isValidLabelName(dst)) throw evalError(`invalid destination label name in label_replace(): ${dst}`);
   const named = re.namedGroups() as Record<string, number>;
-  const vec = ev.evalVector(c.args[0]);
+  const vec = yield* ev.evalVector(c.args[0]);
   const lb = new LabelsBuilder();
   return relabel(
     ev,
@@ -98,13 +98,14 @@ const labelReplace: Impl = (ev, c) => {
   );
 };
 
-const labelJoin: Impl = (ev, c) => {
-  const dst = ev.evalString(c.args[1]);
-  const sep = ev.evalString(c.args[2]);
-  const srcs = c.args.slice(3).map((a) => ev.evalString(a));
+const labelJoin: Impl = function* (ev, c) {
+  const dst = yield* ev.evalString(c.args[1]);
+  const sep = yield* ev.evalString(c.args[2]);
+  const srcs: string[] = [];
+  for (const a of c.args.slice(3)) srcs.push(yield* ev.evalString(a));
   if (!isValidLabelName(dst)) throw evalError(`invalid destination label name in label_join(): ${dst}`);
   for (const s of srcs) if (!isValidLabelName(s)) throw evalError(`invalid source label name in label_join(): ${s}`);
-  const vec = ev.evalVector(c.args[0]);
+  const vec = yield* ev.evalVector(c.args[0]);
   const lb = new LabelsBuilder();
   return relabel(ev, vec, (l) => lb.reset(l).set(dst, srcs.map((s) => l.get(s)).join(sep)).labels(), dst === METRIC_NAME);
 };
@@ -124,8 +125,8 @@ function absentLabels(arg: Expr): Labels {
   return Labels.fromPairs(pairs.filter(([n]) => seen.get(n) === 1));
 }
 
-const absent: Impl = (ev, c) => {
-  const vec = ev.evalVector(c.args[0]);
+const absent: Impl = function* (ev, c) {
+  const vec = yield* ev.evalVector(c.args[0]);
   const s = newStepSeries(absentLabels(c.args[0]), ev.n);
   for (let i = 0; i < ev.n; i++) {
     if (!vec.series.some((x) => x.present[i])) {
@@ -136,8 +137,8 @@ const absent: Impl = (ev, c) => {
   return { kind: 'vector', series: [s] };
 };
 
-const absentOverTime: Impl = (ev, c) => {
-  const present = overWindows(ev, c.args[0], () => 1);
+const absentOverTime: Impl = function* (ev, c) {
+  const present = yield* overWindows(ev, c.args[0], () => 1);
   const s = newStepSeries(absentLabels(c.args[0]), ev.n);
   for (let i = 0; i < ev.n; i++) {
     if (!present.series.some((x) => x.present[i])) {

@@ -2,12 +2,12 @@
 import type { Call } from '../ast.ts';
 import type { Evaluator } from '../evaluator.ts';
 import { evalError } from '../errors.ts';
-import type { EvalResult } from '../steps.ts';
+import type { EvalResult, Gen } from '../steps.ts';
 import { avgOverTime, kahanSumInc } from '../kahan.ts';
 import { goG, quantile } from '../aggregations.ts';
 import { type Window, overWindows } from './helpers.ts';
 
-type Impl = (ev: Evaluator, call: Call) => EvalResult;
+type Impl = (ev: Evaluator, call: Call) => Gen<EvalResult>;
 
 function windowValues(w: Window): number[] {
   return Array.from(w.vs.subarray(w.lo, w.hi));
@@ -77,10 +77,10 @@ export const overTimeFunctions: Record<string, Impl> = {
   present_over_time: (ev, c) => overWindows(ev, c.args[0], () => 1),
   stdvar_over_time: (ev, c) => overWindows(ev, c.args[0], (w) => stdvar(w)),
   stddev_over_time: (ev, c) => overWindows(ev, c.args[0], (w) => Math.sqrt(stdvar(w))),
-  quantile_over_time: (ev, c) => {
-    const q = ev.evalScalar(c.args[0]);
+  quantile_over_time: function* (ev, c) {
+    const q = yield* ev.evalScalar(c.args[0]);
     checkQuantile(ev, c, q);
-    return overWindows(ev, c.args[1], (w) => quantile(q[w.step], windowValues(w)));
+    return yield* overWindows(ev, c.args[1], (w) => quantile(q[w.step], windowValues(w)));
   },
   mad_over_time: (ev, c) =>
     overWindows(ev, c.args[0], (w) => {
@@ -96,14 +96,14 @@ export const overTimeFunctions: Record<string, Impl> = {
   ts_of_max_over_time: (ev, c) => overWindows(ev, c.args[0], (w) => tsOf(w, (a, b) => a > b)),
   ts_of_last_over_time: (ev, c) => overWindows(ev, c.args[0], (w) => w.ts[w.hi - 1] / 1000),
   ts_of_first_over_time: (ev, c) => overWindows(ev, c.args[0], (w) => w.ts[w.lo] / 1000),
-  double_exponential_smoothing: (ev, c) => {
-    const sf = ev.evalScalar(c.args[1]);
-    const tf = ev.evalScalar(c.args[2]);
+  double_exponential_smoothing: function* (ev, c) {
+    const sf = yield* ev.evalScalar(c.args[1]);
+    const tf = yield* ev.evalScalar(c.args[2]);
     for (let i = 0; i < ev.n; i++) {
       if (!(sf[i] > 0 && sf[i] < 1)) throw evalError(`invalid smoothing factor. Expected: 0 < sf < 1, got: ${sf[i].toFixed(6)}`);
       if (!(tf[i] > 0 && tf[i] < 1)) throw evalError(`invalid trend factor. Expected: 0 < tf < 1, got: ${tf[i].toFixed(6)}`);
     }
-    return overWindows(ev, c.args[0], (w) => {
+    return yield* overWindows(ev, c.args[0], (w) => {
       const l = w.hi - w.lo;
       if (l < 2) return undefined;
       const s = sf[w.step];

@@ -4,7 +4,7 @@
  */
 import type { Call } from '../ast.ts';
 import type { Evaluator } from '../evaluator.ts';
-import type { EvalResult } from '../steps.ts';
+import type { EvalResult, Gen } from '../steps.ts';
 import type { Labels } from '../../storage/labels.ts';
 import { kahanSumInc } from '../kahan.ts';
 import { type Window, overWindows } from './helpers.ts';
@@ -108,7 +108,7 @@ function counterInfo(ev: Evaluator, c: Call): (metric: Labels) => void {
   };
 }
 
-export const rateFunctions: Record<string, (ev: Evaluator, call: Call) => EvalResult> = {
+export const rateFunctions: Record<string, (ev: Evaluator, call: Call) => Gen<EvalResult>> = {
   rate: (ev, c) => overWindows(ev, c.args[0], (w) => extrapolatedRate(w, true, true), false, counterInfo(ev, c)),
   increase: (ev, c) => overWindows(ev, c.args[0], (w) => extrapolatedRate(w, true, false), false, counterInfo(ev, c)),
   delta: (ev, c) => overWindows(ev, c.args[0], (w) => extrapolatedRate(w, false, false)),
@@ -116,9 +116,9 @@ export const rateFunctions: Record<string, (ev: Evaluator, call: Call) => EvalRe
   idelta: (ev, c) => overWindows(ev, c.args[0], (w) => instantValue(w, false)),
   deriv: (ev, c) =>
     overWindows(ev, c.args[0], (w) => (w.hi - w.lo < 2 ? undefined : linearRegression(w, w.ts[w.lo])[0])),
-  predict_linear: (ev, c) => {
-    const duration = ev.evalScalar(c.args[1]);
-    return overWindows(ev, c.args[0], (w) => {
+  predict_linear: function* (ev, c) {
+    const duration = yield* ev.evalScalar(c.args[1]);
+    return yield* overWindows(ev, c.args[0], (w) => {
       if (w.hi - w.lo < 2) return undefined;
       const [slope, intercept] = linearRegression(w, w.stepTime);
       return slope * duration[w.step] + intercept;

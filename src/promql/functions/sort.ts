@@ -5,9 +5,9 @@
 import type { Call } from '../ast.ts';
 import type { Evaluator } from '../evaluator.ts';
 import { compareLabels, type Labels } from '../../storage/labels.ts';
-import type { EvalResult, StepSeries } from '../steps.ts';
+import type { EvalResult, Gen, StepSeries } from '../steps.ts';
 
-type Impl = (ev: Evaluator, call: Call) => EvalResult;
+type Impl = (ev: Evaluator, call: Call) => Gen<EvalResult>;
 
 /** Natural ordering: digit runs compare as numbers ("cpu2" < "cpu10"). */
 export function naturalCompare(a: string, b: string): number {
@@ -37,9 +37,9 @@ function warnIfRange(ev: Evaluator, c: Call): void {
 
 /** NaN goes last in both directions. */
 function byValue(desc: boolean): Impl {
-  return (ev, c) => {
+  return function* (ev, c) {
     warnIfRange(ev, c);
-    const vec = ev.evalVector(c.args[0]);
+    const vec = yield* ev.evalVector(c.args[0]);
     const v = (s: StepSeries): number => s.values[0];
     vec.series.sort((a, b) => {
       const x = v(a);
@@ -52,10 +52,11 @@ function byValue(desc: boolean): Impl {
 }
 
 function byLabel(desc: boolean): Impl {
-  return (ev, c) => {
+  return function* (ev, c) {
     warnIfRange(ev, c);
-    const names = c.args.slice(1).map((a) => ev.evalString(a));
-    const vec = ev.evalVector(c.args[0]);
+    const names: string[] = [];
+    for (const a of c.args.slice(1)) names.push(yield* ev.evalString(a));
+    const vec = yield* ev.evalVector(c.args[0]);
     const cmp = (a: Labels, b: Labels): number => {
       for (const n of names) {
         const r = naturalCompare(a.get(n), b.get(n));

@@ -3,10 +3,10 @@ import type { Call } from '../ast.ts';
 import type { Evaluator } from '../evaluator.ts';
 import { unwrapParens } from '../evaluator.ts';
 import { Labels } from '../../storage/labels.ts';
-import { type EvalResult, type VectorSteps, newStepSeries } from '../steps.ts';
-import { mapVector } from './helpers.ts';
+import { type EvalResult, type Gen, type VectorSteps, newStepSeries } from '../steps.ts';
+import { constant, mapVector } from './helpers.ts';
 
-type Impl = (ev: Evaluator, call: Call) => EvalResult;
+type Impl = (ev: Evaluator, call: Call) => Gen<EvalResult>;
 
 /** vector(time()) for calendar functions called without an argument. */
 function timeVector(ev: Evaluator): VectorSteps {
@@ -23,13 +23,13 @@ function calendar(f: (d: Date) => number): Impl {
     if (!Number.isFinite(v)) return NaN;
     return f(new Date(Math.trunc(v) * 1000));
   };
-  return (ev, c) => {
+  return function* (ev, c) {
     if (c.args.length === 0) {
       const vec = timeVector(ev);
       for (const s of vec.series) for (let i = 0; i < ev.n; i++) s.values[i] = apply(s.values[i]);
       return vec;
     }
-    return mapVector(ev, c.args[0], apply);
+    return yield* mapVector(ev, c.args[0], apply);
   };
 }
 
@@ -42,25 +42,25 @@ function dayOfYear(d: Date): number {
 }
 
 export const timeFunctions: Record<string, Impl> = {
-  time: (ev) => ({ kind: 'scalar', values: ev.stepTimes.map((t) => t / 1000) }),
-  timestamp: (ev, c) => {
+  time: constant((ev) => ({ kind: 'scalar', values: ev.stepTimes.map((t) => t / 1000) })),
+  timestamp: function* (ev, c) {
     const arg = unwrapParens(c.args[0]);
     if (arg.type === 'VectorSelector') {
-      const vec = ev.evalVectorSelector(arg, true);
+      const vec = yield* ev.evalVectorSelector(arg, true);
       for (const s of vec.series) s.dropName = true;
       return vec;
     }
-    return mapVector(ev, c.args[0], (_v, i) => ev.stepTimes[i] / 1000);
+    return yield* mapVector(ev, c.args[0], (_v, i) => ev.stepTimes[i] / 1000);
   },
-  vector: (ev, c) => {
-    const vals = ev.evalScalar(c.args[0]);
+  vector: function* (ev, c) {
+    const vals = yield* ev.evalScalar(c.args[0]);
     const s = newStepSeries(Labels.EMPTY, ev.n);
     s.values.set(vals);
     s.present.fill(1);
     return { kind: 'vector', series: [s] };
   },
-  scalar: (ev, c) => {
-    const vec = ev.evalVector(c.args[0]);
+  scalar: function* (ev, c) {
+    const vec = yield* ev.evalVector(c.args[0]);
     const out = new Float64Array(ev.n);
     for (let i = 0; i < ev.n; i++) {
       let count = 0;

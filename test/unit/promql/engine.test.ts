@@ -4,6 +4,8 @@ import { Engine, QueryError } from '../../../src/promql/engine.ts';
 import { loadedStorage } from '../../../src/promql/promqltest.ts';
 import type { Queryable, Querier, SeriesSet } from '../../../src/storage/interface.ts';
 import type { MatrixValue, VectorValue } from '../../../src/promql/values.ts';
+import { MemoryStorage } from '../../../src/storage/memoryStorage.ts';
+import { Labels } from '../../../src/storage/labels.ts';
 
 const storage = loadedStorage(`
 load 15s
@@ -149,4 +151,42 @@ test('each series is read from storage once per selector, not once per step', ()
   assert.equal(res.result.type === 'matrix' && res.result.series[0].points.length, 37);
   // Two selectors × three series.
   assert.equal(iterators(), 6);
+});
+
+/** 1,500 series × 1 h at 15 s: enough work that a range query spans many event-loop slices. */
+function bigStore(): MemoryStorage {
+  const st = new MemoryStorage();
+  const labels = Array.from({ length: 1500 }, (_, i) => Labels.fromObject({ __name__: 'big_total', g: String(i % 10), i: String(i) }));
+  const refs = new Array<number>(labels.length).fill(0);
+  for (let k = 0; k < 240; k++) {
+    const app = st.appender();
+    for (let i = 0; i < labels.length; i++) refs[i] = app.append(refs[i], labels[i], k * 15_000, k * (i % 7));
+    app.commit();
+  }
+  return st;
+}
+
+test('async queries yield to the event loop and can be canceled while they run', async () => {
+  const st = bigStore();
+  // sliceMs 0: pause at every yield point, so the test does not depend on machine speed.
+  const engine = new Engine({ sliceMs: 0 });
+  const q = 'sum by (g) (rate(big_total[5m])) / on (g) group_left count by (g) (big_total)';
+  let ticks = 0;
+  const tick = (): void => {
+    ticks++;
+    if (pending) setImmediate(tick);
+  };
+  let pending = true;
+  setImmediate(tick);
+  const { result } = await engine.rangeQuery(st, q, 0, 3_600_000, 15_000);
+  pending = false;
+  assert.equal((result as MatrixValue).series.length, 10);
+  assert.ok(ticks > 1, `other callbacks ran only ${ticks} time(s) during the query`);
+
+  const ac = new AbortController();
+  setImmediate(() => ac.abort());
+  await assert.rejects(
+    engine.rangeQuery(st, q, 0, 3_600_000, 15_000, { signal: ac.signal }),
+    (e: unknown) => e instanceof QueryError && e.type === 'canceled',
+  );
 });
