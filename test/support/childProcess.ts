@@ -1,6 +1,7 @@
 /**
- * Starts a server binary as a child process, waits until an HTTP URL of it answers 2xx, and
- * stops it again (SIGTERM, then SIGKILL). Shared by every real peer the tests start.
+ * Starts a server binary as a child process, waits until it is ready (an HTTP URL of it answers
+ * 2xx, or it logs a given line), and stops it again (SIGTERM, then SIGKILL). Shared by every
+ * real peer the tests start.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { sleep } from './wait.ts';
@@ -13,13 +14,17 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startServerProcess(opts: {
+/**
+ * How to tell that the server is ready: poll a URL until it answers 2xx, or (for servers a plain
+ * HTTP GET cannot reach, e.g. TLS or basic auth) wait until stdout/stderr contains a line.
+ */
+export type ReadyWhen = { readyURL: string; readyLogLine?: never } | { readyLogLine: string; readyURL?: never };
+
+export async function startServerProcess(opts: ReadyWhen & {
   /** Name in error messages. */
   name: string;
   command: string;
   args: string[];
-  /** Polled until it answers 2xx. */
-  readyURL: string;
   readyTimeoutMs: number;
   killAfterMs: number;
   cwd?: string;
@@ -49,17 +54,21 @@ export async function startServerProcess(opts: {
   return { proc, output: () => out, stop };
 }
 
-async function waitReady(opts: { name: string; readyURL: string; readyTimeoutMs: number }, proc: ChildProcess, output: () => string, stop: ServerProcess['stop']): Promise<void> {
+async function waitReady(opts: ReadyWhen & { name: string; readyTimeoutMs: number }, proc: ChildProcess, output: () => string, stop: ServerProcess['stop']): Promise<void> {
   let spawnError: Error | undefined; // e.g. ENOENT: the binary is not installed
   proc.once('error', (e) => (spawnError = e));
   const deadline = Date.now() + opts.readyTimeoutMs;
   for (;;) {
     if (spawnError) throw new Error(`${opts.name} could not be started: ${spawnError.message}`);
     if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`${opts.name} exited early (${proc.exitCode ?? proc.signalCode}):\n${output()}`);
-    try {
-      if ((await fetch(opts.readyURL)).ok) return;
-    } catch {
-      /* not listening yet */
+    if (opts.readyURL === undefined) {
+      if (output().includes(opts.readyLogLine)) return;
+    } else {
+      try {
+        if ((await fetch(opts.readyURL)).ok) return;
+      } catch {
+        /* not listening yet */
+      }
     }
     if (Date.now() > deadline) {
       await stop('SIGKILL');

@@ -1,6 +1,7 @@
 /**
  * Starts `promlite serve` as a child process on a free port with a temporary data directory,
- * waits until /-/ready answers 200, and stops it (SIGTERM, then SIGKILL) on demand.
+ * waits until /-/ready answers 200 (or it logs that it is ready), and stops it (SIGTERM, then
+ * SIGKILL) on demand.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,8 @@ import { startServerProcess } from './childProcess.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(REPO_ROOT, 'bin', 'promlite.mjs');
+/** What `promlite serve` logs once it listens (src/server.ts), as Prometheus does. */
+const READY_LOG_LINE = 'Server is ready to receive web requests';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -53,7 +56,7 @@ export async function startPromlite(args: string[] = [], opts: {
     command: process.execPath,
     args: [BIN, 'serve', `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${dataDir}`, ...configArg, ...args],
     cwd: opts.cwd ?? REPO_ROOT,
-    readyURL: `http://127.0.0.1:${port}/-/ready`,
+    ...(opts.readyCheck === false ? { readyLogLine: READY_LOG_LINE } : { readyURL: `http://127.0.0.1:${port}/-/ready` }),
     readyTimeoutMs: 20_000,
     killAfterMs: 10_000,
   });
