@@ -33,6 +33,205 @@ async function seed(opts: Parameters<typeof runSeed>[0]): Promise<SeedRun> {
 
 const FAST = [[0.005, 0.3], [0.01, 0.5], [0.025, 0.8], [0.05, 0.9], [0.1, 0.97], [0.25, 0.99], [0.5, 0.995], [1, 0.999], [2.5, 1], [5, 1], [10, 1]] as Array<[number, number]>;
 
+test('seed 000 SaaS gateway: gateway/billing/exporter alerts, critical→PagerDuty and Slack, warning→Slack, forwarded to Alertmanager', async () => {
+  const gateway = await exporter((e) => {
+    for (const [endpoint, status, rate] of [['/api/v1/usage', '200', 90], ['/api/v1/usage', '500', 10], ['/api/v1/keys', '200', 20]] as const) {
+      e.counter('gateway_requests_total', { method: 'GET', endpoint, status }, rate);
+    }
+    // Latency in ms: 95% within 50 ms → P95 ≈ 50 ms (SLO), below the 100 ms alert.
+    const ms: Array<[number, number]> = [[5, 0.2], [10, 0.5], [25, 0.8], [50, 0.95], [100, 0.99], [250, 1], [500, 1]];
+    e.histogram('gateway_request_duration_ms', { method: 'GET', endpoint: '/api/v1/usage' }, 100, ms, 18);
+    e.histogram('gateway_request_duration_ms', { method: 'GET', endpoint: '/api/v1/keys' }, 20, ms, 18);
+    e.counter('gateway_rate_limit_hits_total', { organization_id: 'org-1', limit_type: 'requests_per_minute' }, 5);
+    e.counter('gateway_rate_limit_hits_total', { organization_id: 'org-2', limit_type: 'requests_per_minute' }, 1);
+    e.gauge('gateway_active_connections', { organization_id: 'org-1', type: 'websocket' }, 1234);
+    e.counter('gateway_auth_failures_total', { reason: 'invalid_key' }, 0.05);
+    e.counter('gateway_usage_recorded_total', { organization_id: 'org-1', metric: 'api_calls' }, 100);
+    e.histogram('gateway_kafka_producer_latency_ms', {}, 100, ms, 12);
+    e.counter('gateway_cache_hits_total', { cache_type: 'api_key' }, 95);
+    e.counter('gateway_cache_misses_total', { cache_type: 'api_key' }, 5);
+    e.counter('gateway_cache_hits_total', { cache_type: 'usage' }, 50);
+    e.counter('gateway_cache_misses_total', { cache_type: 'usage' }, 50);
+    e.histogram('gateway_db_query_duration_ms', { query: 'select_org' }, 50, ms, 8);
+  });
+  const billing = await exporter((e) => {
+    e.counter('billing_invoice_amount_total', { organization_id: 'org-1' }, 120);
+    e.counter('billing_invoice_amount_total', { organization_id: 'org-2' }, 30);
+    e.counter('billing_invoices_generated_total', { status: 'success' }, 0.99);
+    e.counter('billing_invoices_generated_total', { status: 'failed' }, 0.01);
+    e.gauge('billing_mrr_total', { plan: 'pro' }, 125000);
+    e.gauge('billing_mrr_total', { plan: 'enterprise' }, 340000);
+    e.histogram('billing_usage_aggregation_duration_ms', {}, 1, [[1000, 0.5], [5000, 0.99], [10000, 1]], 1500);
+    e.histogram('billing_pdf_generation_duration_ms', {}, 1, [[500, 0.5], [1000, 0.9], [5000, 1]], 600);
+    e.counter('billing_pdf_generated_total', { status: 'success' }, 1);
+    e.counter('billing_stripe_charges_total', { status: 'succeeded' }, 2);
+    e.counter('billing_emails_sent_total', { status: 'success' }, 9);
+    e.counter('billing_emails_sent_total', { status: 'failed' }, 1);
+    e.counter('billing_cron_runs_total', { job: 'monthly_invoices', status: 'success' }, 0.01);
+  });
+  const small = (name: string, value: number) => exporter((e) => e.gauge(name, {}, value));
+  const usage = await small('usage_aggregator_pending_events', 12);
+  const dashboard = await small('dashboard_api_cache_entries', 340);
+  const pg = await exporter((e) => {
+    e.gauge('pg_up', {}, 1);
+    e.gauge('pg_settings_max_connections', {}, 100);
+    e.gauge('pg_stat_activity_count', { datname: 'gateway', state: 'active' }, 60);
+    e.gauge('pg_stat_activity_count', { datname: 'gateway', state: 'idle' }, 35);
+  });
+  const redis = await small('redis_up', 1);
+  const kafka = await exporter((e) => e.gauge('kafka_consumergroup_lag', { consumergroup: 'usage-aggregator', topic: 'usage-events', partition: '0' }, 300));
+  const run = await seed({
+    example: '000-saas-gateway',
+    targets: {
+      'gateway:8080': gateway.address,
+      'usage-aggregator:8080': usage.address,
+      'billing-engine:8080': billing.address,
+      'dashboard-api:8080': dashboard.address,
+      'postgres-exporter:9187': pg.address,
+      'redis-exporter:9121': redis.address,
+      'kafka-exporter:9308': kafka.address,
+    },
+  });
+  await checkSeed(run, {
+    targets: 7,
+    // 10/120 requests 5xx; usage cache hits 50%; 90% of billing emails delivered; 5 of 100
+    // Postgres connections free.
+    firing: ['HighErrorRate', 'DatabaseConnectionPoolExhaustion', 'CacheMissRate', 'EmailDeliveryIssues'],
+    routes: {
+      pagerduty: ['HighErrorRate', 'DatabaseConnectionPoolExhaustion'],
+      slack: ['HighErrorRate', 'DatabaseConnectionPoolExhaustion', 'CacheMissRate', 'EmailDeliveryIssues'],
+    },
+    queries: [
+      'histogram_quantile(0.95, sum by (endpoint, le) (rate(gateway_request_duration_ms_bucket[5m])))',
+      'sum by (endpoint, status) (rate(gateway_requests_total[5m]))',
+      'sum by (organization_id) (rate(gateway_rate_limit_hits_total[5m]))',
+      'sum(gateway_active_connections)',
+      'sum by (reason) (rate(gateway_auth_failures_total[5m]))',
+      'sum by (cache_type) (rate(gateway_cache_hits_total[5m])) / (sum by (cache_type) (rate(gateway_cache_hits_total[5m])) + sum by (cache_type) (rate(gateway_cache_misses_total[5m])))',
+      'histogram_quantile(0.95, sum by (le) (rate(gateway_kafka_producer_latency_ms_bucket[5m])))',
+      'sum(rate(gateway_requests_total{status=~"5.."}[5m])) / sum(rate(gateway_requests_total[5m]))',
+      'sum(billing_mrr_total)',
+      'topk(10, sum by (organization_id) (increase(billing_invoice_amount_total[30d])))',
+      'histogram_quantile(0.95, sum by (le) (rate(billing_usage_aggregation_duration_ms_bucket[5m])))',
+    ],
+    rangeQueries: ['endpoint:gateway_request_duration_ms:p95', 'sum by (status) (rate(gateway_requests_total[1m]))'],
+  });
+  // PagerDuty got Events API v2 payloads with the configured severity.
+  const pd = run.deliveries().filter((d) => d.integration === 'pagerduty');
+  assert.ok(pd.length > 0 && pd.every((d) => d.body.event_action === 'trigger' && d.body.payload.severity === 'critical'));
+  // The seed's troubleshooting step: metric names through the label values API.
+  const names: string[] = await run.api('/api/v1/label/__name__/values');
+  assert.ok(names.includes('gateway_request_duration_ms_bucket') && names.includes('billing_mrr_total'));
+  // Forwarded to the seed's Alertmanager (a local sink here) too.
+  await eventually(() => run.deliveries().some((d) => d.integration === 'alertmanager' && /CacheMissRate/.test(d.text)), 'alerts forwarded to Alertmanager', 10_000);
+});
+
+test('seed 001 CloudBill: per-service alerts from five microservices, webhook gets every alert, critical→PagerDuty, warning→Slack', async () => {
+  interface Service { errorShare: number; slow?: boolean; memoryMB: number; poolActive: number; extra?: (e: Exposition) => void }
+  const service = (s: Service) =>
+    exporter((e) => {
+      const ok = 20 * (1 - s.errorShare);
+      e.counter('http_requests_total', { method: 'GET', route: '/api/v1/items', status: '200', tenant_id: 'acme' }, ok);
+      e.counter('http_requests_total', { method: 'GET', route: '/api/v1/items', status: '500', tenant_id: 'acme' }, 20 * s.errorShare);
+      // Slow: 90% within 100 ms, the rest between 2.5 and 5 s → p95 ≈ 3.75 s, p99 ≈ 4.75 s.
+      const slow: Array<[number, number]> = [[0.005, 0.2], [0.01, 0.4], [0.025, 0.6], [0.05, 0.8], [0.1, 0.9], [0.25, 0.9], [0.5, 0.9], [1, 0.9], [2.5, 0.9], [5, 1], [10, 1]];
+      e.histogram('http_request_duration_seconds', { method: 'GET', route: '/api/v1/items', tenant_id: 'acme' }, 20, s.slow ? slow : FAST, s.slow ? 0.4 : 0.02);
+      e.gauge('db_pool_total_connections', {}, 100);
+      e.gauge('db_pool_active_connections', {}, s.poolActive);
+      e.gauge('db_pool_idle_connections', {}, 100 - s.poolActive);
+      e.gauge('db_pool_waiting_requests', {}, 0);
+      e.histogram('db_query_duration_seconds', { operation: 'select', tenant_id: 'acme' }, 10, FAST, 0.01);
+      e.counter('db_errors_total', { error_type: 'connection', tenant_id: 'acme' }, 0);
+      e.counter('redis_operations_total', { operation: 'hit', tenant_id: 'acme' }, 8);
+      e.counter('redis_operations_total', { operation: 'miss', tenant_id: 'acme' }, 2);
+      e.counter('redis_errors_total', {}, 0);
+      e.gauge('process_resident_memory_bytes', {}, s.memoryMB * 1024 * 1024);
+      e.counter('process_cpu_seconds_total', {}, 0.1);
+      e.gauge('nodejs_eventloop_lag_seconds', {}, 0.002);
+      s.extra?.(e);
+    });
+  const gateway = await service({ errorShare: 0.01, memoryMB: 200, poolActive: 10 });
+  const auth = await service({ errorShare: 0.01, memoryMB: 1536, poolActive: 10 });
+  const billing = await service({
+    errorShare: 0.07,
+    memoryMB: 300,
+    poolActive: 90,
+    extra: (e) => {
+      e.counter('cloudbill_invoices_generated_total', {}, 2);
+      e.counter('cloudbill_invoices_failed_total', {}, 0.1);
+    },
+  });
+  const payment = await service({
+    errorShare: 0.25,
+    memoryMB: 300,
+    poolActive: 10,
+    extra: (e) => {
+      e.counter('cloudbill_payments_total', {}, 10);
+      e.counter('cloudbill_payments_succeeded_total', {}, 9.5);
+      e.counter('cloudbill_payments_failed_total', {}, 0.5);
+    },
+  });
+  const notification = await service({
+    errorShare: 0.01,
+    slow: true,
+    memoryMB: 300,
+    poolActive: 10,
+    extra: (e) => {
+      e.counter('cloudbill_notifications_sent_total', { notification_type: 'email', tenant_id: 'acme' }, 10);
+      e.counter('cloudbill_notifications_failed_total', { notification_type: 'email', tenant_id: 'acme' }, 0.5);
+      e.counter('cloudbill_notifications_sent_total', { notification_type: 'sms', tenant_id: 'acme' }, 1);
+      e.counter('cloudbill_notifications_failed_total', { notification_type: 'sms', tenant_id: 'acme' }, 1);
+    },
+  });
+  const run = await seed({
+    example: '001-cloudbill',
+    targets: {
+      'api-gateway:8080': gateway.address,
+      'auth-service:3001': auth.address,
+      'billing-service:3002': billing.address,
+      'payment-service:3003': payment.address,
+      'notification-service:3004': notification.address,
+    },
+    // The example derives `service` from the host name in __address__ (auth-service:3001 →
+    // auth); fake exporters listen on 127.0.0.1, so the test gives each target the label the
+    // relabel rule would compute from its original address.
+    editScrapeConfig: (cfg) => {
+      const job = cfg.scrape_configs.find((j: any) => j.job_name === 'cloudbill-services');
+      const rule = job.relabel_configs[0];
+      const re = new RegExp(`^(?:${rule.regex})$`);
+      job.static_configs = job.static_configs[0].targets.map((t: string) => ({ targets: [t], labels: { service: t.replace(re, '$1') } }));
+      delete job.relabel_configs;
+    },
+  });
+  await checkSeed(run, {
+    targets: 5,
+    firing: ['HighErrorRate', 'CriticalErrorRate', 'HighLatencyP95', 'HighMemoryUsage', 'DatabasePoolExhaustion', 'InvoiceGenerationFailures', 'NotificationDeliveryFailures'],
+    routes: {
+      'incident-webhook': ['HighErrorRate', 'CriticalErrorRate', 'HighLatencyP95', 'HighMemoryUsage', 'DatabasePoolExhaustion', 'InvoiceGenerationFailures', 'NotificationDeliveryFailures'],
+      pagerduty: ['CriticalErrorRate'],
+      slack: ['HighErrorRate', 'HighLatencyP95', 'HighMemoryUsage', 'DatabasePoolExhaustion', 'InvoiceGenerationFailures', 'NotificationDeliveryFailures'],
+    },
+    queries: [
+      'sum by (service) (rate(http_requests_total[5m]))',
+      'sum by (service) (rate(http_requests_total{status=~"5.."}[5m]))\n/\nsum by (service) (rate(http_requests_total[5m]))',
+      'histogram_quantile(0.95,\n  sum by (service, le) (rate(http_request_duration_seconds_bucket[5m]))\n)',
+      'sum by (service) (rate(redis_operations_total{operation="hit"}[5m]))\n/\nsum by (service) (rate(redis_operations_total[5m]))',
+      'db_pool_active_connections',
+      'up',
+    ],
+    rangeQueries: ['service:http_requests:rate5m'],
+  });
+  // Per-service alerts carry the service label from the scrape config.
+  const byService = (await run.alerts()).filter((a) => a.name === 'HighErrorRate').map((a) => a.labels.service).sort();
+  assert.deepEqual(byService, ['billing', 'payment']);
+  const mem = (await run.alerts()).find((a) => a.name === 'HighMemoryUsage')!;
+  assert.equal(mem.labels.service, 'auth');
+  // The seed's "check targets" jq fields exist: job, health, lastScrape.
+  const targets = (await run.api('/api/v1/targets')).activeTargets;
+  assert.deepEqual(targets.map((t: any) => t.labels.service).sort(), ['api-gateway', 'auth', 'billing', 'notification', 'payment']);
+  assert.ok(targets.every((t: any) => t.labels.job && t.health === 'up' && !Number.isNaN(Date.parse(t.lastScrape))));
+});
+
 test('seed 002 festivals: SLO recording rules, burn-rate and table alerts, critical→PagerDuty, warning→Slack, rest→email', async () => {
   const pod = () =>
     exporter((e) => {
@@ -219,203 +418,4 @@ test('seed 004 analytics: email receivers per component, critical to on-call ema
   assert.ok(alerts.every((a) => a.labels.cluster === undefined), 'external labels are added when sending, not in /api/v1/alerts');
   // Forwarded to the configured Alertmanager as well.
   assert.ok(run.deliveries().some((d) => d.integration === 'alertmanager' && /QueueBacklogCritical/.test(d.text) && /analytics-prod/.test(d.text)));
-});
-
-test('seed 001 CloudBill: per-service alerts from five microservices, webhook gets every alert, critical→PagerDuty, warning→Slack', async () => {
-  interface Service { errorShare: number; slow?: boolean; memoryMB: number; poolActive: number; extra?: (e: Exposition) => void }
-  const service = (s: Service) =>
-    exporter((e) => {
-      const ok = 20 * (1 - s.errorShare);
-      e.counter('http_requests_total', { method: 'GET', route: '/api/v1/items', status: '200', tenant_id: 'acme' }, ok);
-      e.counter('http_requests_total', { method: 'GET', route: '/api/v1/items', status: '500', tenant_id: 'acme' }, 20 * s.errorShare);
-      // Slow: 90% within 100 ms, the rest between 2.5 and 5 s → p95 ≈ 3.75 s, p99 ≈ 4.75 s.
-      const slow: Array<[number, number]> = [[0.005, 0.2], [0.01, 0.4], [0.025, 0.6], [0.05, 0.8], [0.1, 0.9], [0.25, 0.9], [0.5, 0.9], [1, 0.9], [2.5, 0.9], [5, 1], [10, 1]];
-      e.histogram('http_request_duration_seconds', { method: 'GET', route: '/api/v1/items', tenant_id: 'acme' }, 20, s.slow ? slow : FAST, s.slow ? 0.4 : 0.02);
-      e.gauge('db_pool_total_connections', {}, 100);
-      e.gauge('db_pool_active_connections', {}, s.poolActive);
-      e.gauge('db_pool_idle_connections', {}, 100 - s.poolActive);
-      e.gauge('db_pool_waiting_requests', {}, 0);
-      e.histogram('db_query_duration_seconds', { operation: 'select', tenant_id: 'acme' }, 10, FAST, 0.01);
-      e.counter('db_errors_total', { error_type: 'connection', tenant_id: 'acme' }, 0);
-      e.counter('redis_operations_total', { operation: 'hit', tenant_id: 'acme' }, 8);
-      e.counter('redis_operations_total', { operation: 'miss', tenant_id: 'acme' }, 2);
-      e.counter('redis_errors_total', {}, 0);
-      e.gauge('process_resident_memory_bytes', {}, s.memoryMB * 1024 * 1024);
-      e.counter('process_cpu_seconds_total', {}, 0.1);
-      e.gauge('nodejs_eventloop_lag_seconds', {}, 0.002);
-      s.extra?.(e);
-    });
-  const gateway = await service({ errorShare: 0.01, memoryMB: 200, poolActive: 10 });
-  const auth = await service({ errorShare: 0.01, memoryMB: 1536, poolActive: 10 });
-  const billing = await service({
-    errorShare: 0.07,
-    memoryMB: 300,
-    poolActive: 90,
-    extra: (e) => {
-      e.counter('cloudbill_invoices_generated_total', {}, 2);
-      e.counter('cloudbill_invoices_failed_total', {}, 0.1);
-    },
-  });
-  const payment = await service({
-    errorShare: 0.25,
-    memoryMB: 300,
-    poolActive: 10,
-    extra: (e) => {
-      e.counter('cloudbill_payments_total', {}, 10);
-      e.counter('cloudbill_payments_succeeded_total', {}, 9.5);
-      e.counter('cloudbill_payments_failed_total', {}, 0.5);
-    },
-  });
-  const notification = await service({
-    errorShare: 0.01,
-    slow: true,
-    memoryMB: 300,
-    poolActive: 10,
-    extra: (e) => {
-      e.counter('cloudbill_notifications_sent_total', { notification_type: 'email', tenant_id: 'acme' }, 10);
-      e.counter('cloudbill_notifications_failed_total', { notification_type: 'email', tenant_id: 'acme' }, 0.5);
-      e.counter('cloudbill_notifications_sent_total', { notification_type: 'sms', tenant_id: 'acme' }, 1);
-      e.counter('cloudbill_notifications_failed_total', { notification_type: 'sms', tenant_id: 'acme' }, 1);
-    },
-  });
-  const run = await seed({
-    example: '001-cloudbill',
-    targets: {
-      'api-gateway:8080': gateway.address,
-      'auth-service:3001': auth.address,
-      'billing-service:3002': billing.address,
-      'payment-service:3003': payment.address,
-      'notification-service:3004': notification.address,
-    },
-    // The example derives `service` from the host name in __address__ (auth-service:3001 →
-    // auth); fake exporters listen on 127.0.0.1, so the test gives each target the label the
-    // relabel rule would compute from its original address.
-    editScrapeConfig: (cfg) => {
-      const job = cfg.scrape_configs.find((j: any) => j.job_name === 'cloudbill-services');
-      const rule = job.relabel_configs[0];
-      const re = new RegExp(`^(?:${rule.regex})$`);
-      job.static_configs = job.static_configs[0].targets.map((t: string) => ({ targets: [t], labels: { service: t.replace(re, '$1') } }));
-      delete job.relabel_configs;
-    },
-  });
-  await checkSeed(run, {
-    targets: 5,
-    firing: ['HighErrorRate', 'CriticalErrorRate', 'HighLatencyP95', 'HighMemoryUsage', 'DatabasePoolExhaustion', 'InvoiceGenerationFailures', 'NotificationDeliveryFailures'],
-    routes: {
-      'incident-webhook': ['HighErrorRate', 'CriticalErrorRate', 'HighLatencyP95', 'HighMemoryUsage', 'DatabasePoolExhaustion', 'InvoiceGenerationFailures', 'NotificationDeliveryFailures'],
-      pagerduty: ['CriticalErrorRate'],
-      slack: ['HighErrorRate', 'HighLatencyP95', 'HighMemoryUsage', 'DatabasePoolExhaustion', 'InvoiceGenerationFailures', 'NotificationDeliveryFailures'],
-    },
-    queries: [
-      'sum by (service) (rate(http_requests_total[5m]))',
-      'sum by (service) (rate(http_requests_total{status=~"5.."}[5m]))\n/\nsum by (service) (rate(http_requests_total[5m]))',
-      'histogram_quantile(0.95,\n  sum by (service, le) (rate(http_request_duration_seconds_bucket[5m]))\n)',
-      'sum by (service) (rate(redis_operations_total{operation="hit"}[5m]))\n/\nsum by (service) (rate(redis_operations_total[5m]))',
-      'db_pool_active_connections',
-      'up',
-    ],
-    rangeQueries: ['service:http_requests:rate5m'],
-  });
-  // Per-service alerts carry the service label from the scrape config.
-  const byService = (await run.alerts()).filter((a) => a.name === 'HighErrorRate').map((a) => a.labels.service).sort();
-  assert.deepEqual(byService, ['billing', 'payment']);
-  const mem = (await run.alerts()).find((a) => a.name === 'HighMemoryUsage')!;
-  assert.equal(mem.labels.service, 'auth');
-  // The seed's "check targets" jq fields exist: job, health, lastScrape.
-  const targets = (await run.api('/api/v1/targets')).activeTargets;
-  assert.deepEqual(targets.map((t: any) => t.labels.service).sort(), ['api-gateway', 'auth', 'billing', 'notification', 'payment']);
-  assert.ok(targets.every((t: any) => t.labels.job && t.health === 'up' && !Number.isNaN(Date.parse(t.lastScrape))));
-});
-
-test('seed 000 SaaS gateway: gateway/billing/exporter alerts, critical→PagerDuty and Slack, warning→Slack, forwarded to Alertmanager', async () => {
-  const gateway = await exporter((e) => {
-    for (const [endpoint, status, rate] of [['/api/v1/usage', '200', 90], ['/api/v1/usage', '500', 10], ['/api/v1/keys', '200', 20]] as const) {
-      e.counter('gateway_requests_total', { method: 'GET', endpoint, status }, rate);
-    }
-    // Latency in ms: 95% within 50 ms → P95 ≈ 50 ms (SLO), below the 100 ms alert.
-    const ms: Array<[number, number]> = [[5, 0.2], [10, 0.5], [25, 0.8], [50, 0.95], [100, 0.99], [250, 1], [500, 1]];
-    e.histogram('gateway_request_duration_ms', { method: 'GET', endpoint: '/api/v1/usage' }, 100, ms, 18);
-    e.histogram('gateway_request_duration_ms', { method: 'GET', endpoint: '/api/v1/keys' }, 20, ms, 18);
-    e.counter('gateway_rate_limit_hits_total', { organization_id: 'org-1', limit_type: 'requests_per_minute' }, 5);
-    e.counter('gateway_rate_limit_hits_total', { organization_id: 'org-2', limit_type: 'requests_per_minute' }, 1);
-    e.gauge('gateway_active_connections', { organization_id: 'org-1', type: 'websocket' }, 1234);
-    e.counter('gateway_auth_failures_total', { reason: 'invalid_key' }, 0.05);
-    e.counter('gateway_usage_recorded_total', { organization_id: 'org-1', metric: 'api_calls' }, 100);
-    e.histogram('gateway_kafka_producer_latency_ms', {}, 100, ms, 12);
-    e.counter('gateway_cache_hits_total', { cache_type: 'api_key' }, 95);
-    e.counter('gateway_cache_misses_total', { cache_type: 'api_key' }, 5);
-    e.counter('gateway_cache_hits_total', { cache_type: 'usage' }, 50);
-    e.counter('gateway_cache_misses_total', { cache_type: 'usage' }, 50);
-    e.histogram('gateway_db_query_duration_ms', { query: 'select_org' }, 50, ms, 8);
-  });
-  const billing = await exporter((e) => {
-    e.counter('billing_invoice_amount_total', { organization_id: 'org-1' }, 120);
-    e.counter('billing_invoice_amount_total', { organization_id: 'org-2' }, 30);
-    e.counter('billing_invoices_generated_total', { status: 'success' }, 0.99);
-    e.counter('billing_invoices_generated_total', { status: 'failed' }, 0.01);
-    e.gauge('billing_mrr_total', { plan: 'pro' }, 125000);
-    e.gauge('billing_mrr_total', { plan: 'enterprise' }, 340000);
-    e.histogram('billing_usage_aggregation_duration_ms', {}, 1, [[1000, 0.5], [5000, 0.99], [10000, 1]], 1500);
-    e.histogram('billing_pdf_generation_duration_ms', {}, 1, [[500, 0.5], [1000, 0.9], [5000, 1]], 600);
-    e.counter('billing_pdf_generated_total', { status: 'success' }, 1);
-    e.counter('billing_stripe_charges_total', { status: 'succeeded' }, 2);
-    e.counter('billing_emails_sent_total', { status: 'success' }, 9);
-    e.counter('billing_emails_sent_total', { status: 'failed' }, 1);
-    e.counter('billing_cron_runs_total', { job: 'monthly_invoices', status: 'success' }, 0.01);
-  });
-  const small = (name: string, value: number) => exporter((e) => e.gauge(name, {}, value));
-  const usage = await small('usage_aggregator_pending_events', 12);
-  const dashboard = await small('dashboard_api_cache_entries', 340);
-  const pg = await exporter((e) => {
-    e.gauge('pg_up', {}, 1);
-    e.gauge('pg_settings_max_connections', {}, 100);
-    e.gauge('pg_stat_activity_count', { datname: 'gateway', state: 'active' }, 60);
-    e.gauge('pg_stat_activity_count', { datname: 'gateway', state: 'idle' }, 35);
-  });
-  const redis = await small('redis_up', 1);
-  const kafka = await exporter((e) => e.gauge('kafka_consumergroup_lag', { consumergroup: 'usage-aggregator', topic: 'usage-events', partition: '0' }, 300));
-  const run = await seed({
-    example: '000-saas-gateway',
-    targets: {
-      'gateway:8080': gateway.address,
-      'usage-aggregator:8080': usage.address,
-      'billing-engine:8080': billing.address,
-      'dashboard-api:8080': dashboard.address,
-      'postgres-exporter:9187': pg.address,
-      'redis-exporter:9121': redis.address,
-      'kafka-exporter:9308': kafka.address,
-    },
-  });
-  await checkSeed(run, {
-    targets: 7,
-    // 10/120 requests 5xx; usage cache hits 50%; 90% of billing emails delivered; 5 of 100
-    // Postgres connections free.
-    firing: ['HighErrorRate', 'DatabaseConnectionPoolExhaustion', 'CacheMissRate', 'EmailDeliveryIssues'],
-    routes: {
-      pagerduty: ['HighErrorRate', 'DatabaseConnectionPoolExhaustion'],
-      slack: ['HighErrorRate', 'DatabaseConnectionPoolExhaustion', 'CacheMissRate', 'EmailDeliveryIssues'],
-    },
-    queries: [
-      'histogram_quantile(0.95, sum by (endpoint, le) (rate(gateway_request_duration_ms_bucket[5m])))',
-      'sum by (endpoint, status) (rate(gateway_requests_total[5m]))',
-      'sum by (organization_id) (rate(gateway_rate_limit_hits_total[5m]))',
-      'sum(gateway_active_connections)',
-      'sum by (reason) (rate(gateway_auth_failures_total[5m]))',
-      'sum by (cache_type) (rate(gateway_cache_hits_total[5m])) / (sum by (cache_type) (rate(gateway_cache_hits_total[5m])) + sum by (cache_type) (rate(gateway_cache_misses_total[5m])))',
-      'histogram_quantile(0.95, sum by (le) (rate(gateway_kafka_producer_latency_ms_bucket[5m])))',
-      'sum(rate(gateway_requests_total{status=~"5.."}[5m])) / sum(rate(gateway_requests_total[5m]))',
-      'sum(billing_mrr_total)',
-      'topk(10, sum by (organization_id) (increase(billing_invoice_amount_total[30d])))',
-      'histogram_quantile(0.95, sum by (le) (rate(billing_usage_aggregation_duration_ms_bucket[5m])))',
-    ],
-    rangeQueries: ['endpoint:gateway_request_duration_ms:p95', 'sum by (status) (rate(gateway_requests_total[1m]))'],
-  });
-  // PagerDuty got Events API v2 payloads with the configured severity.
-  const pd = run.deliveries().filter((d) => d.integration === 'pagerduty');
-  assert.ok(pd.length > 0 && pd.every((d) => d.body.event_action === 'trigger' && d.body.payload.severity === 'critical'));
-  // The seed's troubleshooting step: metric names through the label values API.
-  const names: string[] = await run.api('/api/v1/label/__name__/values');
-  assert.ok(names.includes('gateway_request_duration_ms_bucket') && names.includes('billing_mrr_total'));
-  // Forwarded to the seed's Alertmanager (a local sink here) too.
-  await eventually(() => run.deliveries().some((d) => d.integration === 'alertmanager' && /CacheMissRate/.test(d.text)), 'alerts forwarded to Alertmanager', 10_000);
 });
