@@ -35,7 +35,7 @@ export class ChunkSeqIterator implements SampleIterator {
       if (c.minT > this.maxt) return false;
       if (c.maxT < minT) continue;
       if (isPacked(c.data)) {
-        const d = (this.packed ??= new PackedDecoder());
+        const d = (this.packed ??= takeDecoder());
         try {
           d.decode(c.data);
         } catch (e) {
@@ -90,6 +90,12 @@ export class ChunkSeqIterator implements SampleIterator {
 
   private finish(): boolean {
     this.done = true;
+    // Exhausted: its decode buffers can serve the next series of a scan (the arrays stay
+    // referenced here, but atT/atV are undefined after next() returned false).
+    if (this.packed !== null) {
+      giveBackDecoder(this.packed);
+      this.packed = null;
+    }
     return false;
   }
 
@@ -104,4 +110,16 @@ export class ChunkSeqIterator implements SampleIterator {
   err(): Error | null {
     return this.error;
   }
+}
+
+// Full scans walk series one after another; recycling decoders spares a pair of typed arrays
+// per series. Iterators still alive keep theirs, so concurrent iterators never share buffers.
+const decoderPool: PackedDecoder[] = [];
+
+function takeDecoder(): PackedDecoder {
+  return decoderPool.pop() ?? new PackedDecoder();
+}
+
+function giveBackDecoder(d: PackedDecoder): void {
+  if (decoderPool.length < 8) decoderPool.push(d);
 }

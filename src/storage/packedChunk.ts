@@ -256,7 +256,7 @@ export class PackedDecoder {
     if (k > MAX_SCALE || (mode !== 1 && mode !== 2)) throw new Error('corrupt packed chunk: bad header');
     const m = POW10[k];
     let x = r.zz();
-    vs[0] = x / m;
+    vs[0] = x;
     pos = r.pos;
     let dv = 0;
     for (let i = 1; i < n; i++) {
@@ -274,9 +274,11 @@ export class PackedDecoder {
       const delta = z & 1 ? -(z + 1) / 2 : z / 2;
       if (mode === 1) x += delta;
       else x += dv += delta;
-      vs[i] = x / m;
+      vs[i] = x;
     }
     if (pos > b.length) throw new Error('corrupt packed chunk: truncated');
+    // Integers (counters, buckets) need no scaling; the rest is one tight division pass.
+    if (m !== 1) for (let i = 0; i < n; i++) vs[i] = vs[i] / m;
     this.n = n;
   }
 
