@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/clock.ts';
 import { HttpSink, makeHarness, type Received } from '../integration/notify/harness.ts';
 import { startAlertmanager } from '../support/alertmanagerPeer.ts';
-import { eventually, sleep } from '../support/wait.ts';
+import { alertmanagerDelivers, promliteDelivers, type ApiAlert } from './alertmanagerOracle.ts';
 
 const EXTERNAL_URL = 'http://promlite.test:9090'; // makeHarness's; Alertmanager gets the same
 const amSink = HttpSink.aroundTests();
@@ -45,29 +45,21 @@ test('Discord embeds match Alertmanager 0.25 (firing, then resolved; send_resolv
     const now = Date.now();
     const startsAt = new Date(now - 90_000).toISOString();
     const endsAt = new Date(now + 3_600_000).toISOString();
-    const firing = [
+    const firing: ApiAlert[] = [
       { labels: { alertname: 'HighLatency', severity: 'page', instance: 'web-1', job: 'api' }, annotations: { summary: 'p99 > 1s & rising' }, startsAt, endsAt, generatorURL: 'http://prom:9090/graph?g0.expr=x&g0.tab=1' },
       { labels: { alertname: 'HighLatency', severity: 'page', instance: 'web-2', job: 'api' }, annotations: { summary: 'p99 > 2s' }, startsAt, endsAt, generatorURL: 'http://prom:9090/graph?g0.expr=x&g0.tab=1' },
     ];
-    await am.postAlerts(firing);
-    await eventually(() => amSink.received.length >= 2, 'Alertmanager to send the firing webhooks', 8000, 50);
-    await sleep(1200);
-
     const h = makeHarness(config(plSink.url), { clock: new ManualClock(now) });
-    const toAlert = (a: (typeof firing)[number]) => ({ labels: a.labels, annotations: a.annotations, startsAt: Date.parse(a.startsAt), endsAt: Date.parse(a.endsAt), generatorURL: a.generatorURL });
-    h.push(...firing.map(toAlert));
-    await h.scheduler.advance(1000);
+    await alertmanagerDelivers(am, firing, () => amSink.received.length, 2);
+    await promliteDelivers(h, firing);
     assert.deepEqual(lastByPath(plSink.received), lastByPath(amSink.received));
     assert.equal(plSink.received[0].headers['content-type'], amSink.received[0].headers['content-type']);
 
     amSink.clear();
     plSink.clear();
     const resolved = firing.map((a) => ({ ...a, endsAt: new Date(now - 1000).toISOString() }));
-    await am.postAlerts(resolved);
-    await eventually(() => amSink.received.length >= 1, 'Alertmanager to send the resolved webhook', 8000, 50);
-    await sleep(1200);
-    h.push(...resolved.map(toAlert));
-    await h.scheduler.advance(1000);
+    await alertmanagerDelivers(am, resolved, () => amSink.received.length, 1);
+    await promliteDelivers(h, resolved);
     assert.deepEqual(Object.keys(lastByPath(amSink.received)), ['/api/webhooks/123/default'], 'only the send_resolved config');
     assert.deepEqual(lastByPath(plSink.received), lastByPath(amSink.received));
     h.notifier.stop();

@@ -13,8 +13,8 @@ import { ManualClock } from '../../src/clock.ts';
 import { MSTEAMS_TMPL } from '../../src/template/alertmanagerDefaults.ts';
 import { HttpSink, makeHarness } from '../integration/notify/harness.ts';
 import { startAlertmanager } from '../support/alertmanagerPeer.ts';
+import { alertmanagerDelivers, promliteDelivers, type ApiAlert } from './alertmanagerOracle.ts';
 import { requireBinary } from '../support/tools.ts';
-import { eventually, sleep } from '../support/wait.ts';
 
 const EXTERNAL_URL = 'http://promlite.test:9090'; // makeHarness's; Alertmanager gets the same
 const dir = mkdtempSync(join(tmpdir(), 'promlite-teams-'));
@@ -62,22 +62,18 @@ test('Teams card texts equal the Teams default templates rendered by Alertmanage
     const now = Date.now();
     const startsAt = new Date(now - 60_000).toISOString();
     const endsAt = new Date(now + 3_600_000).toISOString();
-    const firing = [
+    const firing: ApiAlert[] = [
       // In Alertmanager's order within a group (job, instance, then label set).
       { labels: { alertname: 'QueueStuck', queue: 'jobs', severity: 'warning' }, annotations: { summary: 'no progress <5m>' }, startsAt, endsAt, generatorURL: 'http://prom:9090/graph?g0.expr=q&g0.tab=1' },
       { labels: { alertname: 'QueueStuck', queue: 'mail', severity: 'warning' }, annotations: { summary: 'no progress <5m>', runbook: 'http://wiki/q' }, startsAt, endsAt, generatorURL: 'http://prom:9090/graph?g0.expr=q&g0.tab=1' },
     ];
     const h = makeHarness(plConfig(), { clock: new ManualClock(now) });
-    const toAlert = (a: (typeof firing)[number]) => ({ labels: a.labels, annotations: a.annotations as Record<string, string>, startsAt: Date.parse(a.startsAt), endsAt: Date.parse(a.endsAt), generatorURL: a.generatorURL });
 
-    const compare = async (alerts: typeof firing, color: string) => {
+    const compare = async (alerts: ApiAlert[], color: string) => {
       amSink.clear();
       plSink.clear();
-      await am.postAlerts(alerts);
-      await eventually(() => amSink.received.length >= 2, 'Alertmanager to send 2 requests', 8000, 50);
-      await sleep(1200);
-      h.push(...alerts.map(toAlert));
-      await h.scheduler.advance(1000);
+      await alertmanagerDelivers(am, alerts, () => amSink.received.length, 2);
+      await promliteDelivers(h, alerts);
       const last = (path: string) => amSink.received.filter((r) => r.path === path).at(-1)!.body.embeds[0];
       const card = plSink.received.at(-1)!.body;
       assert.equal(card.title, last('/title').title);

@@ -13,8 +13,9 @@ import { join } from 'node:path';
 import { ManualClock } from '../../src/clock.ts';
 import { HttpSink, makeHarness, type Received } from '../integration/notify/harness.ts';
 import { startAlertmanager } from '../support/alertmanagerPeer.ts';
+import { alertmanagerDelivers, promliteDelivers, type ApiAlert } from './alertmanagerOracle.ts';
 import { requireBinary } from '../support/tools.ts';
-import { eventually, sleep } from '../support/wait.ts';
+import { eventually } from '../support/wait.ts';
 
 const EXTERNAL_URL = 'http://promlite.test:9090'; // what makeHarness uses; Alertmanager gets the same
 const dir = mkdtempSync(join(tmpdir(), 'promlite-pd-interop-'));
@@ -110,18 +111,13 @@ test('PagerDuty v2 and v1 events match Alertmanager 0.25 (trigger, then resolve)
     const startsAt = new Date(now - 60_000).toISOString();
     const endsAt = new Date(now + 3_600_000).toISOString();
     const gen = 'http://prom:9090/graph?g0.expr=up%3D%3D0&g0.tab=1';
-    const firing = [
+    const firing: ApiAlert[] = [
       { labels: { alertname: 'DiskFull', team: 'db', severity: 'page', instance: 'a<1>' }, annotations: { summary: 'disk & more', long: 'ü'.repeat(1100) }, startsAt, endsAt, generatorURL: gen },
       { labels: { alertname: 'DiskFull', team: 'db', severity: 'page', instance: 'b' }, annotations: { summary: 'disk & more', long: 'ü'.repeat(1100) }, startsAt, endsAt, generatorURL: gen },
     ];
-    await am.postAlerts(firing);
-    await eventually(() => amSide.received.length >= 3, 'Alertmanager to send 3 events', 8000, 50);
-    await sleep(1200); // a second flush would land here
-
     const h = makeHarness(config('pl'), { clock: new ManualClock(now) });
-    const toAlert = (a: (typeof firing)[number]) => ({ labels: a.labels, annotations: a.annotations, startsAt: Date.parse(a.startsAt), endsAt: Date.parse(a.endsAt), generatorURL: a.generatorURL });
-    h.push(...firing.map(toAlert));
-    await h.scheduler.advance(1000);
+    await alertmanagerDelivers(am, firing, () => amSide.received.length, 3);
+    await promliteDelivers(h, firing);
 
     // The v1 event really went to PagerDuty's v1 endpoint (through the proxy).
     const v1 = amSide.received.find((r) => r.path === V1_PATH)!;
@@ -132,11 +128,8 @@ test('PagerDuty v2 and v1 events match Alertmanager 0.25 (trigger, then resolve)
     amSide.clear();
     plSide.clear();
     const resolved = firing.map((a) => ({ ...a, endsAt: new Date(now - 1000).toISOString() }));
-    await am.postAlerts(resolved);
-    await eventually(() => amSide.received.length >= 3, 'Alertmanager to send 3 events', 8000, 50);
-    await sleep(1200);
-    h.push(...resolved.map(toAlert));
-    await h.scheduler.advance(1000);
+    await alertmanagerDelivers(am, resolved, () => amSide.received.length, 3);
+    await promliteDelivers(h, resolved);
     assert.ok([...lastEvents(amSide).keys()].every((k) => k.endsWith(' resolve')));
     assertSameEvents('resolve');
     h.notifier.stop();

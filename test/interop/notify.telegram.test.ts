@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/clock.ts';
 import { HttpSink, makeHarness, type Received } from '../integration/notify/harness.ts';
 import { startAlertmanager } from '../support/alertmanagerPeer.ts';
-import { eventually, sleep } from '../support/wait.ts';
+import { alertmanagerDelivers, promliteDelivers, type ApiAlert } from './alertmanagerOracle.ts';
 
 const EXTERNAL_URL = 'http://promlite.test:9090'; // makeHarness's; Alertmanager gets the same
 const OK = '{"ok":true,"result":{"message_id":1,"date":0,"chat":{"id":-1001234,"type":"group"}}}';
@@ -56,18 +56,13 @@ test('Telegram requests match Alertmanager 0.25 (parse modes, escaping, 4096-run
     const startsAt = new Date(now - 60_000).toISOString();
     const endsAt = new Date(now + 3_600_000).toISOString();
     const annotations = { summary: `disk "full" & <it's> bad`, long: 'ы'.repeat(4200) };
-    const firing = [
+    const firing: ApiAlert[] = [
       { labels: { alertname: 'Disk<Full>', instance: 'a&b' }, annotations, startsAt, endsAt, generatorURL: 'http://prom:9090/graph?g0.expr=x&g0.tab=1' },
       { labels: { alertname: 'Disk<Full>', instance: 'c' }, annotations, startsAt, endsAt, generatorURL: 'http://prom:9090/graph?g0.expr=x&g0.tab=1' },
     ];
-    await am.postAlerts(firing);
-    await eventually(() => amSink.received.length >= 4, 'Alertmanager to send 4 requests', 8000, 50);
-    await sleep(1200);
-
     const h = makeHarness(config(plSink.url), { clock: new ManualClock(now) });
-    const toAlert = (a: (typeof firing)[number]) => ({ labels: a.labels, annotations: a.annotations, startsAt: Date.parse(a.startsAt), endsAt: Date.parse(a.endsAt), generatorURL: a.generatorURL });
-    h.push(...firing.map(toAlert));
-    await h.scheduler.advance(1000);
+    await alertmanagerDelivers(am, firing, () => amSink.received.length, 4);
+    await promliteDelivers(h, firing);
     const am1 = lastByPath(amSink.received);
     assert.deepEqual(Object.keys(am1).sort(), ['/default/bot123:tok-en/sendMessage', '/html/botb0t/sendMessage', '/plain/botb0t/sendMessage', '/quiet/botb0t/sendMessage']);
     assert.equal([...JSON.parse(am1['/html/botb0t/sendMessage']).text].length, 4096, 'the oracle cut the text');
@@ -77,11 +72,8 @@ test('Telegram requests match Alertmanager 0.25 (parse modes, escaping, 4096-run
     amSink.clear();
     plSink.clear();
     const resolved = firing.map((a) => ({ ...a, endsAt: new Date(now - 1000).toISOString() }));
-    await am.postAlerts(resolved);
-    await eventually(() => amSink.received.length >= 3, 'Alertmanager to send 3 requests', 8000, 50);
-    await sleep(1200);
-    h.push(...resolved.map(toAlert));
-    await h.scheduler.advance(1000);
+    await alertmanagerDelivers(am, resolved, () => amSink.received.length, 3);
+    await promliteDelivers(h, resolved);
     assert.equal(lastByPath(amSink.received)['/plain/botb0t/sendMessage'], undefined, 'send_resolved: false');
     assert.deepEqual(lastByPath(plSink.received), lastByPath(amSink.received));
     h.notifier.stop();
