@@ -100,6 +100,13 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
+  // Time and size come from flags; per-selector rules from the config file (reloadable).
+  const retentionFor = (cfg: PrometheusConfig) => ({
+    timeMs: retentionTimeMs > 0 ? retentionTimeMs : undefined,
+    sizeBytes: retentionSizeBytes > 0 ? retentionSizeBytes : undefined,
+    rules: cfg.storage.retentionRules.map((r) => ({ matchers: r.matchers, retentionMs: r.retentionMs })),
+  });
+
   let ready = false;
   const storagePath = resolve(flags.storagePath);
   const storage = openStorage({
@@ -107,11 +114,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
     clock,
     registry,
     logger: logger.child({ component: 'tsdb' }),
-    retention: {
-      timeMs: retentionTimeMs > 0 ? retentionTimeMs : undefined,
-      sizeBytes: retentionSizeBytes > 0 ? retentionSizeBytes : undefined,
-      rules: config.storage.retentionRules.map((r) => ({ matchers: r.matchers, retentionMs: r.retentionMs })),
-    },
+    retention: retentionFor(config),
   });
 
   const tee = new TeeAppendable(storage);
@@ -194,6 +197,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
           remoteWrite.applyConfig(next.remoteWrite, next.global.externalLabels);
           applyScrape(next);
           applyAlerting(next);
+          storage.setRetention(retentionFor(next));
           config = next;
           configYaml = nextYaml;
           lastConfigTime = new Date(clock.now()).toISOString();

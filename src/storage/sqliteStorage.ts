@@ -105,7 +105,7 @@ export class SqliteStorage implements Storage {
   /** @internal */ readonly packer: Packer;
   private readonly byKey = new Map<string, HeadSeries>();
   private readonly logger: StorageLogger;
-  private readonly retention: RetentionOptions;
+  private retention: RetentionOptions;
   private readonly maxLogBytes: number;
   private readonly checkpointLogBytes: number;
   private readonly tasks: Array<{ stop(): void | Promise<void> }> = [];
@@ -481,6 +481,11 @@ export class SqliteStorage implements Storage {
     if (fs.existsSync(destFile)) throw new Error(`backup target ${destFile} already exists`);
     fs.mkdirSync(path.dirname(path.resolve(destFile)), { recursive: true });
     this.db.prepare('VACUUM INTO ?').run(destFile);
+  }
+
+  /** Replaces the retention settings (config reload); applied at the next retention run. */
+  setRetention(retention: RetentionOptions): void {
+    this.retention = retention;
   }
 
   /** Applies time, size and rule retention as of `now` (ms). */

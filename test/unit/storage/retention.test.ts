@@ -110,3 +110,20 @@ describe('retention', () => {
     assert.ok(fs.statSync(path.join(dir, 'promlite.db')).size <= before * 0.75, 'freed pages are returned to the OS');
   });
 });
+
+describe('retention settings replaced on config reload', () => {
+  it('setRetention applies new per-selector rules at the next run', () => {
+    const clock = new ManualClock(0);
+    const s = openStorage({ path: path.join(root, `r${++n}`), schedule: false, clock, cutPolicy: { maxSamples: 10, maxRangeMs: 2 * H } });
+    fill(s, [free, paid], 0, 20 * H, MIN);
+    clock.set(20 * H);
+    s.runRetention();
+    assert.equal(timestamps(s, [new Matcher('=', 'tier', 'free')])[0], 0, 'no rules yet: nothing dropped');
+    s.setRetention({ rules: [{ matchers: [new Matcher('=', 'tier', 'free')], retentionMs: 2 * H }] });
+    s.runRetention();
+    const freeTs = timestamps(s, [new Matcher('=', 'tier', 'free')]);
+    assert.ok(freeTs[0] <= 18 * H && freeTs[0] > 18 * H - 2 * H, `free starts at ${freeTs[0] / H} h`);
+    assert.equal(timestamps(s, [new Matcher('=', 'tier', 'paid')])[0], 0, 'paid tier untouched');
+    s.close();
+  });
+});
