@@ -58,6 +58,8 @@ export interface SeedRunOptions {
   targets: Record<string, string>;
   /** Extra edits to the parsed prometheus.yml, before the address rewrite (documented per use). */
   editScrapeConfig?: (cfg: any) => void;
+  /** Extra `promlite serve` flags. */
+  serverArgs?: string[];
 }
 
 export interface SeedRun {
@@ -170,7 +172,7 @@ export async function runSeed(opts: SeedRunOptions): Promise<SeedRun> {
   }
   writeFileSync(amPath, stringify(am));
 
-  const pl = await startPromlite([`--config.file=${promPath}`, `--notifier.config.file=${amPath}`, '--rules.alert.resend-delay=1s']);
+  const pl = await startPromlite([`--config.file=${promPath}`, `--notifier.config.file=${amPath}`, '--rules.alert.resend-delay=1s', ...(opts.serverArgs ?? [])]);
 
   const api = async (path: string) => {
     const res = await fetch(`${pl.url}${path}`);

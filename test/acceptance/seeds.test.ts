@@ -6,6 +6,8 @@
  * (severity routes, first-match, continue, inhibitions).
  */
 import { after, test } from 'node:test';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { Exposition, startExporter, type FakeExporter } from './fakeExporter.ts';
 import { runSeed, type SeedRun } from './seedHarness.ts';
@@ -202,6 +204,7 @@ test('seed 001 CloudBill: per-service alerts from five microservices, webhook ge
       job.static_configs = job.static_configs[0].targets.map((t: string) => ({ targets: [t], labels: { service: t.replace(re, '$1') } }));
       delete job.relabel_configs;
     },
+    serverArgs: ['--web.enable-lifecycle'],
   });
   await checkSeed(run, {
     targets: 5,
@@ -230,6 +233,12 @@ test('seed 001 CloudBill: per-service alerts from five microservices, webhook ge
   const targets = (await run.api('/api/v1/targets')).activeTargets;
   assert.deepEqual(targets.map((t: any) => t.labels.service).sort(), ['api-gateway', 'auth', 'billing', 'notification', 'payment']);
   assert.ok(targets.every((t: any) => t.labels.job && t.health === 'up' && !Number.isNaN(Date.parse(t.lastScrape))));
+  // The seed's maintenance step: reload through the lifecycle API after editing the rules.
+  const reload = await fetch(`${run.pl.url}/-/reload`, { method: 'POST' });
+  assert.equal(reload.status, 200);
+  const selfMetrics = await (await fetch(`${run.pl.url}/metrics`)).text();
+  assert.match(selfMetrics, /^promlite_config_last_reload_successful 1$/m);
+  assert.equal((await run.api('/api/v1/rules')).groups.length, 8, 'rule groups still loaded after reload');
 });
 
 test('seed 002 festivals: SLO recording rules, burn-rate and table alerts, critical→PagerDuty, warning→Slack, rest→email', async () => {
@@ -292,6 +301,37 @@ test('seed 002 festivals: SLO recording rules, burn-rate and table alerts, criti
     ],
     rangeQueries: ['festivals:http_error_percentage:5m', 'sum by (status) (rate(festivals_http_requests_total[5m]))'],
   });
+
+  // The seed's "Silencing Alerts": a silence on alertname=APIHighErrorRate through the
+  // Alertmanager API suppresses the alert.
+  const silence = await fetch(`${run.pl.url}/api/v2/silences`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      matchers: [{ name: 'alertname', value: 'APIHighErrorRate', isRegex: false, isEqual: true }],
+      startsAt: new Date().toISOString(),
+      endsAt: new Date(Date.now() + 2 * 3600_000).toISOString(),
+      createdBy: 'acceptance',
+      comment: 'Maintenance window',
+    }),
+  });
+  assert.equal(silence.status, 200);
+  const { silenceID } = await silence.json();
+  await eventually(async () => {
+    const a = await (await fetch(`${run.pl.url}/api/v2/alerts?filter=${encodeURIComponent('alertname="APIHighErrorRate"')}`)).json();
+    return a.length > 0 && a.every((x: any) => x.status.state === 'suppressed' && x.status.silencedBy.includes(silenceID));
+  }, 'APIHighErrorRate silenced', 10_000);
+
+  // A new pod in the file_sd targets file is scraped without a reload, as the example promises.
+  const pod2 = await pod();
+  const sd = join(run.dir, 'targets', 'festivals-api.json');
+  const groups = JSON.parse(readFileSync(sd, 'utf8'));
+  groups[0].targets.push(pod2.address);
+  writeFileSync(sd, JSON.stringify(groups));
+  await eventually(async () => {
+    const t = (await run.api('/api/v1/targets')).activeTargets;
+    return t.some((x: any) => x.labels.instance === pod2.address && x.health === 'up');
+  }, 'third festivals-api pod scraped', 15_000);
 });
 
 test('seed 003 e-commerce: tenant alerts, first-match routing (Tenant* warnings go to Slack, only info to the tenant webhook)', async () => {
@@ -418,4 +458,15 @@ test('seed 004 analytics: email receivers per component, critical to on-call ema
   assert.ok(alerts.every((a) => a.labels.cluster === undefined), 'external labels are added when sending, not in /api/v1/alerts');
   // Forwarded to the configured Alertmanager as well.
   assert.ok(run.deliveries().some((d) => d.integration === 'alertmanager' && /QueueBacklogCritical/.test(d.text) && /analytics-prod/.test(d.text)));
+
+  // The seed's "Test Alertmanager" step (its curl uses Alertmanager's v1 path; v2 is the same
+  // payload): a hand-posted warning without a component reaches the default receiver.
+  const posted = await fetch(`${run.pl.url}/api/v2/alerts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify([{ labels: { alertname: 'TestAlert', severity: 'warning' }, annotations: { summary: 'Test alert' } }]),
+  });
+  assert.equal(posted.status, 200);
+  const testMail = await eventually(() => run.deliveries().find((d) => d.integration === 'email' && /Subject: \[FIRING:1\] TestAlert/.test(d.text)), 'test alert email', 10_000);
+  assert.equal(testMail.receiver, 'default');
 });
