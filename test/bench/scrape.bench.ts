@@ -4,13 +4,13 @@
  * 1. Parser throughput on a live node-exporter payload (MB/s, samples/s), parse only and
  *    parse + scrape cache (the hot path of a scrape with unchanged series).
  * 2. End to end: 20 targets × 500 series served by a separate process, scraped every 1 s for
- *    `--duration` seconds by promlite (its own process, real storage) and by Prometheus 2.42 at the
+ *    `--duration` seconds by `promlite serve` (the real server, real storage) and by Prometheus 2.42 at the
  *    same time. CPU comes from each process's /proc/<pid>/stat over the measured window (after a
  *    warm-up), samples from promlite's appender count and from Prometheus's own `up` samples ×
  *    (series + 5 report series) in the window, RSS from /proc/<pid>/status at the end.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,7 @@ import { MemoryStorage } from '../../src/storage/memoryStorage.ts';
 import { openStorage } from '../../src/storage/sqliteStorage.ts';
 import { startNodeExporter } from '../support/nodeExporterPeer.ts';
 import { startPrometheusPeer } from '../support/prometheusPeer.ts';
+import { startPromlite } from '../support/promliteProcess.ts';
 
 const TARGETS = 20;
 const SERIES = 500;
@@ -227,29 +228,69 @@ async function parserThroughput(): Promise<{ mbPerSec: number; samplesPerSec: nu
   };
 }
 
+/**
+ * The promlite side of the end-to-end run. With real storage it is the real server
+ * (`promlite serve` from the bundle, scraping the targets from a generated config), counted by
+ * its own `promlite_tsdb_head_samples_appended_total`; `--storage=memory|null` runs the scrape
+ * manager alone in a child process to isolate the scrape path.
+ */
+interface PromliteUnderTest {
+  pid: number;
+  appended(): Promise<{ appended: number; down: number }>;
+  stop(): Promise<void>;
+}
+
+async function startPromliteUnderTest(ports: number[], jobs: string, storageKind: string): Promise<PromliteUnderTest> {
+  if (storageKind !== 'sqlite') {
+    const child = spawnRole('promlite', [`--ports=${ports.join(',')}`, `--storage=${storageKind}`]);
+    const next = lines(child);
+    await next();
+    return {
+      pid: child.pid!,
+      appended: async () => {
+        child.stdin!.write('mark\n');
+        return (await next()) as { appended: number; down: number };
+      },
+      stop: async () => void child.stdin!.write('quit\n'),
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'promlite-bench-'));
+  writeFileSync(join(dir, 'promlite.yml'), `global:\n  scrape_interval: 1s\n${jobs}`);
+  const server = await startPromlite([`--config.file=${join(dir, 'promlite.yml')}`, '--log.level=warn'], { dataDir: join(dir, 'data') });
+  return {
+    pid: server.proc.pid!,
+    appended: async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const appended = Number(/^promlite_tsdb_head_samples_appended_total (\S+)$/m.exec(text)?.[1] ?? NaN);
+      const t = (await (await fetch(`${server.url}/api/v1/targets`)).json()) as { data: { activeTargets: { health: string }[] } };
+      return { appended, down: t.data.activeTargets.filter((x) => x.health !== 'up').length };
+    },
+    stop: async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 async function endToEnd(durationS: number, storageKind: string) {
   const targets = spawnRole('targets');
   const targetsLine = lines(targets);
   const { ports } = (await targetsLine()) as { ports: number[] };
-  const promlite = spawnRole('promlite', [`--ports=${ports.join(',')}`, `--storage=${storageKind}`]);
-  const pl = lines(promlite);
-  await pl();
   const jobs = `scrape_configs:\n  - job_name: bench\n    scrape_interval: 1s\n    scrape_timeout: 1s\n    static_configs: [{targets: [${ports.map((p) => `'127.0.0.1:${p}'`).join(', ')}]}]\n`;
+  const promlite = await startPromliteUnderTest(ports, jobs, storageKind);
   const prom = await startPrometheusPeer({ config: `global:\n  scrape_interval: 1s\n${jobs}` });
   try {
     const warmup = Math.min(15, Math.max(3, Math.floor(durationS / 8)));
     log(`end-to-end: warming up ${warmup}s, then measuring ${durationS}s ...`);
     await new Promise((r) => setTimeout(r, warmup * 1000));
-    promlite.stdin!.write('mark\n');
-    const m0 = (await pl()) as { appended: number };
-    const plCpu0 = cpuSeconds(promlite.pid!);
+    const m0 = await promlite.appended();
+    const plCpu0 = cpuSeconds(promlite.pid);
     const prCpu0 = cpuSeconds(prom.proc.pid!);
     await new Promise((r) => setTimeout(r, durationS * 1000));
-    promlite.stdin!.write('mark\n');
-    const m1 = (await pl()) as { appended: number; down: number };
-    const plCpu1 = cpuSeconds(promlite.pid!);
+    const m1 = await promlite.appended();
+    const plCpu1 = cpuSeconds(promlite.pid);
     const prCpu1 = cpuSeconds(prom.proc.pid!);
-    const plRss = rssBytes(promlite.pid!);
+    const plRss = rssBytes(promlite.pid);
     const prRss = rssBytes(prom.proc.pid!);
     const plSamples = m1.appended - m0.appended;
     const prSamples = await promSamples(prom.port, durationS);
@@ -266,7 +307,7 @@ async function endToEnd(durationS: number, storageKind: string) {
     };
   } finally {
     await prom.stop();
-    promlite.stdin!.write('quit\n');
+    await promlite.stop();
     targets.kill();
   }
 }
