@@ -5,14 +5,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_DIR, runConformance } from './conformance.ts';
+import { requireFile } from '../support/tools.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-test('PromQL conformance files pass (except known failures)', { skip: !existsSync(DEFAULT_DIR) && `${DEFAULT_DIR} not found` }, async () => {
+test('PromQL conformance files pass (except known failures)', async () => {
+  requireFile(DEFAULT_DIR, { hint: 'the shared checkout (../shared/conformance/promql) is missing' });
   const failures: string[] = [];
   const summary = await runConformance({
     targets: [DEFAULT_DIR],
