@@ -1,6 +1,7 @@
 /** The assertions every seed shares: targets up, rules recorded, alerts, routing, queries. */
 import assert from 'node:assert/strict';
 import { eventually, sleep } from '../support/wait.ts';
+import { promQuery } from '../support/prometheusPeer.ts';
 import type { SeedRun } from './seedHarness.ts';
 
 export interface SeedExpectations {
@@ -16,6 +17,7 @@ export interface SeedExpectations {
 }
 
 const isFiniteSample = (v: string) => Number.isFinite(Number(v));
+const seriesOf = (r: any[]) => r.map((s) => JSON.stringify(Object.fromEntries(Object.entries(s.metric).sort()))).sort();
 
 /** Waits for the expected state; notification exactness is checked after one more group interval. */
 export async function checkSeed(run: SeedRun, want: SeedExpectations): Promise<void> {
@@ -31,6 +33,12 @@ export async function checkSeed(run: SeedRun, want: SeedExpectations): Promise<v
       return r.length > 0 && r.every((s: any) => isFiniteSample(s.value[1])) ? r : null;
     }, `recording rule ${name} yields finite samples`, 15_000);
     assert.ok(result.length > 0, name);
+    // Prometheus records the same series (label sets) from the same rule.
+    let theirs: any[] = [];
+    await eventually(async () => {
+      theirs = await promQuery(run.prometheus.url, name);
+      return JSON.stringify(seriesOf(theirs)) === JSON.stringify(seriesOf(result));
+    }, `Prometheus records ${name} alike`, 10_000).catch(() => assert.deepEqual(seriesOf(result), seriesOf(theirs), `series of ${name}`));
   }
 
   let firing = new Set<string>();
@@ -43,6 +51,16 @@ export async function checkSeed(run: SeedRun, want: SeedExpectations): Promise<v
   const active = await run.alerts();
   assert.deepEqual([...new Set(active.map((a) => a.name))].sort(), [...want.firing].sort(), 'active alerts (firing or pending)');
   assert.ok(active.every((a) => a.state === 'firing'), 'no alert left pending');
+  // Prometheus 2.42 on the same targets and rules fires exactly the same alerts (label sets).
+  const labelSets = (alerts: Array<{ labels: Record<string, string> }>) =>
+    alerts.map((a) => JSON.stringify(Object.fromEntries(Object.entries(a.labels).sort()))).sort();
+  const mine = labelSets(active);
+  let theirs: string[] = [];
+  await eventually(async () => {
+    const body = await (await fetch(`${run.prometheus.url}/api/v1/alerts`)).json();
+    theirs = labelSets(body.data.alerts.filter((a: any) => a.state === 'firing'));
+    return JSON.stringify(theirs) === JSON.stringify(mine);
+  }, 'Prometheus fires the same alerts', 15_000).catch(() => assert.deepEqual(mine, theirs, 'firing alerts: promlite vs Prometheus'));
 
   const wanted = Object.fromEntries(Object.entries(want.routes).map(([r, names]) => [r, [...names].sort()]));
   const got = () => Object.fromEntries([...run.notified()].filter(([, n]) => n.size > 0).map(([r, n]) => [r, [...n].sort()]));
@@ -60,6 +78,9 @@ export async function checkSeed(run: SeedRun, want: SeedExpectations): Promise<v
     const r = await run.query(q);
     assert.ok(r.length > 0, `query returns series: ${q}`);
     for (const s of r) assert.ok(isFiniteSample(s.value[1]), `finite value for ${q}: ${JSON.stringify(s)}`);
+    // Same series as Prometheus answers (values differ: the two scrape at different instants).
+    const theirs = await promQuery(run.prometheus.url, q);
+    assert.deepEqual(seriesOf(r), seriesOf(theirs), `series of ${q}: promlite vs Prometheus`);
   }
   for (const q of want.rangeQueries) {
     const r = await run.queryRange(q, 10);

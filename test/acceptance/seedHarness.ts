@@ -12,6 +12,7 @@ import { parse, stringify } from 'yaml';
 import { SMTPServer } from 'smtp-server';
 import { REPO_ROOT, startPromlite, type PromliteProcess } from '../support/promliteProcess.ts';
 import { HttpSink } from '../support/httpSink.ts';
+import { startPrometheusPeer, type PrometheusPeer } from '../support/prometheusPeer.ts';
 
 /** One notification as a receiver saw it: which receiver, and the raw payload text. */
 export interface Delivery {
@@ -64,6 +65,8 @@ export interface SeedRunOptions {
 
 export interface SeedRun {
   pl: PromliteProcess;
+  /** Prometheus 2.42 on the same scrape config and rules (no alerting, no notifier): the oracle. */
+  prometheus: PrometheusPeer;
   dir: string;
   /** The `record:` and `alert:` names of every rule file of the example. */
   recordingRules: string[];
@@ -172,6 +175,15 @@ export async function runSeed(opts: SeedRunOptions): Promise<SeedRun> {
   }
   writeFileSync(amPath, stringify(am));
 
+  // The same setup on the real Prometheus, to compare alerts with. It reads the rewritten
+  // files by absolute path; promlite-only settings (storage.retention_rules) are left out.
+  const peerCfg = parse(readFileSync(promPath, 'utf8'));
+  peerCfg.rule_files = (peerCfg.rule_files ?? []).map((f: string) => join(dir, f));
+  for (const job of peerCfg.scrape_configs ?? []) for (const sd of job.file_sd_configs ?? []) sd.files = sd.files.map((f: string) => join(dir, f));
+  delete peerCfg.alerting;
+  delete peerCfg.storage;
+  const prometheus = await startPrometheusPeer({ config: stringify(peerCfg) });
+
   const pl = await startPromlite([`--config.file=${promPath}`, `--notifier.config.file=${amPath}`, '--rules.alert.resend-delay=1s', ...(opts.serverArgs ?? [])]);
 
   const api = async (path: string) => {
@@ -197,6 +209,7 @@ export async function runSeed(opts: SeedRunOptions): Promise<SeedRun> {
   };
   return {
     pl,
+    prometheus,
     dir,
     recordingRules,
     alertRules,
@@ -222,6 +235,7 @@ export async function runSeed(opts: SeedRunOptions): Promise<SeedRun> {
     },
     close: async () => {
       await pl.stop();
+      await prometheus.stop();
       await http.stop();
       await smtp.stop();
       rmSync(dir, { recursive: true, force: true });
