@@ -53,6 +53,9 @@ export class HeadSeries {
   /** Bounds over all stored samples (chunks table, closed and head). */
   minT = Infinity;
   maxT = -Infinity;
+  /** Bounds of the rows in the chunks table; may be wider than them (deletions do not shrink it). */
+  dbMinT = Infinity;
+  dbMaxT = -Infinity;
 
   constructor(
     readonly id: number,

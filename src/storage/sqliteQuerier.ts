@@ -79,6 +79,8 @@ class SqliteSeriesSet implements SeriesSet {
   private i = -1;
   private cur: Series | null = null;
   private error: Error | null = null;
+  private batch: ChunkRef[][] = [];
+  private batchStart = 0;
 
   constructor(
     private readonly store: SqliteStorage,
@@ -97,7 +99,7 @@ class SqliteSeriesSet implements SeriesSet {
       }
       let chunks: ChunkRef[];
       try {
-        chunks = this.store.chunksOf(s, this.mint, this.maxt);
+        chunks = this.chunksAt(this.i);
       } catch (e) {
         this.error = e as Error;
         this.i = this.list.length;
@@ -126,6 +128,18 @@ class SqliteSeriesSet implements SeriesSet {
     return this.cur!;
   }
 
+  /** Chunks of list[i], read ahead PREFETCH series at a time (one SQL statement per batch). */
+  private chunksAt(i: number): ChunkRef[] {
+    if (i >= this.batchStart + this.batch.length) {
+      this.batchStart = i;
+      this.batch = [];
+      this.batch = this.store.chunksOfMany(this.list.slice(i, i + PREFETCH), this.mint, this.maxt);
+    }
+    const chunks = this.batch[i - this.batchStart];
+    this.batch[i - this.batchStart] = EMPTY_CHUNKS; // the set no longer needs it: let it be collected
+    return chunks;
+  }
+
   err(): Error | null {
     return this.error;
   }
@@ -134,6 +148,10 @@ class SqliteSeriesSet implements SeriesSet {
     return [];
   }
 }
+
+/** Series whose chunks are read together: bounds the memory held ahead of the consumer. */
+const PREFETCH = 256;
+const EMPTY_CHUNKS: ChunkRef[] = [];
 
 function hasBoundaryInRange(chunks: ChunkRef[], mint: number, maxt: number): boolean {
   for (const c of chunks) {

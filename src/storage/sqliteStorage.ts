@@ -31,6 +31,7 @@ import { checkSelectMatchers } from './selectSemantics.ts';
 import { SqliteQuerier } from './sqliteQuerier.ts';
 import { StorageMetrics } from './storageMetrics.ts';
 import { XorIterator } from './xorChunk.ts';
+import type { ChunkRef } from './chunkSeqIterator.ts';
 import { applyRetention, type RetentionOptions, type RetentionResult } from './retention.ts';
 import { computeTsdbStats, type TsdbStats } from './tsdbStats.ts';
 import { deleteSeriesData } from './deleteSeries.ts';
@@ -124,6 +125,7 @@ export class SqliteStorage implements Storage {
     deleteHead: Database.Statement<[number]>;
     truncateLog: Database.Statement<[number]>;
     chunksInRange: Database.Statement<[number, number, number, number], { min_t: number; max_t: number; data: Buffer }>;
+    chunksOfIds: Database.Statement<[string, number, number, number], { series_id: number; min_t: number; max_t: number; data: Buffer }>;
   };
 
   constructor(opts: OpenStorageOptions) {
@@ -162,6 +164,11 @@ export class SqliteStorage implements Storage {
         chunksInRange: this.db.prepare(
           'SELECT min_t, max_t, data FROM chunks WHERE series_id = ? AND min_t >= ? AND min_t <= ? AND max_t >= ? ORDER BY min_t',
         ),
+        chunksOfIds: this.db.prepare(
+          `SELECT series_id, min_t, max_t, data FROM chunks
+           WHERE series_id IN (SELECT value FROM json_each(?)) AND min_t >= ? AND min_t <= ? AND max_t >= ?
+           ORDER BY series_id, min_t`,
+        ),
       };
       this.metrics = new StorageMetrics(opts.registry, {
         numSeries: () => this.byId.size,
@@ -199,6 +206,7 @@ export class SqliteStorage implements Storage {
       s.persisted = true;
       this.byId.set(s.id, s);
       this.byKey.set(s.labels.key(), s);
+      s.labels.forEach((n, v) => this.postings.index(n, v, s.id));
       if (s.id >= this.nextId) this.nextId = s.id + 1;
     }
     // One pass over the chunks table: bounds, longest row, packing progress (packed rows start with 0x0000).
@@ -214,6 +222,8 @@ export class SqliteStorage implements Storage {
       if (!s) continue;
       s.minT = row.mn;
       s.maxT = row.mx;
+      s.dbMinT = row.mn;
+      s.dbMaxT = row.mx;
       s.xorRowsInDb = row.xor;
       if (row.packed !== null) s.packCursor = row.packed;
       // The last value's bits are unknown here; a sample at exactly lastT is then a duplicate.
@@ -374,6 +384,8 @@ export class SqliteStorage implements Storage {
         for (const s of withClosed) {
           for (const c of s.closed) {
             this.stmt.insertChunk.run(s.id, c.minT, c.maxT, c.data);
+            if (c.minT < s.dbMinT) s.dbMinT = c.minT;
+            if (c.maxT > s.dbMaxT) s.dbMaxT = c.maxT;
             chunks++;
           }
           s.xorRowsInDb += s.closed.length;
@@ -426,24 +438,58 @@ export class SqliteStorage implements Storage {
   /** @internal series matching the matchers whose time bounds overlap [mint, maxt]. */
   matchingSeries(matchers: readonly Matcher[], mint: number, maxt: number): HeadSeries[] {
     const out: HeadSeries[] = [];
-    const ids = matchers.length === 0 ? this.byId.keys() : this.postings.resolve(matchers, () => this.byId.keys());
-    for (const id of ids) {
-      const s = this.byId.get(id);
+    if (matchers.length === 0) {
+      for (const s of this.byId.values()) if (s.minT <= maxt && s.maxT >= mint) out.push(s);
+      return out;
+    }
+    const ids = this.postings.resolve(matchers, () => this.byId.keys());
+    for (let i = 0; i < ids.length; i++) {
+      const s = this.byId.get(ids[i]);
       if (s && s.minT <= maxt && s.maxT >= mint) out.push(s);
     }
     return out;
+  }
+
+  /**
+   * @internal chunksOf for many series at once, snapshotted now: one SQL statement for all the
+   * series whose stored rows may overlap the range (instead of one statement per series).
+   */
+  chunksOfMany(list: readonly HeadSeries[], mint: number, maxt: number): ChunkRef[][] {
+    const out: ChunkRef[][] = list.map(() => []);
+    const ids: number[] = [];
+    for (const s of list) if (s.dbMinT <= maxt && s.dbMaxT >= mint) ids.push(s.id);
+    if (ids.length > 0) {
+      const at = new Map<number, ChunkRef[]>();
+      for (let i = 0; i < list.length; i++) at.set(list[i].id, out[i]);
+      const span = Math.max(this.cut.maxRangeMs, this.packer.maxRowSpanMs);
+      // Rows come ordered by (series_id, min_t): each series' chunks oldest first.
+      for (const r of this.stmt.chunksOfIds.iterate(JSON.stringify(ids), mint - span, maxt, mint)) {
+        at.get(r.series_id)!.push({ minT: r.min_t, maxT: r.max_t, data: r.data });
+      }
+    }
+    for (let i = 0; i < list.length; i++) this.memChunksOf(list[i], mint, maxt, out[i]);
+    return out;
+  }
+
+  /** Appends the in-memory chunks (cut, then head) of s overlapping [mint, maxt] to out. */
+  private memChunksOf(s: HeadSeries, mint: number, maxt: number, out: ChunkRef[]): void {
+    for (const c of s.closed) if (c.minT <= maxt && c.maxT >= mint) out.push(c);
+    if (s.head && s.head.numSamples() > 0 && s.headMinT <= maxt && s.headMaxT >= mint) {
+      out.push({ minT: s.headMinT, maxT: s.headMaxT, data: s.head.bytes().slice() });
+    }
   }
 
   /** @internal chunks of a series overlapping [mint, maxt], oldest first, snapshotted now. */
   chunksOf(s: HeadSeries, mint: number, maxt: number): Array<{ minT: number; maxT: number; data: Uint8Array }> {
     const out: Array<{ minT: number; maxT: number; data: Uint8Array }> = [];
     // No row spans more than the cut range (XOR) or the longest packed run, so min_t bounds the scan from below too.
-    const span = Math.max(this.cut.maxRangeMs, this.packer.maxRowSpanMs);
-    for (const r of this.stmt.chunksInRange.all(s.id, mint - span, maxt, mint)) out.push({ minT: r.min_t, maxT: r.max_t, data: r.data });
-    for (const c of s.closed) if (c.minT <= maxt && c.maxT >= mint) out.push(c);
-    if (s.head && s.head.numSamples() > 0 && s.headMinT <= maxt && s.headMaxT >= mint) {
-      out.push({ minT: s.headMinT, maxT: s.headMaxT, data: s.head.bytes().slice() });
+    // Rows only ever lie within [dbMinT, dbMaxT] (a superset after deletions): a range inside the
+    // in-memory data (the common recent query) needs no SQL at all.
+    if (s.dbMinT <= maxt && s.dbMaxT >= mint) {
+      const span = Math.max(this.cut.maxRangeMs, this.packer.maxRowSpanMs);
+      for (const r of this.stmt.chunksInRange.all(s.id, mint - span, maxt, mint)) out.push({ minT: r.min_t, maxT: r.max_t, data: r.data });
     }
+    this.memChunksOf(s, mint, maxt, out);
     return out;
   }
 
