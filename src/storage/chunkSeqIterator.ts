@@ -11,7 +11,7 @@ export interface ChunkRef {
 
 export class ChunkSeqIterator implements SampleIterator {
   private ci = -1;
-  private readonly it = new XorIterator();
+  private it: XorIterator | null = null;
   private packed: PackedDecoder | null = null;
   private ts: Float64Array = new Float64Array(0);
   private vs: Float64Array = new Float64Array(0);
@@ -46,15 +46,16 @@ export class ChunkSeqIterator implements SampleIterator {
         this.vs = d.vs;
         this.n = d.n;
       } else {
-        this.it.reset(c.data);
-        const e = this.it.err();
+        const it = (this.it ??= takeXorIterator());
+        it.reset(c.data);
+        const e = it.err();
         if (e) {
           this.error = e;
           return false;
         }
-        this.ts = this.it.timestamps();
-        this.vs = this.it.values();
-        this.n = this.it.length();
+        this.ts = it.timestamps();
+        this.vs = it.values();
+        this.n = it.length();
       }
       this.i = 0;
       // Skip to minT within the chunk.
@@ -96,6 +97,10 @@ export class ChunkSeqIterator implements SampleIterator {
       giveBackDecoder(this.packed);
       this.packed = null;
     }
+    if (this.it !== null) {
+      if (xorPool.length < 8) xorPool.push(this.it);
+      this.it = null;
+    }
     return false;
   }
 
@@ -118,6 +123,12 @@ const decoderPool: PackedDecoder[] = [];
 
 function takeDecoder(): PackedDecoder {
   return decoderPool.pop() ?? new PackedDecoder();
+}
+
+const xorPool: XorIterator[] = [];
+
+function takeXorIterator(): XorIterator {
+  return xorPool.pop() ?? new XorIterator();
 }
 
 function giveBackDecoder(d: PackedDecoder): void {
