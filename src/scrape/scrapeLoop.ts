@@ -29,6 +29,7 @@ export interface ScrapeSource {
 
 export interface ScrapeLogger {
   warn(obj: object, msg: string): void;
+  debug?(obj: object, msg: string): void;
 }
 
 /** The parts of a pool's config that change how samples become series. */
@@ -152,7 +153,9 @@ export class ScrapeLoop {
     target.state.lastError = error ?? '';
     target.state.lastScrape = start;
     target.state.lastScrapeDurationSeconds = duration;
-    if (error !== null) this.opts.logger?.warn({ target: target.url.href, err: error }, 'scrape failed');
+    // Debug level, as Prometheus: a down target is visible in `up` and /api/v1/targets, and
+    // warning every interval would flood the log.
+    if (error !== null) this.opts.logger?.debug?.({ target: target.url.href, err: error }, 'scrape failed');
     else if (counts.rejected > 0) this.opts.logger?.warn({ target: target.url.href, rejected: counts.rejected }, 'samples rejected by storage');
   }
 
