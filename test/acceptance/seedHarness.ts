@@ -13,6 +13,7 @@ import { SMTPServer } from 'smtp-server';
 import { REPO_ROOT, startPromlite, type PromliteProcess } from '../support/promliteProcess.ts';
 import { HttpSink } from '../support/httpSink.ts';
 import { startPrometheusPeer, type PrometheusPeer } from '../support/prometheusPeer.ts';
+import { startAlertmanager } from '../support/alertmanagerPeer.ts';
 
 /** One notification as a receiver saw it: which receiver, and the raw payload text. */
 export interface Delivery {
@@ -79,6 +80,9 @@ export interface SeedRun {
   deliveries(): Delivery[];
   /** receiver → alert names it was notified about (names found in the payload). */
   notified(): Map<string, Set<string>>;
+  /** The same for the real Alertmanager fed by the real Prometheus. */
+  notifiedByAlertmanager(): Map<string, Set<string>>;
+  alertmanagerLog(): string;
   close(): Promise<void>;
 }
 
@@ -98,6 +102,31 @@ function shortenRoute(route: any, root = true): void {
   if (root || route.group_wait !== undefined) route.group_wait = '1s';
   if (root || route.group_interval !== undefined) route.group_interval = '1s';
   for (const child of route.routes ?? []) shortenRoute(child, false);
+}
+
+/** Shortens the timers and points every integration of `am` at the local sinks. */
+function pointReceivers(am: any, httpBase: string, smtpPort: number, mailboxes: Map<string, string>, oracle = false): any {
+  shortenRoute(am.route);
+  if (am.global?.smtp_smarthost !== undefined) am.global.smtp_smarthost = `127.0.0.1:${smtpPort}`;
+  for (const r of am.receivers ?? []) {
+    for (const c of r.slack_configs ?? []) c.api_url = `${httpBase}/slack/${r.name}`;
+    for (const c of r.pagerduty_configs ?? []) {
+      c.url = `${httpBase}/pagerduty/${r.name}`;
+      // Alertmanager 0.25 ignores `url` for Events API v1 (service_key) and always posts to
+      // events.pagerduty.com; the oracle uses v2 (same routing, a redirectable URL).
+      if (oracle && c.service_key !== undefined) {
+        c.routing_key = c.service_key;
+        delete c.service_key;
+      }
+    }
+    for (const c of r.webhook_configs ?? []) c.url = `${httpBase}/webhook/${r.name}`;
+    for (const c of r.email_configs ?? []) {
+      c.smarthost = `127.0.0.1:${smtpPort}`;
+      c.require_tls = false;
+      mailboxes.set(c.to, r.name);
+    }
+  }
+  return am;
 }
 
 export async function runSeed(opts: SeedRunOptions): Promise<SeedRun> {
@@ -159,20 +188,9 @@ export async function runSeed(opts: SeedRunOptions): Promise<SeedRun> {
   // alertmanager.yml: 1 s group timers; Slack/PagerDuty/webhook → the HTTP sink (path names the
   // receiver), SMTP → the in-process mail server.
   const amPath = join(dir, 'alertmanager.yml');
-  const am = parse(readFileSync(amPath, 'utf8'));
-  shortenRoute(am.route);
+  const amText = readFileSync(amPath, 'utf8');
   const mailboxes = new Map<string, string>(); // recipient → receiver
-  if (am.global?.smtp_smarthost !== undefined) am.global.smtp_smarthost = `127.0.0.1:${smtpPort}`;
-  for (const r of am.receivers ?? []) {
-    for (const c of r.slack_configs ?? []) c.api_url = `${sinkURL}/slack/${r.name}`;
-    for (const c of r.pagerduty_configs ?? []) c.url = `${sinkURL}/pagerduty/${r.name}`;
-    for (const c of r.webhook_configs ?? []) c.url = `${sinkURL}/webhook/${r.name}`;
-    for (const c of r.email_configs ?? []) {
-      c.smarthost = `127.0.0.1:${smtpPort}`;
-      c.require_tls = false;
-      mailboxes.set(c.to, r.name);
-    }
-  }
+  const am = pointReceivers(parse(amText), `${sinkURL}/promlite`, smtpPort, mailboxes);
   writeFileSync(amPath, stringify(am));
 
   // The same setup on the real Prometheus, to compare alerts with. It reads the rewritten
@@ -180,8 +198,14 @@ export async function runSeed(opts: SeedRunOptions): Promise<SeedRun> {
   const peerCfg = parse(readFileSync(promPath, 'utf8'));
   peerCfg.rule_files = (peerCfg.rule_files ?? []).map((f: string) => join(dir, f));
   for (const job of peerCfg.scrape_configs ?? []) for (const sd of job.file_sd_configs ?? []) sd.files = sd.files.map((f: string) => join(dir, f));
-  delete peerCfg.alerting;
   delete peerCfg.storage;
+  // ... and the same notifier config on the real Alertmanager 0.25, with its own sinks.
+  const amSmtp = new SmtpSink();
+  const amSmtpPort = await amSmtp.start();
+  const amOracleCfg = pointReceivers(parse(amText), `${sinkURL}/alertmanager-oracle`, amSmtpPort, new Map(), true);
+  amOracleCfg.templates = (amOracleCfg.templates ?? []).map((t: string) => join(dir, t));
+  const alertmanager = await startAlertmanager(stringify(amOracleCfg));
+  peerCfg.alerting = { alertmanagers: [{ static_configs: [{ targets: [alertmanager.url.replace('http://', '')] }] }] };
   const prometheus = await startPrometheusPeer({ config: stringify(peerCfg) });
 
   const pl = await startPromlite([`--config.file=${promPath}`, `--notifier.config.file=${amPath}`, '--rules.alert.resend-delay=1s', ...(opts.serverArgs ?? [])]);
@@ -192,20 +216,32 @@ export async function runSeed(opts: SeedRunOptions): Promise<SeedRun> {
     if (body.status !== 'success') throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
     return body.data;
   };
-  const deliveries = (): Delivery[] => {
+  // Sink paths: /promlite/<integration>/<receiver>, /alertmanager-oracle/<integration>/<receiver>,
+  // /alertmanager/api/v2/alerts (what promlite forwards to the seed's Alertmanager).
+  const deliveriesOf = (source: 'promlite' | 'alertmanager-oracle'): Delivery[] => {
     const out: Delivery[] = [];
     for (const r of http.received) {
-      const [, integration, receiver] = r.path.split('/');
+      const [, from, integration, receiver] = r.path.split('/');
       const text = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
-      if (integration === 'alertmanager') out.push({ receiver: 'alertmanager', integration: 'alertmanager', text, body: r.body });
-      else out.push({ receiver, integration: integration as Delivery['integration'], text, body: r.body });
+      if (from === 'alertmanager' && source === 'promlite') out.push({ receiver: 'alertmanager', integration: 'alertmanager', text, body: r.body });
+      else if (from === source) out.push({ receiver, integration: integration as Delivery['integration'], text, body: r.body });
     }
-    for (const m of smtp.mails) {
+    for (const m of (source === 'promlite' ? smtp : amSmtp).mails) {
       // Undo quoted-printable soft line breaks so names split over lines are found.
       const text = m.raw.replace(/=\r?\n/g, '');
       for (const to of m.to) out.push({ receiver: mailboxes.get(to) ?? `unknown:${to}`, integration: 'email', text, body: m.raw });
     }
     return out;
+  };
+  const notifiedBy = (source: 'promlite' | 'alertmanager-oracle') => {
+    const byReceiver = new Map<string, Set<string>>();
+    for (const d of deliveriesOf(source)) {
+      if (d.integration === 'alertmanager') continue;
+      const names = byReceiver.get(d.receiver) ?? new Set<string>();
+      for (const name of alertRules) if (new RegExp(`\\b${name}\\b`).test(d.text)) names.add(name);
+      byReceiver.set(d.receiver, names);
+    }
+    return byReceiver;
   };
   return {
     pl,
@@ -222,20 +258,15 @@ export async function runSeed(opts: SeedRunOptions): Promise<SeedRun> {
     },
     alerts: async () =>
       (await api('/api/v1/alerts')).alerts.map((a: any) => ({ name: a.labels.alertname, state: a.state, labels: a.labels })),
-    deliveries,
-    notified: () => {
-      const byReceiver = new Map<string, Set<string>>();
-      for (const d of deliveries()) {
-        if (d.integration === 'alertmanager') continue;
-        const names = byReceiver.get(d.receiver) ?? new Set<string>();
-        for (const name of alertRules) if (new RegExp(`\\b${name}\\b`).test(d.text)) names.add(name);
-        byReceiver.set(d.receiver, names);
-      }
-      return byReceiver;
-    },
+    deliveries: () => deliveriesOf('promlite'),
+    notified: () => notifiedBy('promlite'),
+    notifiedByAlertmanager: () => notifiedBy('alertmanager-oracle'),
+    alertmanagerLog: () => alertmanager.output(),
     close: async () => {
       await pl.stop();
       await prometheus.stop();
+      await alertmanager.stop();
+      await amSmtp.stop();
       await http.stop();
       await smtp.stop();
       rmSync(dir, { recursive: true, force: true });
