@@ -475,7 +475,7 @@ export class SqliteStorage implements Storage {
   private memChunksOf(s: HeadSeries, mint: number, maxt: number, out: ChunkRef[]): void {
     for (const c of s.closed) if (c.minT <= maxt && c.maxT >= mint) out.push(c);
     if (s.head && s.head.numSamples() > 0 && s.headMinT <= maxt && s.headMaxT >= mint) {
-      out.push({ minT: s.headMinT, maxT: s.headMaxT, data: s.head.bytes().slice() });
+      out.push({ minT: s.headMinT, maxT: s.headMaxT, data: s.head.snapshot() });
     }
   }
 

@@ -29,6 +29,8 @@ export class XorChunk {
   buf: Uint8Array;
   /** @internal bits written after the 2-byte header (exact only for chunks built by appending). */
   bitLen: number;
+  /** @internal a snapshot() view shares buf: the next append writes into a copy instead. */
+  shared = false;
 
   /** An empty chunk, or one read from `data` (as returned by bytes()). `data` is not copied. */
   constructor(data?: Uint8Array) {
@@ -49,6 +51,15 @@ export class XorChunk {
   /** The encoded chunk. A view: valid until the next append. */
   bytes(): Uint8Array {
     return this.buf.subarray(0, 2 + ((this.bitLen + 7) >>> 3));
+  }
+
+  /**
+   * The encoded chunk as of now, unaffected by later appends (copy-on-write: the copy is made
+   * by the next append, if any, so snapshotting a head that is never appended to again is free).
+   */
+  snapshot(): Uint8Array {
+    this.shared = true;
+    return this.bytes();
   }
 
   /** An appender continuing after the last sample (decodes the chunk once if it was read from bytes). */
@@ -99,6 +110,7 @@ export class XorAppender {
     if (tail) buf[nbytes - 1] &= 0xff << (8 - tail);
     c.buf = buf;
     c.bitLen = st.bitPos;
+    c.shared = false;
   }
 
   /** Appends a sample; t must be an integer greater than the previous one (checked by the caller). */
@@ -205,10 +217,11 @@ export class XorAppender {
   private ensure(bits: number): void {
     const c = this.c;
     const need = 2 + ((c.bitLen + bits + 7) >>> 3) + 8;
-    if (need > c.buf.length) {
-      const nb = new Uint8Array(Math.max(need, c.buf.length * 2));
+    if (need > c.buf.length || c.shared) {
+      const nb = new Uint8Array(need > c.buf.length ? Math.max(need, c.buf.length * 2) : c.buf.length);
       nb.set(c.buf);
       c.buf = nb;
+      c.shared = false;
     }
   }
 

@@ -118,6 +118,27 @@ describe('XorChunk', () => {
     );
   });
 
+  it('keeps snapshots unchanged by later appends (copy-on-write)', () => {
+    fc.assert(
+      fc.property(fc.array(arbBits, { minLength: 2, maxLength: 200 }), fc.array(fc.integer({ min: 1, max: 199 }), { maxLength: 4 }), (bits, cuts) => {
+        const ts = bits.map((_, i) => i * 15000 + (i % 3));
+        const c = new XorChunk();
+        const a = c.appender();
+        const snaps: Array<{ n: number; copy: Uint8Array; view: Uint8Array }> = [];
+        for (let i = 0; i < ts.length; i++) {
+          if (cuts.includes(i)) {
+            const view = c.snapshot();
+            snaps.push({ n: i, copy: view.slice(), view });
+          }
+          a.appendBits(ts[i], bits[i][0], bits[i][1]);
+        }
+        for (const s of snaps) assert.deepEqual(s.view, s.copy, `snapshot after ${s.n} samples changed`);
+        assert.deepEqual(c.bytes(), encode(ts, bits, false).bytes());
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('is compact on regular counters: one bit per unchanged timestamp step', () => {
     const c = new XorChunk();
     const a = c.appender();
