@@ -22,6 +22,7 @@ import { webUiRoutes } from './api/webUi.ts';
 import { targetRoutes } from './api/v1/targets.ts';
 import { ruleRoutes } from './api/v1/rules.ts';
 import alertmanagerV2Routes from './api/alertmanagerV2/index.ts';
+import { alertmanagerV1Routes } from './api/alertmanagerV1.ts';
 import { loadAlertmanagerConfigFile } from './config/alertmanagerConfig.ts';
 import { createNotifier } from './notify/notifier.ts';
 import { AlertmanagerSender } from './rules/alertmanagerSender.ts';
@@ -277,6 +278,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
       { plugin: federateRoutes, opts: { queryable: storage, parseSelector: parseMetricSelector, externalLabels, clock, lookbackDeltaMs } },
       { plugin: ruleRoutes, opts: { prefix: '/api/v1', groups: () => rules.groups(), alertmanagers: () => sender.alertmanagersApiData() } },
       { plugin: alertmanagerV2Routes, opts: { prefix: '/api/v2', notifier } },
+      { plugin: alertmanagerV1Routes, opts: { prefix: '/api/v1', notifier } },
       { plugin: targetRoutes, opts: { prefix: '/api/v1', targets: scrapeManager, externalUrl: flags.externalUrl, parseSelector: parseMetricSelector } },
       { plugin: webUiRoutes },
     ],

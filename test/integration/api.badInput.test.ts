@@ -138,3 +138,18 @@ test('with --web.config.file: TLS and bcrypt basic auth; no credentials, no data
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("Alertmanager's v1 push endpoint: POST /api/v1/alerts takes alerts, GET stays Prometheus's", async () => {
+  const post = (body: unknown) => fetch(`${pl.url}/api/v1/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const ok = await post([{ labels: { alertname: 'TestAlert', severity: 'warning' }, annotations: { summary: 'Test alert' } }]);
+  assert.equal(ok.status, 200);
+  assert.deepEqual(await ok.json(), { status: 'success' });
+  const v2 = (await (await fetch(`${pl.url}/api/v2/alerts`)).json()) as { labels: Record<string, string> }[];
+  assert.ok(v2.some((a) => a.labels.alertname === 'TestAlert'));
+  const bad = await post([{ labels: { '0bad': 'x' } }]);
+  assert.equal(bad.status, 400);
+  assert.equal((await bad.json()).errorType, 'bad_data');
+  assert.equal((await post({ not: 'an array' })).status, 400);
+  const rules = await (await fetch(`${pl.url}/api/v1/alerts`)).json();
+  assert.deepEqual(rules, { status: 'success', data: { alerts: [] } });
+});

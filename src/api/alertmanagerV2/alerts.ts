@@ -17,6 +17,28 @@ function stringMap(v: unknown, field: string): Record<string, string> {
   return out;
 }
 
+/** The body of POST /alerts (v1 and v2 share the shape): Alerts, or BadRequest for the whole request. */
+export function parsePostableAlerts(body: unknown[]): Alert[] {
+  const alerts: Alert[] = [];
+  for (const [i, raw] of body.entries()) {
+    try {
+      if (!isObject(raw)) throw new BadRequest(`${i} in body must be of type object`);
+      if (raw.labels === undefined) throw new BadRequest(`${i}.labels in body is required`);
+      alerts.push({
+        labels: stringMap(raw.labels, `${i}.labels`),
+        annotations: stringMap(raw.annotations, `${i}.annotations`),
+        startsAt: parseApiTime(raw.startsAt, `${i}.startsAt`),
+        endsAt: parseApiTime(raw.endsAt, `${i}.endsAt`),
+        generatorURL: typeof raw.generatorURL === 'string' ? raw.generatorURL : '',
+      });
+    } catch (e) {
+      // A malformed element rejects the whole request, as the generated Go server does.
+      throw e instanceof BadRequest ? e : new BadRequest((e as Error).message);
+    }
+  }
+  return alerts;
+}
+
 export async function alertRoutes(app: FastifyInstance, opts: { notifier: AlertmanagerApiSource }): Promise<void> {
   const n = opts.notifier;
   app.get('/alerts', async (req) => {
@@ -47,27 +69,8 @@ export async function alertRoutes(app: FastifyInstance, opts: { notifier: Alertm
     if (!Array.isArray(body)) {
       return reply.code(400).send({ code: 400, message: 'parsing alerts body from "" failed, because json: cannot unmarshal into Go value of type models.PostableAlerts' });
     }
-    const alerts: Alert[] = [];
-    const errors: string[] = [];
-    for (const [i, raw] of body.entries()) {
-      try {
-        if (!isObject(raw)) throw new BadRequest(`${i} in body must be of type object`);
-        if (raw.labels === undefined) throw new BadRequest(`${i}.labels in body is required`);
-        alerts.push({
-          labels: stringMap(raw.labels, `${i}.labels`),
-          annotations: stringMap(raw.annotations, `${i}.annotations`),
-          startsAt: parseApiTime(raw.startsAt, `${i}.startsAt`),
-          endsAt: parseApiTime(raw.endsAt, `${i}.endsAt`),
-          generatorURL: typeof raw.generatorURL === 'string' ? raw.generatorURL : '',
-        });
-      } catch (e) {
-        // A malformed element rejects the whole request, as the generated Go server does.
-        throw e instanceof BadRequest ? e : new BadRequest((e as Error).message);
-      }
-    }
-    const res = n.pushAlerts(alerts);
-    errors.push(...res.errors);
-    if (errors.length > 0) throw new BadRequest(errors.join('; '));
+    const res = n.pushAlerts(parsePostableAlerts(body));
+    if (res.errors.length > 0) throw new BadRequest(res.errors.join('; '));
     return reply.code(200).send();
   });
 
