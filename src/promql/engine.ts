@@ -48,6 +48,8 @@ export interface QueryOptions {
   lookbackDeltaMs?: number;
   /** When passing an already parsed Expr: its source text, for annotation positions. */
   queryText?: string;
+  /** Per-query timeout (the API's `timeout` parameter); can only shorten --query.timeout. */
+  timeoutMs?: number;
 }
 
 export interface QueryStats {
@@ -121,7 +123,7 @@ export class Engine {
   }
 
   private async withSlot<T>(opts: QueryOptions, run: (deadline: number) => Promise<T>): Promise<T> {
-    const deadline = this.now() + this.opts.timeoutMs;
+    const deadline = this.now() + Math.min(this.opts.timeoutMs, opts.timeoutMs ?? Infinity);
     if (this.active >= this.opts.maxConcurrency) {
       // A finishing query hands its slot straight to the first waiter (active stays the same).
       await new Promise<void>((resolve) => this.waiting.push(resolve));

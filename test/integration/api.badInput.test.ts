@@ -153,3 +153,13 @@ test("Alertmanager's v1 push endpoint: POST /api/v1/alerts takes alerts, GET sta
   const rules = await (await fetch(`${pl.url}/api/v1/alerts`)).json();
   assert.deepEqual(rules, { status: 'success', data: { alerts: [] } });
 });
+
+test('the timeout parameter shortens a query as in Prometheus (503 timeout)', async () => {
+  // A query that takes well over a millisecond: a subquery over many steps.
+  const q = encodeURIComponent('count_over_time(vector(1)[30d:1s])');
+  const res = await get(`/api/v1/query?query=${q}&timeout=0.001`);
+  const body = await res.json();
+  assert.equal(res.status, 503, JSON.stringify(body));
+  assert.equal(body.errorType, 'timeout');
+  assert.match(body.error, /query timed out/);
+});

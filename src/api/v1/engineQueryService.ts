@@ -31,7 +31,7 @@ export class EngineQueryService implements QueryService {
 
   async instant(query: string, t: number, opts: QueryOptions): Promise<QueryOutcome> {
     try {
-      const r = await this.engine.instantQuery(this.queryable, query, t, { signal: opts.signal, lookbackDeltaMs: opts.lookbackDeltaMs });
+      const r = await this.engine.instantQuery(this.queryable, query, t, { signal: opts.signal, lookbackDeltaMs: opts.lookbackDeltaMs, timeoutMs: opts.timeoutMs });
       return { value: r.result, warnings: r.warnings, infos: r.infos };
     } catch (e) {
       return toServiceError(e);
@@ -40,7 +40,7 @@ export class EngineQueryService implements QueryService {
 
   async range(query: string, start: number, end: number, step: number, opts: QueryOptions): Promise<QueryOutcome> {
     try {
-      const r = await this.engine.rangeQuery(this.queryable, query, start, end, step, { signal: opts.signal, lookbackDeltaMs: opts.lookbackDeltaMs });
+      const r = await this.engine.rangeQuery(this.queryable, query, start, end, step, { signal: opts.signal, lookbackDeltaMs: opts.lookbackDeltaMs, timeoutMs: opts.timeoutMs });
       return { value: r.result, warnings: r.warnings, infos: r.infos };
     } catch (e) {
       return toServiceError(e);
