@@ -2,11 +2,14 @@
 import type { SampleIterator } from './interface.ts';
 import { XorIterator } from './xorChunk.ts';
 import { isPacked, PackedDecoder } from './packedChunk.ts';
+import type { DecodedChunkCache } from './decodedChunkCache.ts';
 
 export interface ChunkRef {
   minT: number;
   maxT: number;
   data: Uint8Array;
+  /** Series id, set only on CLOSED (immutable) chunks: marks them cacheable once decoded. */
+  sid?: number;
 }
 
 export class ChunkSeqIterator implements SampleIterator {
@@ -24,6 +27,7 @@ export class ChunkSeqIterator implements SampleIterator {
     private readonly chunks: readonly ChunkRef[],
     private readonly mint: number,
     private readonly maxt: number,
+    private readonly cache: DecodedChunkCache | null = null,
   ) {}
 
   /** Loads the next chunk overlapping the range with maxT >= minT; false when none is left. */
@@ -34,7 +38,13 @@ export class ChunkSeqIterator implements SampleIterator {
       const c = this.chunks[this.ci];
       if (c.minT > this.maxt) return false;
       if (c.maxT < minT) continue;
-      if (isPacked(c.data)) {
+      const cache = c.sid === undefined ? null : this.cache;
+      const hit = cache === null ? undefined : cache.get(c.sid!, c.minT, c.maxT, c.data);
+      if (hit !== undefined) {
+        this.ts = hit.ts;
+        this.vs = hit.vs;
+        this.n = hit.n;
+      } else if (isPacked(c.data)) {
         const d = (this.packed ??= takeDecoder());
         try {
           d.decode(c.data);
@@ -56,6 +66,12 @@ export class ChunkSeqIterator implements SampleIterator {
         this.ts = it.timestamps();
         this.vs = it.values();
         this.n = it.length();
+      }
+      if (cache !== null && hit === undefined) {
+        // Serve the cached copy: the decode buffers go back to the pool when this iterator ends.
+        const e = cache.put(c.sid!, c.minT, c.maxT, c.data, this.ts, this.vs, this.n);
+        this.ts = e.ts;
+        this.vs = e.vs;
       }
       this.i = 0;
       // Skip to minT within the chunk.

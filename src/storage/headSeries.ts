@@ -72,7 +72,7 @@ export class HeadSeries {
     const head = this.head;
     if (head === null || app === null || head.numSamples() >= cut.maxSamples || t - this.headMinT >= cut.maxRangeMs) {
       if (head !== null && head.numSamples() > 0) {
-        this.closed.push({ minT: this.headMinT, maxT: this.headMaxT, data: head.bytes().slice() });
+        this.closed.push({ minT: this.headMinT, maxT: this.headMaxT, data: head.bytes().slice(), sid: this.id });
       }
       const c = new XorChunk();
       app = c.appender();

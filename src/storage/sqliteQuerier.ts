@@ -4,6 +4,7 @@ import { compareLabels, compareStrings, type Labels } from './labels.ts';
 import type { Matcher } from './matcher.ts';
 import { ChunkSeqIterator, type ChunkRef } from './chunkSeqIterator.ts';
 import type { HeadSeries } from './headSeries.ts';
+import type { DecodedChunkCache } from './decodedChunkCache.ts';
 import { checkSelectMatchers } from './selectSemantics.ts';
 import { errSeriesSet } from './seriesSet.ts';
 import type { SqliteStorage } from './sqliteStorage.ts';
@@ -53,9 +54,10 @@ class SnapshotSeries implements Series {
     private readonly chunks: ChunkRef[],
     private readonly mint: number,
     private readonly maxt: number,
+    private readonly cache: DecodedChunkCache,
   ) {}
   iterator(): SampleIterator {
-    return new ChunkSeqIterator(this.chunks, this.mint, this.maxt);
+    return new ChunkSeqIterator(this.chunks, this.mint, this.maxt, this.cache);
   }
 }
 
@@ -71,7 +73,7 @@ class LazySeries implements Series {
     return this.s.labels;
   }
   iterator(): SampleIterator {
-    return new ChunkSeqIterator(this.store.chunksOf(this.s, this.mint, this.maxt), this.mint, this.maxt);
+    return new ChunkSeqIterator(this.store.chunksOf(this.s, this.mint, this.maxt), this.mint, this.maxt, this.store.chunkCache);
   }
 }
 
@@ -108,7 +110,7 @@ class SqliteSeriesSet implements SeriesSet {
       // Only series with a sample inside the range count. A chunk's minT and maxT are samples, so
       // bounds usually decide; only a chunk straddling the whole range needs decoding.
       if (chunks.length === 0) continue;
-      const probe = hasBoundaryInRange(chunks, this.mint, this.maxt) ? null : new ChunkSeqIterator(chunks, this.mint, this.maxt);
+      const probe = hasBoundaryInRange(chunks, this.mint, this.maxt) ? null : new ChunkSeqIterator(chunks, this.mint, this.maxt, this.store.chunkCache);
       if (probe !== null && !probe.next()) {
         if (probe.err()) {
           this.error = probe.err();
@@ -117,7 +119,7 @@ class SqliteSeriesSet implements SeriesSet {
         }
         continue;
       }
-      this.cur = new SnapshotSeries(s.labels, chunks, this.mint, this.maxt);
+      this.cur = new SnapshotSeries(s.labels, chunks, this.mint, this.maxt, this.store.chunkCache);
       return true;
     }
     this.cur = null;

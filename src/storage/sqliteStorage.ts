@@ -32,6 +32,7 @@ import { SqliteQuerier } from './sqliteQuerier.ts';
 import { StorageMetrics } from './storageMetrics.ts';
 import { XorIterator } from './xorChunk.ts';
 import type { ChunkRef } from './chunkSeqIterator.ts';
+import { DecodedChunkCache, DEFAULT_DECODED_CHUNK_CACHE_BYTES } from './decodedChunkCache.ts';
 import { applyRetention, type RetentionOptions, type RetentionResult } from './retention.ts';
 import { computeTsdbStats, type TsdbStats } from './tsdbStats.ts';
 import { deleteSeriesData } from './deleteSeries.ts';
@@ -66,6 +67,8 @@ export interface OpenStorageOptions {
   checkpointLogBytes?: number;
   /** When to cut head chunks (default 120 samples or 2 h). */
   cutPolicy?: CutPolicy;
+  /** Bound of the LRU of decoded closed chunks shared by queries (default 32 MiB; 0 disables it). */
+  decodedChunkCacheBytes?: number;
 }
 
 export const DB_FILE_NAME = 'promlite.db';
@@ -104,6 +107,8 @@ export class SqliteStorage implements Storage {
   /** @internal */ readonly byId = new Map<number, HeadSeries>();
   /** @internal */ readonly cut: CutPolicy;
   /** @internal */ readonly packer: Packer;
+  /** @internal decoded samples of closed chunks, reused across queries. */
+  readonly chunkCache: DecodedChunkCache;
   private readonly byKey = new Map<string, HeadSeries>();
   private readonly logger: StorageLogger;
   private retention: RetentionOptions;
@@ -135,6 +140,7 @@ export class SqliteStorage implements Storage {
     this.maxLogBytes = opts.maxAppendLogBytes ?? 64 * 1024 * 1024;
     this.checkpointLogBytes = opts.checkpointLogBytes ?? 16 * 1024 * 1024;
     this.cut = opts.cutPolicy ?? DEFAULT_CUT_POLICY;
+    this.chunkCache = new DecodedChunkCache(opts.decodedChunkCacheBytes ?? DEFAULT_DECODED_CHUNK_CACHE_BYTES);
     fs.mkdirSync(opts.path, { recursive: true });
     this.dbPath = path.join(opts.path, DB_FILE_NAME);
     this.releaseLock = acquireDirLock(opts.path);
@@ -177,6 +183,7 @@ export class SqliteStorage implements Storage {
         dbFileBytes: () => this.fileBytes(),
         minTime: () => this.minTime(),
         maxTime: () => this.maxTime(),
+        chunkCache: () => ({ hits: this.chunkCache.hits, misses: this.chunkCache.misses, bytes: this.chunkCache.bytes() }),
       });
       this.load();
     } catch (e) {
@@ -464,7 +471,7 @@ export class SqliteStorage implements Storage {
       const span = Math.max(this.cut.maxRangeMs, this.packer.maxRowSpanMs);
       // Rows come ordered by (series_id, min_t): each series' chunks oldest first.
       for (const r of this.stmt.chunksOfIds.iterate(JSON.stringify(ids), mint - span, maxt, mint)) {
-        at.get(r.series_id)!.push({ minT: r.min_t, maxT: r.max_t, data: r.data });
+        at.get(r.series_id)!.push({ minT: r.min_t, maxT: r.max_t, data: r.data, sid: r.series_id });
       }
     }
     for (let i = 0; i < list.length; i++) this.memChunksOf(list[i], mint, maxt, out[i]);
@@ -480,14 +487,14 @@ export class SqliteStorage implements Storage {
   }
 
   /** @internal chunks of a series overlapping [mint, maxt], oldest first, snapshotted now. */
-  chunksOf(s: HeadSeries, mint: number, maxt: number): Array<{ minT: number; maxT: number; data: Uint8Array }> {
-    const out: Array<{ minT: number; maxT: number; data: Uint8Array }> = [];
+  chunksOf(s: HeadSeries, mint: number, maxt: number): ChunkRef[] {
+    const out: ChunkRef[] = [];
     // No row spans more than the cut range (XOR) or the longest packed run, so min_t bounds the scan from below too.
     // Rows only ever lie within [dbMinT, dbMaxT] (a superset after deletions): a range inside the
     // in-memory data (the common recent query) needs no SQL at all.
     if (s.dbMinT <= maxt && s.dbMaxT >= mint) {
       const span = Math.max(this.cut.maxRangeMs, this.packer.maxRowSpanMs);
-      for (const r of this.stmt.chunksInRange.all(s.id, mint - span, maxt, mint)) out.push({ minT: r.min_t, maxT: r.max_t, data: r.data });
+      for (const r of this.stmt.chunksInRange.all(s.id, mint - span, maxt, mint)) out.push({ minT: r.min_t, maxT: r.max_t, data: r.data, sid: s.id });
     }
     this.memChunksOf(s, mint, maxt, out);
     return out;

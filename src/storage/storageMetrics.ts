@@ -8,6 +8,8 @@ export interface StorageGaugeSource {
   dbFileBytes(): number;
   minTime(): number;
   maxTime(): number;
+  /** Decoded-chunk cache counters (optional: stores without a cache omit it). */
+  chunkCache?(): { hits: number; misses: number; bytes: number };
 }
 
 export class StorageMetrics {
@@ -51,6 +53,26 @@ export class StorageMetrics {
     gauge('promlite_tsdb_head_chunks', 'Chunks held in memory (open head chunks and cut chunks awaiting compaction).', () => src.numMemChunks());
     gauge('promlite_tsdb_append_log_bytes', 'Bytes in the append log since the last compaction.', () => src.appendLogBytes());
     gauge('promlite_tsdb_storage_bytes', 'Size of the database file plus its WAL.', () => src.dbFileBytes());
+    const cache = src.chunkCache?.bind(src);
+    if (cache) {
+      // Counted as plain numbers on the read path; turned into counters only when scraped.
+      const counter = (name: string, help: string, read: () => number) => {
+        let reported = 0;
+        return new Counter({
+          name,
+          help,
+          registers,
+          collect() {
+            const v = read();
+            if (v > reported) this.inc(v - reported);
+            reported = v;
+          },
+        });
+      };
+      counter('promlite_tsdb_decoded_chunk_cache_hits_total', 'Closed chunks served from the decoded-chunk cache.', () => cache().hits);
+      counter('promlite_tsdb_decoded_chunk_cache_misses_total', 'Closed chunks decoded because the cache did not hold them.', () => cache().misses);
+      gauge('promlite_tsdb_decoded_chunk_cache_bytes', 'Bytes charged to the decoded-chunk cache.', () => cache().bytes);
+    }
     gauge('promlite_tsdb_lowest_timestamp_seconds', 'Lowest sample timestamp stored.', () => {
       const t = src.minTime();
       return Number.isFinite(t) ? t / 1000 : 0;
