@@ -5,32 +5,7 @@
 import type { AtModifier, Expr, VectorSelector } from '../ast.ts';
 
 export function* selectors(e: Expr): Generator<VectorSelector> {
-  switch (e.type) {
-    case 'VectorSelector':
-      yield e;
-      return;
-    case 'MatrixSelector':
-      yield e.vectorSelector;
-      return;
-    case 'SubqueryExpr':
-    case 'ParenExpr':
-    case 'UnaryExpr':
-      yield* selectors(e.expr);
-      return;
-    case 'BinaryExpr':
-      yield* selectors(e.lhs);
-      yield* selectors(e.rhs);
-      return;
-    case 'AggregateExpr':
-      if (e.param) yield* selectors(e.param);
-      yield* selectors(e.expr);
-      return;
-    case 'Call':
-      for (const a of e.args) yield* selectors(a);
-      return;
-    default:
-      return;
-  }
+  for (const n of nodes(e)) if (n.type === 'VectorSelector') yield n;
 }
 
 const TIME_FUNCTIONS = new Set([
@@ -38,6 +13,7 @@ const TIME_FUNCTIONS = new Set([
   'month', 'year', 'predict_linear', 'start', 'end', 'range', 'step',
 ]);
 
+/** Every node of the tree, parents before children. */
 function* nodes(e: Expr): Generator<Expr> {
   yield e;
   switch (e.type) {
