@@ -45,7 +45,8 @@ export interface StringValue {
 export type QueryValue = ScalarValue | VectorValue | MatrixValue | StringValue;
 
 /**
- * Go's strconv.FormatFloat(v, 'f', -1, 64), which count_values uses for its label values:
+ * Go's strconv.FormatFloat(v, 'f', -1, 64), which count_values uses for its label values and
+ * the HTTP API for sample values:
  * shortest round-trip digits, never in exponent form.
  */
 export function formatFloat(v: number): string {
@@ -53,7 +54,7 @@ export function formatFloat(v: number): string {
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
   const s = String(v);
-  if (!s.includes('e')) return s;
+  if (!s.includes('e')) return Object.is(v, -0) ? '-0' : s;
   const neg = v < 0;
   const [mant, expStr] = (neg ? s.slice(1) : s).split('e');
   const exp = Number(expStr);
