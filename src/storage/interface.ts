@@ -36,8 +36,12 @@ export interface Appender {
    * lookup, or 0. Returns the series' ref. Throws AppendError when the sample is rejected
    * (out of order, or same timestamp with a different value); the rest of the batch is
    * unaffected. A sample equal to the last one (same t, same value bits) is accepted silently.
+   *
+   * `st` is the sample's optional start timestamp (ms): when a cumulative count began
+   * (OpenMetrics `_created`, OTel start time) or where a delta sample's interval starts.
+   * Omitted means "unknown"; storage keeps it exactly and returns it from atST().
    */
-  append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef;
+  append(ref: SeriesRef, labels: Labels, t: number, v: number, st?: number): SeriesRef;
   commit(): void;
   rollback(): void;
 }
@@ -56,6 +60,11 @@ export interface SampleIterator {
   atT(): number;
   /** Value of the current sample. */
   atV(): number;
+  /**
+   * Start timestamp of the current sample, or undefined when it has none. Optional so that
+   * iterators over data that never carries start timestamps need not implement it.
+   */
+  atST?(): number | undefined;
   err(): Error | null;
 }
 
