@@ -1,8 +1,11 @@
 /**
  * The append log's batch format: one BLOB per committed batch, little-endian, columnar so it
  * is written and read with typed-array copies (no per-sample encoding):
- *   u32 count, u32 flags, u32 seriesId[count], (pad to 8), f64 t[count or 1], f64 v[count]
+ *   u32 count, u32 flags, u32 seriesId[count], (pad to 8), f64 t[count or 1], f64 v[count],
+ *   [f64 st[count]]
  * flags bit 0: every sample has the same timestamp (a scrape), stored once.
+ * flags bit 1: start timestamps follow (NaN for samples without one); batches without any ST
+ *   do not carry the column, so their rows are unchanged.
  * Values are stored by their bits (two u32 words), so NaN payloads and the stale marker survive.
  */
 
@@ -14,9 +17,14 @@ export class SampleBatch<S = unknown> {
   vs = new Float64Array(256);
   /** The value words: vw[2i] low, vw[2i+1] high (little-endian alias of vs). */
   vw = new Uint32Array(this.vs.buffer);
+  /** Start timestamps (NaN = none); meaningful only while hasSt. */
+  sts = new Float64Array(0);
+  /** Some sample of the batch has a start timestamp. */
+  hasSt = false;
   n = 0;
 
-  add(series: S, id: number, t: number, hi: number, lo: number): void {
+  /** Adds a sample; st is its start timestamp or NaN. */
+  add(series: S, id: number, t: number, hi: number, lo: number, st: number): void {
     if (this.n === this.ids.length) this.grow();
     const n = this.n++;
     this.series[n] = series;
@@ -24,10 +32,24 @@ export class SampleBatch<S = unknown> {
     this.ts[n] = t;
     this.vw[2 * n] = lo;
     this.vw[2 * n + 1] = hi;
+    if (st === st) {
+      if (!this.hasSt) this.startSts(n);
+      this.sts[n] = st;
+    } else if (this.hasSt) {
+      this.sts[n] = NaN;
+    }
+  }
+
+  /** The first ST of the batch, at index n: earlier samples have none. */
+  private startSts(n: number): void {
+    if (this.sts.length < this.ids.length) this.sts = new Float64Array(this.ids.length);
+    this.sts.fill(NaN, 0, n);
+    this.hasSt = true;
   }
 
   clear(): void {
     this.n = 0;
+    this.hasSt = false;
     this.series.length = 0;
   }
 
@@ -43,16 +65,23 @@ export class SampleBatch<S = unknown> {
     this.ts = ts;
     this.vs = vs;
     this.vw = new Uint32Array(vs.buffer);
+    if (this.sts.length > 0) {
+      const sts = new Float64Array(cap);
+      sts.set(this.sts);
+      this.sts = sts;
+    }
   }
 }
 
 const SAME_TS = 1;
+const HAS_ST = 2;
 
-function layout(n: number, sameTs: boolean): { tsOff: number; vsOff: number; size: number } {
+function layout(n: number, sameTs: boolean, hasSt: boolean): { tsOff: number; vsOff: number; stOff: number; size: number } {
   const idsEnd = 8 + 4 * n;
   const tsOff = (idsEnd + 7) & ~7;
   const vsOff = tsOff + 8 * (sameTs ? 1 : n);
-  return { tsOff, vsOff, size: vsOff + 8 * n };
+  const stOff = vsOff + 8 * n;
+  return { tsOff, vsOff, stOff, size: stOff + (hasSt ? 8 * n : 0) };
 }
 
 export function encodeBatch(b: SampleBatch): Buffer {
@@ -60,14 +89,16 @@ export function encodeBatch(b: SampleBatch): Buffer {
   const ts = b.ts;
   let sameTs = true;
   for (let i = 1; i < n && sameTs; i++) sameTs = ts[i] === ts[0];
-  const { tsOff, vsOff, size } = layout(n, sameTs);
+  const hasSt = b.hasSt;
+  const { tsOff, vsOff, stOff, size } = layout(n, sameTs, hasSt);
   const buf = Buffer.allocUnsafe(size);
   buf.writeUInt32LE(n, 0);
-  buf.writeUInt32LE(sameTs ? SAME_TS : 0, 4);
+  buf.writeUInt32LE((sameTs ? SAME_TS : 0) | (hasSt ? HAS_ST : 0), 4);
   buf.fill(0, 8 + 4 * n, tsOff);
   buf.set(new Uint8Array(b.ids.buffer, 0, 4 * n), 8);
   buf.set(new Uint8Array(ts.buffer, 0, 8 * (sameTs ? 1 : n)), tsOff);
   buf.set(new Uint8Array(b.vs.buffer, 0, 8 * n), vsOff);
+  if (hasSt) buf.set(new Uint8Array(b.sts.buffer, 0, 8 * n), stOff);
   return buf;
 }
 
@@ -77,6 +108,8 @@ export interface DecodedBatch {
   /** Timestamps; length 1 when the whole batch shares one (use tsAt). */
   ts: Float64Array;
   vw: Uint32Array;
+  /** Start timestamps (NaN = none), or null when the row carries none. */
+  sts: Float64Array | null;
 }
 
 export function tsAt(b: DecodedBatch, i: number): number {
@@ -91,13 +124,16 @@ export function decodeBatch(data: Uint8Array): DecodedBatch {
   copy.set(data);
   const dv = new DataView(copy.buffer);
   const n = dv.getUint32(0, true);
-  const sameTs = (dv.getUint32(4, true) & SAME_TS) !== 0;
-  const { tsOff, vsOff, size } = layout(n, sameTs);
+  const flags = dv.getUint32(4, true);
+  const sameTs = (flags & SAME_TS) !== 0;
+  const hasSt = (flags & HAS_ST) !== 0;
+  const { tsOff, vsOff, stOff, size } = layout(n, sameTs, hasSt);
   if (size !== data.length || n === 0) throw new Error(`append log row of ${data.length} bytes does not hold ${n} samples`);
   return {
     n,
     ids: new Uint32Array(copy.buffer, 8, n),
     ts: new Float64Array(copy.buffer, tsOff, sameTs ? 1 : n),
     vw: new Uint32Array(copy.buffer, vsOff, 2 * n),
+    sts: hasSt ? new Float64Array(copy.buffer, stOff, n) : null,
   };
 }

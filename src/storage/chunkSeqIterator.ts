@@ -1,7 +1,6 @@
 /** SampleIterator over a sorted, non-overlapping sequence of XOR or packed chunks, limited to [mint, maxt]. */
 import type { SampleIterator } from './interface.ts';
-import { XorIterator } from './xorChunk.ts';
-import { isPacked, PackedDecoder } from './packedChunk.ts';
+import { ChunkDecoder } from './chunkDecoder.ts';
 import type { DecodedChunkCache } from './decodedChunkCache.ts';
 
 export interface ChunkRef {
@@ -14,10 +13,11 @@ export interface ChunkRef {
 
 export class ChunkSeqIterator implements SampleIterator {
   private ci = -1;
-  private it: XorIterator | null = null;
-  private packed: PackedDecoder | null = null;
+  private dec: ChunkDecoder | null = null;
   private ts: Float64Array = new Float64Array(0);
   private vs: Float64Array = new Float64Array(0);
+  /** Start timestamps of the current chunk (NaN = none), null when it carries none. */
+  private sts: Float64Array | null = null;
   private n = 0;
   private i = 0;
   private done = false;
@@ -43,9 +43,10 @@ export class ChunkSeqIterator implements SampleIterator {
       if (hit !== undefined) {
         this.ts = hit.ts;
         this.vs = hit.vs;
+        this.sts = hit.sts;
         this.n = hit.n;
-      } else if (isPacked(c.data)) {
-        const d = (this.packed ??= takeDecoder());
+      } else {
+        const d = (this.dec ??= takeDecoder());
         try {
           d.decode(c.data);
         } catch (e) {
@@ -54,24 +55,15 @@ export class ChunkSeqIterator implements SampleIterator {
         }
         this.ts = d.ts;
         this.vs = d.vs;
+        this.sts = d.sts;
         this.n = d.n;
-      } else {
-        const it = (this.it ??= takeXorIterator());
-        it.reset(c.data);
-        const e = it.err();
-        if (e) {
-          this.error = e;
-          return false;
-        }
-        this.ts = it.timestamps();
-        this.vs = it.values();
-        this.n = it.length();
       }
       if (cache !== null && hit === undefined) {
         // Serve the cached copy: the decode buffers go back to the pool when this iterator ends.
-        const e = cache.put(c.sid!, c.minT, c.maxT, c.data, this.ts, this.vs, this.n);
+        const e = cache.put(c.sid!, c.minT, c.maxT, c.data, this.ts, this.vs, this.n, this.sts);
         this.ts = e.ts;
         this.vs = e.vs;
+        this.sts = e.sts;
       }
       this.i = 0;
       // Skip to minT within the chunk.
@@ -109,13 +101,9 @@ export class ChunkSeqIterator implements SampleIterator {
     this.done = true;
     // Exhausted: its decode buffers can serve the next series of a scan (the arrays stay
     // referenced here, but atT/atV are undefined after next() returned false).
-    if (this.packed !== null) {
-      giveBackDecoder(this.packed);
-      this.packed = null;
-    }
-    if (this.it !== null) {
-      if (xorPool.length < 8) xorPool.push(this.it);
-      this.it = null;
+    if (this.dec !== null) {
+      if (decoderPool.length < 8) decoderPool.push(this.dec);
+      this.dec = null;
     }
     return false;
   }
@@ -128,6 +116,13 @@ export class ChunkSeqIterator implements SampleIterator {
     return this.vs[this.i];
   }
 
+  atST(): number | undefined {
+    const sts = this.sts;
+    if (sts === null) return undefined;
+    const st = sts[this.i];
+    return st === st ? st : undefined;
+  }
+
   err(): Error | null {
     return this.error;
   }
@@ -135,18 +130,8 @@ export class ChunkSeqIterator implements SampleIterator {
 
 // Full scans walk series one after another; recycling decoders spares a pair of typed arrays
 // per series. Iterators still alive keep theirs, so concurrent iterators never share buffers.
-const decoderPool: PackedDecoder[] = [];
+const decoderPool: ChunkDecoder[] = [];
 
-function takeDecoder(): PackedDecoder {
-  return decoderPool.pop() ?? new PackedDecoder();
-}
-
-const xorPool: XorIterator[] = [];
-
-function takeXorIterator(): XorIterator {
-  return xorPool.pop() ?? new XorIterator();
-}
-
-function giveBackDecoder(d: PackedDecoder): void {
-  if (decoderPool.length < 8) decoderPool.push(d);
+function takeDecoder(): ChunkDecoder {
+  return decoderPool.pop() ?? new ChunkDecoder();
 }

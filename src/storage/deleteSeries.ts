@@ -5,8 +5,8 @@
  */
 import type { HeadSeries } from './headSeries.ts';
 import type { SqliteStorage } from './sqliteStorage.ts';
-import { XorChunk, XorIterator } from './xorChunk.ts';
-import { isPacked, PackedDecoder } from './packedChunk.ts';
+import { ChunkDecoder } from './chunkDecoder.ts';
+import { encodeXorChunks } from './packedChunk.ts';
 
 interface Piece {
   minT: number;
@@ -14,47 +14,28 @@ interface Piece {
   data: Uint8Array;
 }
 
-/** Re-encodes the samples of a row (XOR or packed) outside [mint, maxt] as XOR chunks of <= 120 samples. */
-function withoutRange(data: Uint8Array, mint: number, maxt: number): Piece[] {
-  let ts: Float64Array;
-  let vs: Float64Array;
-  let n: number;
-  if (isPacked(data)) {
-    const d = new PackedDecoder();
-    d.decode(data);
-    ({ ts, vs, n } = d);
-  } else {
-    const it = new XorIterator();
-    it.reset(data);
-    if (it.err()) throw it.err();
-    ts = it.timestamps();
-    vs = it.values();
-    n = it.length();
-  }
-  const vw = new Uint32Array(vs.buffer);
-  const out: Piece[] = [];
-  let c: XorChunk | null = null;
-  let app = null;
-  let minT = 0;
-  let maxT = 0;
-  const flush = () => {
-    if (c && c.numSamples() > 0) out.push({ minT, maxT, data: c.bytes().slice() });
-    c = null;
-  };
+/** Re-encodes the samples of a row (any chunk format) outside [mint, maxt] as XOR chunks of <= perChunk samples (ST kept). */
+function withoutRange(data: Uint8Array, mint: number, maxt: number, perChunk = 120): Piece[] {
+  const d = new ChunkDecoder();
+  d.decode(data);
+  const { ts, vs, sts, n } = d;
+  const vw = new Uint32Array(vs.buffer, vs.byteOffset, 2 * n);
+  // Compact the kept samples to the front of fresh arrays, then encode them.
+  const kt = new Float64Array(n);
+  const kv = new Float64Array(n);
+  const kvw = new Uint32Array(kv.buffer);
+  const kst = sts === null ? null : new Float64Array(n);
+  let k = 0;
   for (let i = 0; i < n; i++) {
     const t = ts[i];
     if (t >= mint && t <= maxt) continue;
-    if (c === null || c.numSamples() >= 120) {
-      flush();
-      c = new XorChunk();
-      app = c.appender();
-      minT = t;
-    }
-    app!.appendBits(t, vw[2 * i + 1], vw[2 * i]);
-    maxT = t;
+    kt[k] = t;
+    kvw[2 * k] = vw[2 * i];
+    kvw[2 * k + 1] = vw[2 * i + 1];
+    if (kst !== null) kst[k] = sts![i];
+    k++;
   }
-  flush();
-  return out;
+  return encodeXorChunks(kt, kv, kst, k, perChunk);
 }
 
 export function deleteSeriesData(store: SqliteStorage, s: HeadSeries, mint: number, maxt: number): void {
@@ -74,7 +55,8 @@ export function deleteSeriesData(store: SqliteStorage, s: HeadSeries, mint: numb
     for (const p of withoutRange(r.data, mint, maxt)) ins.run(s.id, p.minT, p.maxT, p.data);
   }
   if (s.head && s.headMinT <= maxt && s.headMaxT >= mint) {
-    const kept = withoutRange(s.head.bytes(), mint, maxt)[0];
+    // The head stays one chunk, however many samples the cut policy lets it hold.
+    const kept = withoutRange(s.headBytes(), mint, maxt, 0xffff)[0];
     if (kept) {
       s.restoreHead(kept.data, kept.minT, kept.maxT);
       db.prepare('INSERT OR REPLACE INTO head_chunks (series_id, data) VALUES (?, ?)').run(s.id, kept.data);

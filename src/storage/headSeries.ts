@@ -4,7 +4,8 @@
  */
 import type { Labels } from './labels.ts';
 import type { ChunkRef } from './chunkSeqIterator.ts';
-import { XorChunk, type XorAppender } from './xorChunk.ts';
+import { XorChunk, XorIterator, type XorAppender } from './xorChunk.ts';
+import { splitChunk, StColumn, wrapStChunk } from './startTimestamps.ts';
 
 export interface CutPolicy {
   /** Cut the head chunk once it holds this many samples. */
@@ -28,6 +29,8 @@ export class HeadSeries {
   deleted = false;
   head: XorChunk | null = null;
   private headApp: XorAppender | null = null;
+  /** Start timestamps of the head's samples; null until one of them has an ST. */
+  private headSt: StColumn | null = null;
   headMinT = 0;
   headMaxT = 0;
   /** Head changed since it was last checkpointed into head_chunks. */
@@ -62,8 +65,8 @@ export class HeadSeries {
     readonly labels: Labels,
   ) {}
 
-  /** Applies a committed sample (log order); returns APPLIED or why it was skipped. */
-  apply(t: number, hi: number, lo: number, cut: CutPolicy): number {
+  /** Applies a committed sample (log order; st NaN = no start timestamp); returns APPLIED or why it was skipped. */
+  apply(t: number, hi: number, lo: number, cut: CutPolicy, st: number): number {
     if (t <= this.lastT) {
       if (t < this.lastT) return OUT_OF_ORDER;
       return hi === this.lastHi && lo === this.lastLo ? SAME_AS_LAST : DUPLICATE;
@@ -72,15 +75,18 @@ export class HeadSeries {
     const head = this.head;
     if (head === null || app === null || head.numSamples() >= cut.maxSamples || t - this.headMinT >= cut.maxRangeMs) {
       if (head !== null && head.numSamples() > 0) {
-        this.closed.push({ minT: this.headMinT, maxT: this.headMaxT, data: head.bytes().slice(), sid: this.id });
+        this.closed.push({ minT: this.headMinT, maxT: this.headMaxT, data: this.headCopy(), sid: this.id });
       }
       const c = new XorChunk();
       app = c.appender();
       this.head = c;
       this.headApp = app;
+      this.headSt = null;
       this.headMinT = t;
     }
     app.appendBits(t, hi, lo);
+    if (st === st) (this.headSt ??= StColumn.withAbsentPrefix(this.head!.numSamples() - 1)).append(t, st);
+    else if (this.headSt !== null) this.headSt.append(t, st);
     this.headMaxT = t;
     this.headDirty = true;
     this.lastT = t;
@@ -91,11 +97,33 @@ export class HeadSeries {
     return APPLIED;
   }
 
-  /** Restores the head from a checkpointed chunk. */
+  /** The head chunk's bytes (ST-wrapped when it has STs): a view valid until the next append. */
+  headBytes(): Uint8Array {
+    const xor = this.head!.bytes();
+    return this.headSt === null ? xor : wrapStChunk(xor, this.headSt.bytes());
+  }
+
+  /** The head chunk as of now, unaffected by later appends (copy-on-write for plain XOR heads). */
+  headSnapshot(): Uint8Array {
+    return this.headSt === null ? this.head!.snapshot() : wrapStChunk(this.head!.bytes(), this.headSt.bytes());
+  }
+
+  private headCopy(): Uint8Array {
+    return this.headSt === null ? this.head!.bytes().slice() : wrapStChunk(this.head!.bytes(), this.headSt.bytes());
+  }
+
+  /** Restores the head from a checkpointed chunk (plain or ST-wrapped XOR). */
   restoreHead(data: Uint8Array, minT: number, maxT: number): void {
-    const c = new XorChunk(data);
+    const { xor, st } = splitChunk(data);
+    const c = new XorChunk(xor);
     this.headApp = c.appender();
     this.head = c;
+    this.headSt = null;
+    if (st !== null) {
+      const it = new XorIterator();
+      it.reset(c.bytes());
+      this.headSt = StColumn.fromBytes(st, it.timestamps(), it.length());
+    }
     this.headMinT = minT;
     this.headMaxT = maxT;
     this.headRowStored = true;
@@ -105,6 +133,7 @@ export class HeadSeries {
   dropHead(): void {
     this.head = null;
     this.headApp = null;
+    this.headSt = null;
     this.headDirty = true;
   }
 

@@ -10,21 +10,34 @@
  *               used only when every value v is exactly round(v * 10^k) / 10^k (bit-checked,
  *               so -0, NaN, ±Inf and the stale marker never take this path);
  *   2 XOR_DEFLATE: deflateRaw( repeated: varint length, XOR chunk bytes ) for everything else.
+ * Start timestamps (startTimestamps.ts): SCALED rows of samples with STs set bit 0x80 of the
+ * format byte and append the ST stream after the values (inside the deflated payload);
+ * XOR_DEFLATE rows simply hold ST-wrapped XOR chunks. Format 3 is not a packed row but an
+ * ST-wrapped XOR chunk (same two zero bytes).
  * Measured on the bench data (runs of 8): XOR 2.30 bytes/sample, SCALED ~1.03.
  */
 import zlib from 'node:zlib';
 import { XorChunk, XorIterator } from './xorChunk.ts';
+import { decodeSts, encodeSts, FORMAT_XOR_ST, splitChunk, wrapStChunk } from './startTimestamps.ts';
 
 export const PACK_CHUNKS = 8;
 const FORMAT_SCALED = 1;
 const FORMAT_XOR_DEFLATE = 2;
+/** Format-byte flag: the payload ends with an ST stream. */
+const FORMAT_HAS_ST = 0x80;
 const MAX_SCALE = 12;
 const MAX_SCALED = 2 ** 50;
 const DEFLATE_LEVEL = Number(process.env.PROMLITE_PACK_LEVEL ?? 1);
 
 export function isPacked(data: Uint8Array): boolean {
-  return data.length >= 3 && data[0] === 0 && data[1] === 0;
+  return data.length >= 3 && data[0] === 0 && data[1] === 0 && data[2] !== FORMAT_XOR_ST;
 }
+
+/**
+ * SQL condition (on column `data`) true for packed rows, for queries over the chunks table.
+ * Keep in step with isPacked.
+ */
+export const PACKED_ROW_SQL = `(substr(data, 1, 2) = x'0000' AND substr(data, 3, 1) <> x'0${FORMAT_XOR_ST}')`;
 
 // ---- growable byte writer with zigzag varints (safe integers up to 2^53) ----
 class ByteWriter {
@@ -122,21 +135,27 @@ function decimalScale(vs: Float64Array, vw: Uint32Array, n: number): number {
   return k;
 }
 
-/** Packs consecutive XOR chunks (oldest first) into one row. */
+/** Packs consecutive XOR chunks, plain or ST-wrapped (oldest first), into one row. */
 export function packChunks(chunks: readonly Uint8Array[]): Uint8Array {
   const it = new XorIterator();
+  const parts = chunks.map(splitChunk);
   let total = 0;
-  for (const c of chunks) total += (c[0] << 8) | c[1];
+  for (const { xor } of parts) total += (xor[0] << 8) | xor[1];
   const ts = new Float64Array(total);
   const vs = new Float64Array(total);
   const vw = new Uint32Array(vs.buffer);
+  let sts: Float64Array | null = null;
   let n = 0;
-  for (const c of chunks) {
-    it.reset(c);
+  for (const { xor, st } of parts) {
+    it.reset(xor);
     if (it.err()) throw it.err();
     const m = it.length();
     ts.set(it.timestamps().subarray(0, m), n);
     vs.set(it.values().subarray(0, m), n);
+    if (st !== null) {
+      sts ??= new Float64Array(total).fill(NaN);
+      decodeSts(st, it.timestamps(), m, sts.subarray(n, n + m));
+    }
     n += m;
   }
   const k = decimalScale(vs, vw, n);
@@ -173,6 +192,11 @@ export function packChunks(chunks: readonly Uint8Array[]): Uint8Array {
       w.zz(mode === 1 ? d : d - prevD);
       prevD = d;
     }
+    const stream = sts === null ? null : encodeSts(ts, sts, n);
+    if (stream !== null) {
+      format |= FORMAT_HAS_ST;
+      w.bytes(stream);
+    }
   } else {
     format = FORMAT_XOR_DEFLATE;
     for (const c of chunks) {
@@ -191,8 +215,11 @@ export function packChunks(chunks: readonly Uint8Array[]): Uint8Array {
 export class PackedDecoder {
   ts = new Float64Array(0);
   vs = new Float64Array(0);
+  /** Start timestamps (NaN where none), or null when the row carries none. */
+  sts: Float64Array | null = null;
   n = 0;
   private xit: XorIterator | null = null;
+  private stBuf = new Float64Array(0);
 
   private ensure(n: number): void {
     if (this.ts.length < n) {
@@ -206,13 +233,24 @@ export class PackedDecoder {
     }
   }
 
+  /** An ST array of at least n entries whose first `keep` entries are preserved. */
+  private stArray(n: number, keep: number): Float64Array {
+    if (this.stBuf.length < n) {
+      const b = new Float64Array(Math.max(n, this.stBuf.length * 2, 128));
+      b.set(this.stBuf.subarray(0, keep));
+      this.stBuf = b;
+    }
+    return this.stBuf;
+  }
+
   /** Throws on corrupt input (callers turn that into err()). */
   decode(data: Uint8Array): void {
     const format = data[2];
     const raw = zlib.inflateRawSync(data.subarray(3));
     const b = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
     this.n = 0;
-    if (format === FORMAT_SCALED) this.decodeScaled(b);
+    this.sts = null;
+    if ((format & ~FORMAT_HAS_ST) === FORMAT_SCALED) this.decodeScaled(b, (format & FORMAT_HAS_ST) !== 0);
     else if (format === FORMAT_XOR_DEFLATE) this.decodeXorRuns(b);
     else throw new Error(`corrupt packed chunk: unknown format ${format}`);
   }
@@ -220,7 +258,7 @@ export class PackedDecoder {
   // Varints are read inline (a method call per number costs more than the decoding itself).
   // A truncated stream reads `undefined` bytes, which end each varint; the final bounds check
   // reports it.
-  private decodeScaled(b: Uint8Array): void {
+  private decodeScaled(b: Uint8Array, hasSt: boolean): void {
     const r = new ByteReader(b);
     const n = r.zz();
     // Every sample costs at least two bytes before compression: bounds a corrupt count.
@@ -279,6 +317,11 @@ export class PackedDecoder {
     if (pos > b.length) throw new Error('corrupt packed chunk: truncated');
     // Integers (counters, buckets) need no scaling; the rest is one tight division pass.
     if (m !== 1) for (let i = 0; i < n; i++) vs[i] = vs[i] / m;
+    if (hasSt) {
+      const sts = this.stArray(n, 0);
+      decodeSts(b.subarray(pos), ts, n, sts);
+      this.sts = sts;
+    }
     this.n = n;
   }
 
@@ -287,32 +330,54 @@ export class PackedDecoder {
     while (r.pos < b.length) {
       const len = r.zz();
       if (len < 2 || r.pos + len > b.length) throw new Error('corrupt packed chunk: bad run length');
-      const c = b.subarray(r.pos, r.pos + len);
+      const { xor, st } = splitChunk(b.subarray(r.pos, r.pos + len));
       r.pos += len;
       const xit = (this.xit ??= new XorIterator());
-      xit.reset(c);
+      xit.reset(xor);
       if (xit.err()) throw xit.err();
       const m = xit.length();
       this.ensure(this.n + m);
       this.ts.set(xit.timestamps().subarray(0, m), this.n);
       this.vs.set(xit.values().subarray(0, m), this.n);
+      if (st !== null || this.sts !== null) {
+        // The first run with STs gives every earlier sample "none".
+        if (this.sts === null) this.stArray(this.n + m, 0).fill(NaN, 0, this.n);
+        const sts = (this.sts = this.stArray(this.n + m, this.n));
+        if (st !== null) decodeSts(st, xit.timestamps(), m, sts.subarray(this.n, this.n + m));
+        else sts.fill(NaN, this.n, this.n + m);
+      }
       this.n += m;
     }
   }
 }
 
-/** Unpacks a packed row back into XOR chunks of at most `perChunk` samples (for rewrites). */
+/** Unpacks a packed row back into XOR chunks (ST-wrapped where STs exist) of at most `perChunk` samples. */
 export function unpackToXor(data: Uint8Array, perChunk = 120): Array<{ minT: number; maxT: number; data: Uint8Array }> {
   const d = new PackedDecoder();
   d.decode(data);
-  const vw = new Uint32Array(d.vs.buffer);
+  return encodeXorChunks(d.ts, d.vs, d.sts, d.n, perChunk);
+}
+
+/**
+ * Encodes samples [0, n) as XOR chunks of at most `perChunk` samples; chunks holding a sample
+ * with an ST are ST-wrapped, the others stay plain.
+ */
+export function encodeXorChunks(
+  ts: Float64Array,
+  vs: Float64Array,
+  sts: Float64Array | null,
+  n: number,
+  perChunk = 120,
+): Array<{ minT: number; maxT: number; data: Uint8Array }> {
+  const vw = new Uint32Array(vs.buffer, vs.byteOffset, vs.length * 2);
   const out: Array<{ minT: number; maxT: number; data: Uint8Array }> = [];
-  for (let i = 0; i < d.n; i += perChunk) {
+  for (let i = 0; i < n; i += perChunk) {
     const c = new XorChunk();
     const a = c.appender();
-    const end = Math.min(d.n, i + perChunk);
-    for (let j = i; j < end; j++) a.appendBits(d.ts[j], vw[2 * j + 1], vw[2 * j]);
-    out.push({ minT: d.ts[i], maxT: d.ts[end - 1], data: c.bytes().slice() });
+    const end = Math.min(n, i + perChunk);
+    for (let j = i; j < end; j++) a.appendBits(ts[j], vw[2 * j + 1], vw[2 * j]);
+    const stream = sts === null ? null : encodeSts(ts.subarray(i, end), sts.subarray(i, end), end - i);
+    out.push({ minT: ts[i], maxT: ts[end - 1], data: stream === null ? c.bytes().slice() : wrapStChunk(c.bytes(), stream) });
   }
   return out;
 }

@@ -35,6 +35,11 @@ const MIGRATIONS: string[] = [
     data BLOB NOT NULL
   );
   `,
+  // 2: start timestamps. No table changes: chunks / head_chunks rows may now be ST-wrapped XOR
+  // (startTimestamps.ts) or packed with an ST stream, and append_log rows may carry an ST column.
+  // Version 1 data is valid version 2 data; the bump makes an older promlite refuse the file
+  // instead of misreading those rows.
+  `SELECT 1;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

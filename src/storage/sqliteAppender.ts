@@ -24,7 +24,7 @@ export class SqliteAppender implements Appender {
     this.batch = store.takeBatch();
   }
 
-  append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
+  append(ref: SeriesRef, labels: Labels, t: number, v: number, st?: number): SeriesRef {
     if (this.done) throw new Error('appender already committed or rolled back');
     const s = this.store.seriesFor(ref, labels);
     F64[0] = v;
@@ -48,11 +48,14 @@ export class SqliteAppender implements Appender {
       this.store.reject('duplicate_timestamp', `duplicate sample for timestamp ${t} with a different value for ${s.labels.toString()}`);
     }
     if (!Number.isSafeInteger(t)) throw new RangeError(`sample timestamp must be an integer number of milliseconds, got ${t}`);
+    if (st !== undefined && !(Number.isSafeInteger(st) && Math.abs(t - st) <= MAX_T_MINUS_ST)) {
+      throw new RangeError(`sample start timestamp must be an integer number of milliseconds within 2^52 of the timestamp, got ${st} for ${t}`);
+    }
     s.pendStamp = this.stamp;
     s.pendT = t;
     s.pendHi = hi;
     s.pendLo = lo;
-    this.batch.add(s, s.id, t, hi, lo);
+    this.batch.add(s, s.id, t, hi, lo, st === undefined ? NaN : st);
     return s.id;
   }
 
@@ -72,6 +75,9 @@ export class SqliteAppender implements Appender {
     this.store.returnBatch(this.batch);
   }
 }
+
+/** Chunks store T - ST as a zigzag varint, exact while |T - ST| <= 2^52. */
+const MAX_T_MINUS_ST = 2 ** 52;
 
 const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);

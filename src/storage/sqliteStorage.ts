@@ -31,6 +31,8 @@ import { checkSelectMatchers } from './selectSemantics.ts';
 import { SqliteQuerier } from './sqliteQuerier.ts';
 import { StorageMetrics } from './storageMetrics.ts';
 import { XorIterator } from './xorChunk.ts';
+import { splitChunk } from './startTimestamps.ts';
+import { PACKED_ROW_SQL } from './packedChunk.ts';
 import type { ChunkRef } from './chunkSeqIterator.ts';
 import { DecodedChunkCache, DEFAULT_DECODED_CHUNK_CACHE_BYTES } from './decodedChunkCache.ts';
 import { applyRetention, type RetentionOptions, type RetentionResult } from './retention.ts';
@@ -216,11 +218,11 @@ export class SqliteStorage implements Storage {
       s.labels.forEach((n, v) => this.postings.index(n, v, s.id));
       if (s.id >= this.nextId) this.nextId = s.id + 1;
     }
-    // One pass over the chunks table: bounds, longest row, packing progress (packed rows start with 0x0000).
+    // One pass over the chunks table: bounds, longest row, packing progress (PACKED_ROW_SQL: packed rows start with 0x0000, ST-wrapped XOR rows are not packed).
     const bounds = this.db.prepare<[], { id: number; mn: number; mx: number; span: number; packed: number | null; xor: number }>(
       `SELECT series_id AS id, MIN(min_t) AS mn, MAX(max_t) AS mx, MAX(max_t - min_t) AS span,
-              MAX(CASE WHEN substr(data, 1, 2) = x'0000' THEN min_t END) AS packed,
-              SUM(substr(data, 1, 2) <> x'0000') AS xor
+              MAX(CASE WHEN ${PACKED_ROW_SQL} THEN min_t END) AS packed,
+              SUM(NOT ${PACKED_ROW_SQL}) AS xor
        FROM chunks GROUP BY series_id`,
     );
     for (const row of bounds.iterate()) {
@@ -242,14 +244,26 @@ export class SqliteStorage implements Storage {
     for (const row of this.db.prepare<[], { id: number; data: Buffer }>('SELECT series_id AS id, data FROM head_chunks').iterate()) {
       const s = this.byId.get(row.id);
       if (!s) continue;
-      it.reset(row.data);
+      let xor: Uint8Array;
+      try {
+        xor = splitChunk(row.data).xor;
+      } catch (e) {
+        this.logger.warn({ series: s.labels.toString(), err: e }, 'dropping unreadable head chunk checkpoint');
+        continue;
+      }
+      it.reset(xor);
       const n = it.length();
       if (it.err() || n === 0) {
         this.logger.warn({ series: s.labels.toString(), err: it.err() }, 'dropping unreadable head chunk checkpoint');
         continue;
       }
       const ts = it.timestamps();
-      s.restoreHead(new Uint8Array(row.data), ts[0], ts[n - 1]);
+      try {
+        s.restoreHead(new Uint8Array(row.data), ts[0], ts[n - 1]);
+      } catch (e) {
+        this.logger.warn({ series: s.labels.toString(), err: e }, 'dropping unreadable head chunk checkpoint');
+        continue;
+      }
       if (ts[0] < s.minT) s.minT = ts[0];
       if (ts[n - 1] > s.maxT) s.maxT = ts[n - 1];
       s.lastT = it.decodeState.t;
@@ -269,9 +283,10 @@ export class SqliteStorage implements Storage {
         this.logger.error({ row: row.id, err: e }, 'skipping corrupt append log row');
         continue;
       }
+      const sts = b.sts;
       for (let i = 0; i < b.n; i++) {
         const s = this.byId.get(b.ids[i]);
-        if (s && s.apply(tsAt(b, i), b.vw[2 * i + 1], b.vw[2 * i], this.cut) === APPLIED) samples++;
+        if (s && s.apply(tsAt(b, i), b.vw[2 * i + 1], b.vw[2 * i], this.cut, sts === null ? NaN : sts[i]) === APPLIED) samples++;
       }
     }
     this.logger.info({ series: this.byId.size, logRows: rows, samples, ms: Math.round(performance.now() - t0) }, 'storage opened, append log replayed');
@@ -346,10 +361,11 @@ export class SqliteStorage implements Storage {
     this.logBytes += blob.length;
     let applied = 0;
     const { series, ts, vw } = batch;
+    const sts = batch.hasSt ? batch.sts : null;
     for (let i = 0; i < batch.n; i++) {
       const s = series[i];
       if (s.deleted) continue; // deleteSeries ran while the batch was open
-      const r = s.apply(ts[i], vw[2 * i + 1], vw[2 * i], this.cut);
+      const r = s.apply(ts[i], vw[2 * i + 1], vw[2 * i], this.cut, sts === null ? NaN : sts[i]);
       if (r === APPLIED) applied++;
       // Another appender committed newer samples of this series in between: count, as Prometheus does.
       else if (r === OUT_OF_ORDER) this.metrics.samplesRejected.inc({ reason: 'out_of_order' });
@@ -383,7 +399,7 @@ export class SqliteStorage implements Storage {
     let chunks = 0;
     let packed = 0;
     const saveHead = (s: HeadSeries) => {
-      if (s.head && s.head.numSamples() > 0) this.stmt.upsertHead.run(s.id, s.head.bytes());
+      if (s.head && s.head.numSamples() > 0) this.stmt.upsertHead.run(s.id, s.headBytes());
       else if (s.headRowStored) this.stmt.deleteHead.run(s.id);
     };
     try {
@@ -482,7 +498,7 @@ export class SqliteStorage implements Storage {
   private memChunksOf(s: HeadSeries, mint: number, maxt: number, out: ChunkRef[]): void {
     for (const c of s.closed) if (c.minT <= maxt && c.maxT >= mint) out.push(c);
     if (s.head && s.head.numSamples() > 0 && s.headMinT <= maxt && s.headMaxT >= mint) {
-      out.push({ minT: s.headMinT, maxT: s.headMaxT, data: s.head.snapshot() });
+      out.push({ minT: s.headMinT, maxT: s.headMaxT, data: s.headSnapshot() });
     }
   }
 

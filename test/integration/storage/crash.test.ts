@@ -1,7 +1,7 @@
 /**
  * Crash test (issue 2): a child appends batches in a loop and reports each commit; it is killed
  * with SIGKILL at random points for 10 rounds. After reopening, every reported batch must be
- * present and `PRAGMA integrity_check` must say ok.
+ * present (with its start timestamps) and `PRAGMA integrity_check` must say ok.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Matcher } from '../../../src/storage/matcher.ts';
 import { openStorage } from '../../../src/storage/sqliteStorage.ts';
+import { stOf } from './crashSt.ts';
 
 const writer = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crashWriter.ts');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'promlite-crash-'));
@@ -72,8 +73,10 @@ describe('crash safety', () => {
       seriesSeen++;
       const have = new Set<number>();
       const it = set.at().iterator();
+      const i = Number(set.at().labels.get('i'));
       while (it.next()) {
         assert.equal(it.atV(), it.atT() / 1000, 'value matches its batch');
+        assert.equal(it.atST?.(), stOf(i, it.atV()), 'start timestamp kept');
         have.add(it.atT() / 1000);
       }
       const missing = [...reported].filter((id) => !have.has(id));

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { Labels } from '../../../src/storage/labels.ts';
 import { openStorage } from '../../../src/storage/sqliteStorage.ts';
+import { stOf } from './crashSt.ts';
 
 const [dir, first] = process.argv.slice(2);
 
@@ -28,7 +29,7 @@ const series = Array.from({ length: 25 }, (_, i) => Labels.fromObject({ __name__
 report('ready\n');
 for (let b = Number(first); ; b++) {
   const app = store.appender();
-  for (const l of series) app.append(0, l, b * 1000, b);
+  series.forEach((l, i) => app.append(0, l, b * 1000, b, stOf(i, b)));
   app.commit();
   report(`committed ${b}\n`);
 }

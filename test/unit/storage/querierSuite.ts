@@ -18,6 +18,8 @@ export interface QuerierSuiteOptions {
   name: string;
   open: () => Storage | Promise<Storage>;
   settle?: (s: Storage) => Storage | Promise<Storage>;
+  /** Run the start-timestamp round trips (default true). */
+  startTimestamps?: boolean;
 }
 
 const L = (o: Record<string, string>) => Labels.fromObject(o);
@@ -34,6 +36,36 @@ function drain(it: SampleIterator): Array<[number, string]> {
   while (it.next()) out.push([it.atT(), bitsOf(it.atV())]);
   assert.equal(it.err(), null);
   return out;
+}
+
+function drainWithSt(it: SampleIterator): Array<[number, string, number | undefined]> {
+  const out: Array<[number, string, number | undefined]> = [];
+  while (it.next()) out.push([it.atT(), bitsOf(it.atV()), it.atST?.()]);
+  assert.equal(it.err(), null);
+  return out;
+}
+
+const ST_SAMPLES = 300;
+
+/** Series exercising start timestamps; values of st_xor are not short decimals (packed as deflated XOR). */
+function stSeries(): Array<{ labels: Labels; ts: number[]; vs: number[]; sts: Array<number | undefined> }> {
+  const ts = Array.from({ length: ST_SAMPLES }, (_, i) => i * 15_000);
+  const make = (name: string, v: (i: number) => number, st: (i: number) => number | undefined) => ({
+    labels: L({ __name__: name }),
+    ts,
+    vs: ts.map((_, i) => v(i)),
+    sts: ts.map((_, i) => st(i)),
+  });
+  return [
+    // Cumulative counter reset at sample 170: ST is constant per run.
+    make('st_counter', (i) => (i < 170 ? i * 3 : (i - 170) * 3), (i) => (i < 170 ? -5_000 : 170 * 15_000 - 1)),
+    // OTel delta: ST = T - 1m on every sample.
+    make('st_delta', (i) => i % 7, (i) => i * 15_000 - 60_000),
+    // STs with gaps: none on every third sample and on samples 40-99, arbitrary otherwise.
+    make('st_gaps', (i) => i + 0.25, (i) => (i % 3 === 0 || (i >= 40 && i < 100) ? undefined : i * 15_000 - ((i * 7919) % 50_000))),
+    make('st_xor', (i) => Math.PI * i, (i) => (i >= 150 ? 150 * 15_000 : undefined)),
+    make('st_none', (i) => i, () => undefined),
+  ];
 }
 
 /** Keys of selected series in selection order. */
@@ -259,6 +291,41 @@ export function runQuerierSuite(opts: QuerierSuiteOptions): void {
       q.close();
       s.close();
     });
+
+    if (opts.startTimestamps !== false) {
+      it('keeps per-sample start timestamps exactly (constant, T - 1m, missing in between, none)', async () => {
+        const s = await opts.open();
+        const want = stSeries();
+        for (let b = 0; b < ST_SAMPLES; b += 50) {
+          const app = s.appender();
+          for (const w of want) {
+            for (let i = b; i < Math.min(b + 50, ST_SAMPLES); i++) app.append(0, w.labels, w.ts[i], w.vs[i], w.sts[i]);
+          }
+          app.commit();
+        }
+        const s2 = opts.settle ? await opts.settle(s) : s;
+        const q = s2.querier(-Infinity, Infinity);
+        for (const w of want) {
+          const set = q.select([M('__name__', '=', w.labels.get('__name__'))]);
+          assert.equal(set.next(), true);
+          const got = drainWithSt(set.at().iterator());
+          assert.deepEqual(got.map((x) => x[0]), w.ts, w.labels.toString());
+          assert.deepEqual(got.map((x) => x[1]), w.vs.map(bitsOf), w.labels.toString());
+          assert.deepEqual(got.map((x) => x[2]), w.sts, w.labels.toString());
+        }
+        // A range inside the data, and seek, keep the STs aligned with their samples.
+        const q2 = s2.querier(15_000 * 101, 15_000 * 230);
+        const set = q2.select([M('__name__', '=', 'st_delta')]);
+        assert.equal(set.next(), true);
+        const it = set.at().iterator();
+        assert.equal(it.seek(15_000 * 200), true);
+        assert.equal(it.atT(), 15_000 * 200);
+        assert.equal(it.atST?.(), 15_000 * 200 - 60_000);
+        q2.close();
+        q.close();
+        s2.close();
+      });
+    }
 
     it('handles negative and large timestamps', async () => {
       const s = await opts.open();

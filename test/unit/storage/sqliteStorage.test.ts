@@ -7,6 +7,7 @@ import { openStorage, SqliteStorage } from '../../../src/storage/sqliteStorage.t
 import type { Storage } from '../../../src/storage/interface.ts';
 import { Labels } from '../../../src/storage/labels.ts';
 import { runQuerierSuite } from './querierSuite.ts';
+import { SCHEMA_VERSION } from '../../../src/storage/schema.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'promlite-sqlite-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -83,7 +84,7 @@ describe('SqliteStorage', () => {
     const s = open(dir);
     assert.equal(s.dbPath, path.join(dir, 'promlite.db'));
     assert.equal(s.db.pragma('journal_mode', { simple: true }), 'wal');
-    assert.equal(s.db.pragma('user_version', { simple: true }), 1);
+    assert.equal(s.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     s.close();
   });
 });
