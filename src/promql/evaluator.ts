@@ -109,7 +109,7 @@ export class Evaluator {
         throw evalError(`unary expression only allowed on expressions of type scalar or instant vector, got "${kindName(v)}"`);
       }
       case 'VectorSelector':
-        return yield* this.evalVectorSelector(e, false);
+        return yield* this.evalVectorSelector(e);
       case 'MatrixSelector':
         return this.evalMatrixSelector(e);
       case 'SubqueryExpr':
@@ -177,22 +177,33 @@ export class Evaluator {
     try {
       const set = querier.select(sel.matchers, { sorted: true });
       const buf = new SampleBuffer(256);
-      const current: RangeSeries = { metric: Labels.EMPTY, ts: buf.ts, vs: buf.vs, dropName: false };
+      const current: RangeSeries = { metric: Labels.EMPTY, ts: buf.ts, vs: buf.vs, sts: undefined, dropName: false };
       let prev: Labels | null = null;
       while (set.next()) {
         const s = set.at();
         if (prev !== null && compareLabels(prev, s.labels) > 0) throw evalError('storage returned series out of order');
         prev = s.labels;
         const it = s.iterator();
-        buf.length = 0;
+        buf.reset();
         if (it.seek(mint)) {
-          do {
-            const t = it.atT();
-            if (t > maxt) break;
-            const v = it.atV();
-            if (isStaleNaN(v)) continue;
-            buf.push(t, v);
-          } while (it.next());
+          if (it.atST === undefined) {
+            do {
+              const t = it.atT();
+              if (t > maxt) break;
+              const v = it.atV();
+              if (isStaleNaN(v)) continue;
+              buf.push(t, v);
+            } while (it.next());
+          } else {
+            // A separate loop, so that iterators without start timestamps pay nothing for them.
+            do {
+              const t = it.atT();
+              if (t > maxt) break;
+              const v = it.atV();
+              if (isStaleNaN(v)) continue;
+              buf.pushWithST(t, v, it.atST());
+            } while (it.next());
+          }
         }
         const err = it.err();
         if (err) throw evalError(err.message);
@@ -201,6 +212,7 @@ export class Evaluator {
         current.metric = s.labels;
         current.ts = buf.ts.subarray(0, buf.length);
         current.vs = buf.vs.subarray(0, buf.length);
+        current.sts = buf.hasST ? buf.sts!.subarray(0, buf.length) : undefined;
         yield current;
       }
       const err = set.err();
@@ -213,10 +225,11 @@ export class Evaluator {
 
   /**
    * Instant vector selector: at each step the newest sample in (T - lookback, T], unless it
-   * is a stale marker. With `sampleTimestamps` the value is the sample's timestamp in seconds
-   * (what timestamp() reports).
+   * is a stale marker. `report` picks what each step's value is: the sample's value, its
+   * timestamp in seconds (what timestamp() reports) or its start timestamp in seconds (what
+   * start_timestamp() reports, 0 when it has none).
    */
-  *evalVectorSelector(sel: VectorSelector, sampleTimestamps: boolean): Gen<VectorSteps> {
+  *evalVectorSelector(sel: VectorSelector, report: 'value' | 'timestamp' | 'startTimestamp' = 'value'): Gen<VectorSteps> {
     const times = this.selectorTimes(sel.at, sel.offset);
     const lookback = this.ctx.lookbackDelta;
     const { min, max } = minMax(times);
@@ -235,19 +248,24 @@ export class Evaluator {
         let curV = has ? it.atV() : 0;
         let lastT = -Infinity;
         let lastV = 0;
+        const wantST = report === 'startTimestamp';
+        let curST = wantST && has ? (it.atST?.() ?? 0) : 0;
+        let lastST = 0;
         let out: StepSeries | null = null;
         for (let i = 0; i < this.n; i++) {
           const T = times[i];
           while (curT <= T) {
             lastT = curT;
             lastV = curV;
+            lastST = curST;
             has = it.next();
             curT = has ? it.atT() : Infinity;
             curV = has ? it.atV() : 0;
+            if (wantST && has) curST = it.atST?.() ?? 0;
           }
           if (lastT <= T - lookback || isStaleNaN(lastV)) continue;
           out ??= newStepSeries(s.labels, this.n);
-          out.values[i] = sampleTimestamps ? lastT / 1000 : lastV;
+          out.values[i] = report === 'value' ? lastV : report === 'timestamp' ? lastT / 1000 : lastST / 1000;
           out.present[i] = 1;
           total++;
         }

@@ -24,7 +24,10 @@ export * from './promqltest/script.ts';
 
 // ---- loading ------------------------------------------------------------------------------
 
-/** Appends a load block's samples (floats and stale markers; histograms are not stored). */
+/**
+ * Appends a load block's samples (floats and stale markers; histograms are not stored), with
+ * their start timestamps where an `@st` line gives them.
+ */
 export function applyLoad(storage: Storage, cmd: LoadCommand): void {
   const last = new Map<string, SeriesLine>();
   for (const s of cmd.series) last.set(s.labels.key(), s);
@@ -33,7 +36,10 @@ export function applyLoad(storage: Storage, cmd: LoadCommand): void {
     let ref = 0;
     s.values.forEach((v, i) => {
       if (v === null || v === 'histogram') return;
-      ref = app.append(ref, s.labels, i * cmd.interval, v === 'stale' ? STALE_NAN : v);
+      const t = i * cmd.interval;
+      const offset = s.startOffsets?.[i] ?? null;
+      const value = v === 'stale' ? STALE_NAN : v;
+      ref = offset === null ? app.append(ref, s.labels, t, value) : app.append(ref, s.labels, t, value, t + offset);
     });
   }
   app.commit();
@@ -86,7 +92,6 @@ export function runTestScript(text: string, opts: RunOptions = {}): EvalReport[]
   const engine = new Engine(opts.engine ?? TEST_ENGINE_OPTIONS);
   let storage = newStorage();
   const histogramSeries = new Map<string, Labels>();
-  let startTimestamps = false;
   const reports: EvalReport[] = [];
   try {
     for (const cmd of cmds) {
@@ -94,16 +99,14 @@ export function runTestScript(text: string, opts: RunOptions = {}): EvalReport[]
         storage.close();
         storage = newStorage();
         histogramSeries.clear();
-        startTimestamps = false;
         continue;
       }
       if (cmd.kind === 'load') {
         applyLoad(storage, cmd);
-        if (cmd.hasStartTimestamps) startTimestamps = true;
         noteHistograms(cmd, histogramSeries);
         continue;
       }
-      const skip = skipReason(cmd, histogramSeries, startTimestamps);
+      const skip = skipReason(cmd, histogramSeries);
       if (skip) {
         reports.push({ line: cmd.line, expr: cmd.expr, outcome: { status: 'skip', reason: skip } });
         continue;
@@ -133,9 +136,9 @@ function noteHistograms(cmd: LoadCommand, out: Map<string, Labels>): void {
 /**
  * Why an eval cannot be judged by a float-only engine: its expected results contain native
  * histograms, or one of its selectors matches a series that holds histogram samples (their
- * absence would change the result), or its segment uses start timestamps.
+ * absence would change the result).
  */
-function skipReason(cmd: EvalCommand, histSeries: Map<string, Labels>, startTimestamps: boolean): string | null {
+function skipReason(cmd: EvalCommand, histSeries: Map<string, Labels>): string | null {
   if (cmd.hasHistograms) return 'native histograms: expected results contain histograms';
   if (histSeries.size === 0) return null;
   let expr: Expr;

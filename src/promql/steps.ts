@@ -35,6 +35,12 @@ export interface RangeSeries {
   metric: Labels;
   ts: Float64Array;
   vs: Float64Array;
+  /**
+   * Start timestamps parallel to ts (0: the sample has none, as in Prometheus), or undefined
+   * when no sample of the series has one. Only matrix selectors carry them: subqueries and
+   * other expressions cut their propagation.
+   */
+  sts?: Float64Array;
   dropName: boolean;
 }
 
@@ -66,10 +72,16 @@ export function newStepSeries(metric: Labels, n: number, dropName = false): Step
   return { metric, values: new Float64Array(n), present: new Uint8Array(n), dropName };
 }
 
-/** Growable pair of typed arrays used while reading a series from storage. */
+/**
+ * Growable pair of typed arrays used while reading a series from storage, plus a start
+ * timestamp array that only exists once a pushed sample had a start timestamp.
+ */
 export class SampleBuffer {
   ts: Float64Array;
   vs: Float64Array;
+  /** Start timestamps (0: none); valid only while `hasST`. */
+  sts: Float64Array | null = null;
+  hasST = false;
   length = 0;
 
   constructor(capacity = 64) {
@@ -77,18 +89,50 @@ export class SampleBuffer {
     this.vs = new Float64Array(capacity);
   }
 
+  /** Empties the buffer (keeping its capacity). */
+  reset(): void {
+    this.length = 0;
+    this.hasST = false;
+  }
+
   push(t: number, v: number): void {
-    if (this.length === this.ts.length) {
-      const ts = new Float64Array(this.length * 2);
-      ts.set(this.ts);
-      const vs = new Float64Array(this.length * 2);
-      vs.set(this.vs);
-      this.ts = ts;
-      this.vs = vs;
-    }
+    if (this.length === this.ts.length) this.grow();
     this.ts[this.length] = t;
     this.vs[this.length] = v;
+    if (this.hasST) this.sts![this.length] = 0;
     this.length++;
+  }
+
+  /** push() for a sample with an optional start timestamp. */
+  pushWithST(t: number, v: number, st: number | undefined): void {
+    if (st === undefined || st === 0) {
+      this.push(t, v);
+      return;
+    }
+    if (!this.hasST) {
+      if (this.sts === null || this.sts.length < this.ts.length) this.sts = new Float64Array(this.ts.length);
+      else this.sts.fill(0, 0, this.length);
+      this.hasST = true;
+    }
+    if (this.length === this.ts.length) this.grow();
+    this.ts[this.length] = t;
+    this.vs[this.length] = v;
+    this.sts![this.length] = st;
+    this.length++;
+  }
+
+  private grow(): void {
+    const ts = new Float64Array(this.length * 2);
+    ts.set(this.ts);
+    const vs = new Float64Array(this.length * 2);
+    vs.set(this.vs);
+    this.ts = ts;
+    this.vs = vs;
+    if (this.hasST) {
+      const sts = new Float64Array(this.length * 2);
+      sts.set(this.sts!.subarray(0, this.length));
+      this.sts = sts;
+    }
   }
 
   /** Trimmed views (no copy). */

@@ -1,12 +1,13 @@
 /**
  * MemoryStorage: the obviously-correct reference store. Every series keeps its samples in two
- * growable Float64Arrays; nothing is compressed or persisted. Tests (PromQL conformance, API)
+ * growable Float64Arrays (a third one for start timestamps once a sample of the series has
+ * one, NaN marking "none"); nothing is compressed or persisted. Tests (PromQL conformance, API)
  * use it directly, and the shared Querier suite checks the SQLite store against it.
  */
 import { AppendError, type Appender, type Querier, type SampleIterator, type SelectHints, type Series, type SeriesRef, type SeriesSet, type Storage } from './interface.ts';
 import { compareLabels, compareStrings, type Labels } from './labels.ts';
 import type { Matcher } from './matcher.ts';
-import { ArraySampleIterator, lowerBound } from './arrayIterator.ts';
+import { ArraySampleIterator, lowerBound, upperBound } from './arrayIterator.ts';
 import { sameFloatBits, storeFloat } from './floatBits.ts';
 import { checkSelectMatchers, labelsMatchAll } from './selectSemantics.ts';
 import { errSeriesSet, listSeriesSet } from './seriesSet.ts';
@@ -14,6 +15,8 @@ import { errSeriesSet, listSeriesSet } from './seriesSet.ts';
 class MemSeries {
   ts = new Float64Array(16);
   vs = new Float64Array(16);
+  /** Start timestamps, parallel to ts; null until some sample has one (NaN = none). */
+  sts: Float64Array | null = null;
   n = 0;
   constructor(
     readonly ref: SeriesRef,
@@ -24,7 +27,8 @@ class MemSeries {
     return this.n === 0 ? -Infinity : this.ts[this.n - 1];
   }
 
-  push(t: number, v: number): void {
+  /** `st` NaN means the sample has no start timestamp. */
+  push(t: number, v: number, st: number): void {
     if (this.n === this.ts.length) {
       const ts = new Float64Array(this.n * 2);
       ts.set(this.ts);
@@ -32,9 +36,16 @@ class MemSeries {
       vs.set(this.vs);
       this.ts = ts;
       this.vs = vs;
+      if (this.sts !== null) {
+        const sts = new Float64Array(this.n * 2);
+        sts.set(this.sts);
+        this.sts = sts;
+      }
     }
+    if (this.sts === null && !Number.isNaN(st)) this.sts = new Float64Array(this.ts.length).fill(NaN);
     this.ts[this.n] = t;
     storeFloat(this.vs, this.n, v);
+    if (this.sts !== null) this.sts[this.n] = st;
     this.n++;
   }
 
@@ -108,6 +119,8 @@ interface Pending {
   labels: Labels;
   ts: number[];
   vs: Float64Array;
+  /** Start timestamps, NaN for none; null while no pending sample has one. */
+  sts: number[] | null;
   n: number;
 }
 
@@ -118,7 +131,7 @@ class MemoryAppender implements Appender {
 
   constructor(private readonly store: MemoryStorage) {}
 
-  append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
+  append(ref: SeriesRef, labels: Labels, t: number, v: number, st?: number): SeriesRef {
     if (this.done) throw new Error('appender already committed or rolled back');
     if (ref !== 0) labels = this.store.getByRef(ref)?.labels ?? labels;
     if (labels.size === 0) this.store.reject('invalid_labels', 'empty label set');
@@ -139,7 +152,7 @@ class MemoryAppender implements Appender {
       this.store.reject('duplicate_timestamp', `duplicate sample for timestamp ${t} with a different value for ${labels.toString()}`);
     }
     if (!p) {
-      p = { labels, ts: [], vs: new Float64Array(4), n: 0 };
+      p = { labels, ts: [], vs: new Float64Array(4), sts: null, n: 0 };
       this.pending.set(key, p);
     }
     if (p.n === p.vs.length) {
@@ -149,6 +162,8 @@ class MemoryAppender implements Appender {
     }
     p.ts.push(t);
     storeFloat(p.vs, p.n, v);
+    if (st !== undefined && p.sts === null) p.sts = new Array<number>(p.n).fill(NaN);
+    p.sts?.push(st ?? NaN);
     p.n++;
     return existing.ref;
   }
@@ -158,7 +173,7 @@ class MemoryAppender implements Appender {
     this.done = true;
     for (const p of this.pending.values()) {
       const s = this.store.getOrCreate(p.labels);
-      for (let i = 0; i < p.n; i++) s.push(p.ts[i], p.vs[i]);
+      for (let i = 0; i < p.n; i++) s.push(p.ts[i], p.vs[i], p.sts === null ? NaN : p.sts[i]);
     }
     this.pending.clear();
   }
@@ -180,7 +195,59 @@ class MemorySeriesView implements Series {
     return this.s.labels;
   }
   iterator(): SampleIterator {
-    return new ArraySampleIterator(this.s.ts, this.s.vs, this.n, this.mint, this.maxt);
+    const { ts, vs, sts } = this.s;
+    if (sts === null) return new ArraySampleIterator(ts, vs, this.n, this.mint, this.maxt);
+    return new StartTimestampIterator(ts, vs, sts, this.n, this.mint, this.maxt);
+  }
+}
+
+/** Iterator over a series some of whose samples carry start timestamps (NaN in `sts`: none). */
+class StartTimestampIterator implements SampleIterator {
+  private i: number;
+  private readonly start: number;
+  private readonly end: number;
+
+  constructor(
+    private readonly ts: Float64Array,
+    private readonly vs: Float64Array,
+    private readonly sts: Float64Array,
+    n: number,
+    mint: number,
+    maxt: number,
+  ) {
+    this.start = lowerBound(ts, n, mint);
+    this.i = this.start - 1;
+    this.end = Math.max(this.start, upperBound(ts, n, maxt));
+  }
+
+  next(): boolean {
+    if (this.i >= this.end) return false;
+    this.i++;
+    return this.i < this.end;
+  }
+
+  seek(t: number): boolean {
+    if (this.i < this.start) this.i = this.start;
+    if (this.i >= this.end) return false;
+    if (this.ts[this.i] < t) this.i = lowerBound(this.ts, this.end, t);
+    return this.i < this.end;
+  }
+
+  atT(): number {
+    return this.ts[this.i];
+  }
+
+  atV(): number {
+    return this.vs[this.i];
+  }
+
+  atST(): number | undefined {
+    const st = this.sts[this.i];
+    return Number.isNaN(st) ? undefined : st;
+  }
+
+  err(): Error | null {
+    return null;
   }
 }
 

@@ -35,6 +35,8 @@ export function* mapVector(
 export interface Window {
   ts: Float64Array;
   vs: Float64Array;
+  /** Start timestamps parallel to ts (0: none), or null when the series has none at all. */
+  sts: Float64Array | null;
   lo: number;
   hi: number;
   rangeStart: number;
@@ -64,6 +66,7 @@ export function* overWindows(
   const w: Window = {
     ts: new Float64Array(0),
     vs: new Float64Array(0),
+    sts: null,
     lo: 0,
     hi: 0,
     rangeStart: 0,
@@ -81,6 +84,7 @@ export function* overWindows(
     let res: StepSeries | null = null;
     w.ts = s.ts;
     w.vs = s.vs;
+    w.sts = s.sts ?? null;
     w.metric = s.metric;
     let lo = 0;
     let hi = 0;

@@ -1,6 +1,7 @@
 /**
  * Counter and gauge change functions over range vectors: rate, increase, delta (extrapolated
- * as in Prometheus 3.x), irate, idelta, deriv, predict_linear, resets, changes.
+ * as in Prometheus 3.x), irate, idelta, deriv, predict_linear, resets, changes. rate, increase,
+ * irate and resets also read counter restarts from start timestamps (startTimestamps.ts).
  */
 import type { Call } from '../ast.ts';
 import type { Evaluator } from '../evaluator.ts';
@@ -8,16 +9,31 @@ import type { EvalResult, Gen } from '../steps.ts';
 import type { Labels } from '../../storage/labels.ts';
 import { kahanSumInc } from '../kahan.ts';
 import { type Window, overWindows } from './helpers.ts';
+import { isStartTimestampReset, startTimeOverlapWarning, startTimestampOverlaps } from './startTimestamps.ts';
 
-function extrapolatedRate(w: Window, isCounter: boolean, isRate: boolean): number | undefined {
+/**
+ * rate/increase/delta of one window. With start timestamps (counters only) a restart is also
+ * seen where the start timestamps say so, and when the first sample's start lies inside the
+ * window the count is taken to rise from zero there instead of being extrapolated to the left
+ * (which makes even a single sample enough).
+ */
+function extrapolatedRate(
+  w: Window,
+  isCounter: boolean,
+  isRate: boolean,
+  onOverlap?: (metric: Labels) => void,
+): number | undefined {
   const n = w.hi - w.lo;
-  if (n < 2) return undefined;
+  const sts = isCounter ? w.sts : null;
+  if (n < 2 && sts === null) return undefined;
   const { ts, vs, lo, hi } = w;
   const firstT = ts[lo];
   const lastT = ts[hi - 1];
   const first = vs[lo];
   let result = vs[hi - 1] - first;
-  if (isCounter) {
+  if (sts !== null) {
+    result += startTimestampCorrection(w, sts, onOverlap);
+  } else if (isCounter) {
     let prev = first;
     for (let k = lo + 1; k < hi; k++) {
       const cur = vs[k];
@@ -27,22 +43,50 @@ function extrapolatedRate(w: Window, isCounter: boolean, isRate: boolean): numbe
   }
   let durationToStart = (firstT - w.rangeStart) / 1000;
   let durationToEnd = (w.rangeEnd - lastT) / 1000;
-  const sampledInterval = (lastT - firstT) / 1000;
-  const averageDurationBetweenSamples = sampledInterval / (n - 1);
-  // Extrapolate to the range boundary only when a sample is close enough to it; otherwise
-  // assume the series starts/ends half an average interval beyond the outermost sample.
+  let sampledInterval = (lastT - firstT) / 1000;
+  const averageDurationBetweenSamples = n > 1 ? sampledInterval / (n - 1) : 0;
   const threshold = averageDurationBetweenSamples * 1.1;
-  if (durationToStart >= threshold) durationToStart = averageDurationBetweenSamples / 2;
-  if (isCounter) {
-    // A counter cannot go below zero: do not extrapolate past the point where it was zero.
-    let durationToZero = Infinity;
-    if (result > 0 && first >= 0) durationToZero = sampledInterval * (first / result);
-    if (durationToZero < durationToStart) durationToStart = durationToZero;
+  const firstST = sts === null ? 0 : sts[lo];
+  if (firstST !== 0 && firstST > w.rangeStart && firstST < firstT) {
+    // The count started inside the window: a zero sample at its start replaces extrapolation.
+    durationToStart = 0;
+    sampledInterval = (lastT - firstST) / 1000;
+    result += first;
+  } else if (n < 2) {
+    return undefined;
+  } else {
+    // Extrapolate to the range boundary only when a sample is close enough to it; otherwise
+    // assume the series starts half an average interval before the first sample.
+    if (durationToStart >= threshold) durationToStart = averageDurationBetweenSamples / 2;
+    if (isCounter) {
+      // A counter cannot go below zero: do not extrapolate past the point where it was zero.
+      let durationToZero = Infinity;
+      if (result > 0 && first >= 0) durationToZero = sampledInterval * (first / result);
+      if (durationToZero < durationToStart) durationToStart = durationToZero;
+    }
   }
   if (durationToEnd >= threshold) durationToEnd = averageDurationBetweenSamples / 2;
-  let factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+  let factor = sampledInterval === 0 ? 1 : (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
   if (isRate) factor /= w.range / 1000;
   return result * factor;
+}
+
+/** What counter restarts add to last - first, seen by value drops or by start timestamps. */
+function startTimestampCorrection(w: Window, sts: Float64Array, onOverlap?: (metric: Labels) => void): number {
+  const { ts, vs, lo, hi } = w;
+  let correction = 0;
+  let warned = false;
+  for (let k = lo + 1; k < hi; k++) {
+    const prevST = sts[k - 1];
+    const prevT = ts[k - 1];
+    const curST = sts[k];
+    if (!warned && onOverlap !== undefined && startTimestampOverlaps(prevST, prevT, curST)) {
+      onOverlap(w.metric);
+      warned = true;
+    }
+    if (vs[k] < vs[k - 1] || isStartTimestampReset(prevST, prevT, curST, ts[k])) correction += vs[k - 1];
+  }
+  return correction;
 }
 
 function instantValue(w: Window, isRate: boolean): number | undefined {
@@ -51,7 +95,8 @@ function instantValue(w: Window, isRate: boolean): number | undefined {
   const prevT = w.ts[w.hi - 2];
   const last = w.vs[w.hi - 1];
   const prev = w.vs[w.hi - 2];
-  let result = isRate && last < prev ? last : last - prev;
+  const reset = last < prev || (w.sts !== null && isStartTimestampReset(w.sts[w.hi - 2], prevT, w.sts[w.hi - 1], lastT));
+  let result = isRate && reset ? last : last - prev;
   const sampledInterval = lastT - prevT;
   if (sampledInterval === 0) return undefined;
   if (isRate) result /= sampledInterval / 1000;
@@ -96,6 +141,11 @@ export function linearRegression(w: Window, interceptTime: number): [slope: numb
   return [slope, intercept];
 }
 
+/** Prometheus's warning for samples whose start timestamps overlap their predecessors'. */
+function overlapWarning(ev: Evaluator, c: Call): (metric: Labels) => void {
+  return (metric) => ev.ctx.annotations.warn(startTimeOverlapWarning(metric.metricName()), c.args[0].posRange);
+}
+
 const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
 
 /** Prometheus's hint that rate()/increase() were given something that may not be a counter. */
@@ -109,8 +159,14 @@ function counterInfo(ev: Evaluator, c: Call): (metric: Labels) => void {
 }
 
 export const rateFunctions: Record<string, (ev: Evaluator, call: Call) => Gen<EvalResult>> = {
-  rate: (ev, c) => overWindows(ev, c.args[0], (w) => extrapolatedRate(w, true, true), false, counterInfo(ev, c)),
-  increase: (ev, c) => overWindows(ev, c.args[0], (w) => extrapolatedRate(w, true, false), false, counterInfo(ev, c)),
+  rate: (ev, c) => {
+    const onOverlap = overlapWarning(ev, c);
+    return overWindows(ev, c.args[0], (w) => extrapolatedRate(w, true, true, onOverlap), false, counterInfo(ev, c));
+  },
+  increase: (ev, c) => {
+    const onOverlap = overlapWarning(ev, c);
+    return overWindows(ev, c.args[0], (w) => extrapolatedRate(w, true, false, onOverlap), false, counterInfo(ev, c));
+  },
   delta: (ev, c) => overWindows(ev, c.args[0], (w) => extrapolatedRate(w, false, false)),
   irate: (ev, c) => overWindows(ev, c.args[0], (w) => instantValue(w, true)),
   idelta: (ev, c) => overWindows(ev, c.args[0], (w) => instantValue(w, false)),
@@ -127,7 +183,10 @@ export const rateFunctions: Record<string, (ev: Evaluator, call: Call) => Gen<Ev
   resets: (ev, c) =>
     overWindows(ev, c.args[0], (w) => {
       let resets = 0;
-      for (let k = w.lo + 1; k < w.hi; k++) if (w.vs[k] < w.vs[k - 1]) resets++;
+      const sts = w.sts;
+      for (let k = w.lo + 1; k < w.hi; k++) {
+        if (w.vs[k] < w.vs[k - 1] || (sts !== null && isStartTimestampReset(sts[k - 1], w.ts[k - 1], sts[k], w.ts[k]))) resets++;
+      }
       return resets;
     }),
   changes: (ev, c) =>

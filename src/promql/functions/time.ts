@@ -46,11 +46,23 @@ export const timeFunctions: Record<string, Impl> = {
   timestamp: function* (ev, c) {
     const arg = unwrapParens(c.args[0]);
     if (arg.type === 'VectorSelector') {
-      const vec = yield* ev.evalVectorSelector(arg, true);
+      const vec = yield* ev.evalVectorSelector(arg, 'timestamp');
       for (const s of vec.series) s.dropName = true;
       return vec;
     }
     return yield* mapVector(ev, c.args[0], (_v, i) => ev.stepTimes[i] / 1000);
+  },
+  // Start timestamps only reach a function straight from a selector: of any other expression
+  // (`start_timestamp(x * 1)`) the result is empty, as in Prometheus.
+  start_timestamp: function* (ev, c) {
+    const arg = unwrapParens(c.args[0]);
+    if (arg.type !== 'VectorSelector') {
+      yield* ev.evalVector(c.args[0]);
+      return { kind: 'vector', series: [] };
+    }
+    const vec = yield* ev.evalVectorSelector(arg, 'startTimestamp');
+    for (const s of vec.series) s.dropName = true;
+    return vec;
   },
   vector: function* (ev, c) {
     const vals = yield* ev.evalScalar(c.args[0]);

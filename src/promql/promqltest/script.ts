@@ -11,6 +11,11 @@ export type SlotValue = number | 'stale' | 'histogram' | null;
 export interface SeriesLine {
   labels: Labels;
   values: SlotValue[];
+  /**
+   * Start timestamps from the `name{...}@st` line above the series line: per slot, the offset
+   * (ms) from the sample's own timestamp, or null for none.
+   */
+  startOffsets?: (number | null)[];
 }
 
 export interface LoadCommand {
@@ -254,6 +259,45 @@ export function parseValues(s: string): SlotValue[] {
   return out;
 }
 
+const ST_DURATION = String.raw`(?:\d+(?:ms|[smhdwy]))+|\d+`;
+const ST_ITEM_RE = new RegExp(`^([+-]?)(${ST_DURATION})(?:([+-])(${ST_DURATION}))?(?:x(\\d+))?$`);
+
+/**
+ * The items of an `@st` line: signed durations relative to each sample's timestamp, `_` for
+ * none, and the series notation's expansions (`-30s-1mx2` is -30s, -90s, -150s).
+ */
+export function parseStartOffsets(s: string): (number | null)[] {
+  const out: (number | null)[] = [];
+  for (const item of splitItems(s)) {
+    if (item === '_') {
+      out.push(null);
+      continue;
+    }
+    const blanks = /^_x(\d+)$/.exec(item);
+    if (blanks) {
+      for (let k = 0; k < Number(blanks[1]); k++) out.push(null);
+      continue;
+    }
+    const m = ST_ITEM_RE.exec(item);
+    if (!m) throw new Error(`invalid start timestamp offset "${item}"`);
+    let offset = parseDuration(m[2]) * (m[1] === '-' ? -1 : 1);
+    const step = m[4] ? parseDuration(m[4]) * (m[3] === '-' ? -1 : 1) : 0;
+    const n = m[5] ? Number(m[5]) : 0;
+    for (let k = 0; k <= n; k++) {
+      out.push(offset);
+      offset += step;
+    }
+  }
+  return out;
+}
+
+/** Parses `name{...}@st items...`: the labels and the start offsets. */
+function parseStartLine(line: string): { labels: Labels; offsets: (number | null)[] } {
+  const { labels, rest } = parseSeriesDesc(line);
+  if (!rest.startsWith('@st')) throw new Error(`expected "@st" after the series description`);
+  return { labels, offsets: parseStartOffsets(rest.slice(3)) };
+}
+
 function parseSeriesLine(line: string): SeriesLine {
   const { labels, rest } = parseSeriesDesc(line);
   return { labels, values: parseValues(rest) };
@@ -307,19 +351,35 @@ export function parseTestScript(text: string): Command[] {
         hasStartTimestamps: false,
       };
       i++;
+      // An `@st` line gives the start timestamps of the series line right after it.
+      let starts: { labels: Labels; offsets: (number | null)[]; line: number } | null = null;
       for (; i < lines.length && lines[i] !== ''; i++) {
         const first = lines[i].split(/[ \t]/)[0];
-        if (first.endsWith('@st')) {
-          cmd.hasStartTimestamps = true;
-          continue;
-        }
-        if (lines[i].includes('{{')) cmd.hasHistograms = true;
         try {
-          cmd.series.push(parseSeriesLine(lines[i]));
+          if (first.endsWith('@st')) {
+            if (starts) throw new Error('an "@st" line must be followed by its series line');
+            starts = { ...parseStartLine(lines[i]), line: i + 1 };
+            cmd.hasStartTimestamps = true;
+            continue;
+          }
+          if (lines[i].includes('{{')) cmd.hasHistograms = true;
+          const series = parseSeriesLine(lines[i]);
+          if (starts) {
+            if (starts.labels.key() !== series.labels.key()) {
+              throw new Error(`the "@st" line on line ${starts.line} is for ${starts.labels.toString()}, not ${series.labels.toString()}`);
+            }
+            if (starts.offsets.length !== series.values.length) {
+              throw new Error(`${starts.offsets.length} start timestamps on line ${starts.line} for ${series.values.length} values`);
+            }
+            series.startOffsets = starts.offsets;
+            starts = null;
+          }
+          cmd.series.push(series);
         } catch (e) {
           fail(i + 1, (e as Error).message);
         }
       }
+      if (starts) fail(starts.line, 'an "@st" line must be followed by its series line');
       cmds.push(cmd);
     } else if (word.startsWith('eval')) {
       cmds.push(parseEval(lines, i, fail));
