@@ -2,7 +2,9 @@
  * Flags of `promlite serve`. Names follow Prometheus wherever Prometheus has the flag, so
  * existing docker-compose files and systemd units keep working.
  */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { installPath } from '../installPaths.ts';
 
 export interface ServeFlags {
   configFile: string;
@@ -33,12 +35,18 @@ interface FlagSpec {
   type: 'string' | 'boolean' | 'number';
   default: string | boolean | number;
   help: string;
+  /**
+   * For file flags whose default is one of promlite's own files: when the flag is not given
+   * and the default does not exist relative to the working directory, the installed copy is
+   * used, so `promlite serve` started from any directory runs on the embedded config.
+   */
+  installedDefault?: boolean;
 }
 
 /** Flag name (without `--`) → spec. Order is the order shown by --help. */
 export const SERVE_FLAGS: Record<string, FlagSpec> = {
-  'config.file': { key: 'configFile', type: 'string', default: 'config/promlite.yml', help: 'Prometheus configuration file path.' },
-  'notifier.config.file': { key: 'notifierConfigFile', type: 'string', default: 'config/alertmanager.yml', help: 'Alertmanager-format notifier configuration file path.' },
+  'config.file': { key: 'configFile', type: 'string', default: 'config/promlite.yml', installedDefault: true, help: 'Prometheus configuration file path.' },
+  'notifier.config.file': { key: 'notifierConfigFile', type: 'string', default: 'config/alertmanager.yml', installedDefault: true, help: 'Alertmanager-format notifier configuration file path.' },
   'storage.tsdb.path': { key: 'storagePath', type: 'string', default: 'data/', help: 'Base path for metrics storage.' },
   'storage.tsdb.retention.time': { key: 'retentionTime', type: 'string', default: '15d', help: 'How long to retain samples in storage.' },
   'storage.tsdb.retention.size': { key: 'retentionSize', type: 'string', default: '0', help: 'Maximum number of bytes that can be stored (units: B, KB, MB, GB, TB, PB, EB); 0 disables.' },
@@ -79,7 +87,10 @@ export function parseServeFlags(args: string[]): ServeFlags {
   for (const [name, spec] of Object.entries(SERVE_FLAGS)) {
     let v: string | boolean | number | undefined = values[name];
     if (spec.type === 'boolean' && values[`no-${name}`]) v = false;
-    if (v === undefined) v = spec.default;
+    if (v === undefined) {
+      v = spec.default;
+      if (spec.installedDefault && !existsSync(String(v))) v = installPath(String(v));
+    }
     if (spec.type === 'number') {
       const n = Number(v);
       if (!Number.isFinite(n) || !Number.isInteger(n) || n < 0) {

@@ -43,7 +43,7 @@ export function casesTitle(s: string): string {
         out += up.length > 1 ? up[0] + up.slice(1).toLowerCase() : up;
         inWord = true;
       } else out += ch.toLowerCase();
-    } else if (/[\p{N}\p{M}_.'’:]/u.test(ch)) {
+    } else if (/[\p{N}\p{M}_.'\u2019:]/u.test(ch)) {
       out += ch;
     } else {
       out += ch;
