@@ -71,15 +71,53 @@ export interface OpenStorageOptions {
   cutPolicy?: CutPolicy;
   /** Bound of the LRU of decoded closed chunks shared by queries (default 32 MiB; 0 disables it). */
   decodedChunkCacheBytes?: number;
+  /**
+   * Return from the constructor before replaying the append log; the caller then runs
+   * `replay()` (what openStorageAsync does). Default false: the constructor replays.
+   */
+  deferReplay?: boolean;
+  /** Longest stretch (ms) replay() runs before yielding to the event loop (default 10). */
+  replaySliceMs?: number;
+}
+
+/**
+ * Append-log replay progress, in append-log rows (one row = one committed batch), shaped like
+ * Prometheus's /api/v1/status/walreplay: min is 0, max the rows in the log when the store was
+ * opened, current the rows replayed so far (current === max once replayed).
+ */
+export interface ReplayProgress {
+  min: number;
+  max: number;
+  current: number;
 }
 
 export const DB_FILE_NAME = 'promlite.db';
 
+/** Append-log rows read per statement during replay (bounds memory held per read). */
+const REPLAY_ROWS_PER_READ = 64;
+
 const silentLogger: StorageLogger = { info() {}, warn() {}, error() {} };
 
-/** Opens (creating if needed) the store in `opts.path` and replays its append log. */
+/** Opens (creating if needed) the store in `opts.path` and replays its append log before returning. */
 export function openStorage(opts: OpenStorageOptions): SqliteStorage {
   return new SqliteStorage(opts);
+}
+
+/**
+ * Opens the store like openStorage, but replays the append log in slices that yield to the
+ * event loop (so a server can answer /-/ready with 503 meanwhile). `onProgress` is called after
+ * every slice and once at the end. Resolves with the ready store; if opening or replay fails
+ * the store is closed and the promise rejects.
+ */
+export async function openStorageAsync(opts: OpenStorageOptions, onProgress?: (p: ReplayProgress) => void): Promise<SqliteStorage> {
+  const s = new SqliteStorage({ ...opts, deferReplay: true });
+  try {
+    await s.replay(onProgress);
+  } catch (e) {
+    s.close();
+    throw e;
+  }
+  return s;
 }
 
 /** Serialises a label set for the series table (JSON of sorted name/value pairs: canonical, UTF-8 safe). */
@@ -122,6 +160,14 @@ export class SqliteStorage implements Storage {
   private lastLogId = 0;
   private logBytes = 0;
   private closed = false;
+  /** Id of the last append-log row replayed (replay reads rows after it). */
+  private replayedId = 0;
+  private readonly progress: ReplayProgress = { min: 0, max: 0, current: 0 };
+  private replaying: Promise<void> | null = null;
+  private readonly replaySliceMs: number;
+  private openedAt = 0;
+  /** False until the append log is replayed: appends, deletions and retention are refused meanwhile. */
+  ready = false;
   private readonly releaseLock: () => void;
 
   private readonly stmt: {
@@ -142,6 +188,7 @@ export class SqliteStorage implements Storage {
     this.maxLogBytes = opts.maxAppendLogBytes ?? 64 * 1024 * 1024;
     this.checkpointLogBytes = opts.checkpointLogBytes ?? 16 * 1024 * 1024;
     this.cut = opts.cutPolicy ?? DEFAULT_CUT_POLICY;
+    this.replaySliceMs = opts.replaySliceMs ?? 10;
     this.chunkCache = new DecodedChunkCache(opts.decodedChunkCacheBytes ?? DEFAULT_DECODED_CHUNK_CACHE_BYTES);
     fs.mkdirSync(opts.path, { recursive: true });
     this.dbPath = path.join(opts.path, DB_FILE_NAME);
@@ -188,6 +235,10 @@ export class SqliteStorage implements Storage {
         chunkCache: () => ({ hits: this.chunkCache.hits, misses: this.chunkCache.misses, bytes: this.chunkCache.bytes() }),
       });
       this.load();
+      if (opts.deferReplay !== true) {
+        this.replaySlice(Infinity);
+        this.finishReplay();
+      }
     } catch (e) {
       this.db.close();
       this.releaseLock();
@@ -195,6 +246,7 @@ export class SqliteStorage implements Storage {
     }
     if (opts.schedule !== false) {
       const guard = (what: string, fn: () => void) => () => {
+        if (!this.ready || this.closed) return; // replay still running: the next run catches up
         try {
           fn();
         } catch (e) {
@@ -270,32 +322,88 @@ export class SqliteStorage implements Storage {
       s.lastHi = it.decodeState.vHi;
       s.lastLo = it.decodeState.vLo;
     }
-    let rows = 0;
-    let samples = 0;
-    for (const row of this.db.prepare<[], { id: number; data: Buffer }>('SELECT id, data FROM append_log ORDER BY id').iterate()) {
-      rows++;
-      this.lastLogId = row.id;
-      this.logBytes += row.data.length;
-      let b;
-      try {
-        b = decodeBatch(row.data);
-      } catch (e) {
-        this.logger.error({ row: row.id, err: e }, 'skipping corrupt append log row');
-        continue;
+    this.progress.max = this.db.prepare('SELECT COUNT(*) FROM append_log').pluck().get() as number;
+    this.openedAt = t0;
+  }
+
+  /**
+   * Replays the append log in slices of at most replaySliceMs, yielding to the event loop in
+   * between (setImmediate), calling onProgress after each slice. Only for stores opened with
+   * deferReplay (openStorageAsync); a second call returns the same promise.
+   */
+  replay(onProgress?: (p: ReplayProgress) => void): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    this.replaying ??= (async () => {
+      for (;;) {
+        if (this.closed) return; // closed meanwhile: ready stays false
+        const done = this.replaySlice(this.replaySliceMs);
+        if (done) this.finishReplay();
+        onProgress?.(this.replayProgress());
+        if (done) return;
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      const sts = b.sts;
-      for (let i = 0; i < b.n; i++) {
-        const s = this.byId.get(b.ids[i]);
-        if (s && s.apply(tsAt(b, i), b.vw[2 * i + 1], b.vw[2 * i], this.cut, sts === null ? NaN : sts[i]) === APPLIED) samples++;
+    })();
+    return this.replaying;
+  }
+
+  /** Replay progress in append-log rows (see ReplayProgress). */
+  replayProgress(): ReplayProgress {
+    return { ...this.progress };
+  }
+
+  /** Applies append-log rows after replayedId for up to `budgetMs`; true when the log is exhausted. */
+  private replaySlice(budgetMs: number): boolean {
+    const stop = performance.now() + budgetMs;
+    const rowsAfter = (this.stmtReplay ??= this.db.prepare<[number, number], { id: number; data: Buffer }>(
+      'SELECT id, data FROM append_log WHERE id > ? ORDER BY id LIMIT ?',
+    ));
+    for (;;) {
+      // Small reads: no statement stays open across a yield, so other statements may run in between.
+      const rows = rowsAfter.all(this.replayedId, REPLAY_ROWS_PER_READ);
+      if (rows.length === 0) return true;
+      for (const row of rows) {
+        this.replayRow(row.id, row.data);
+        if (performance.now() >= stop) return false;
       }
     }
-    this.logger.info({ series: this.byId.size, logRows: rows, samples, ms: Math.round(performance.now() - t0) }, 'storage opened, append log replayed');
+  }
+  private stmtReplay: Database.Statement<[number, number], { id: number; data: Buffer }> | undefined;
+
+  private replayRow(id: number, data: Buffer): void {
+    this.replayedId = id;
+    this.lastLogId = id;
+    this.logBytes += data.length;
+    this.progress.current++;
+    if (this.progress.current > this.progress.max) this.progress.max = this.progress.current;
+    let b;
+    try {
+      b = decodeBatch(data);
+    } catch (e) {
+      this.logger.error({ row: id, err: e }, 'skipping corrupt append log row');
+      return;
+    }
+    const sts = b.sts;
+    for (let i = 0; i < b.n; i++) {
+      const s = this.byId.get(b.ids[i]);
+      if (s && s.apply(tsAt(b, i), b.vw[2 * i + 1], b.vw[2 * i], this.cut, sts === null ? NaN : sts[i]) === APPLIED) this.replayedSamples++;
+    }
+  }
+  private replayedSamples = 0;
+
+  private finishReplay(): void {
+    this.ready = true;
+    this.progress.current = this.progress.max;
+    this.logger.info(
+      { series: this.byId.size, logRows: this.progress.max, samples: this.replayedSamples, ms: Math.round(performance.now() - this.openedAt) },
+      'storage opened, append log replayed',
+    );
   }
 
   // ---- writing ----
 
   appender(): Appender {
     this.assertOpen();
+    this.assertReady('append');
     return new SqliteAppender(this, ++this.batchStamp);
   }
 
@@ -525,6 +633,7 @@ export class SqliteStorage implements Storage {
   deleteSeries(matchers: Matcher[], mint = -Infinity, maxt = Infinity): number {
     const err = checkSelectMatchers(matchers);
     if (err) throw err;
+    this.assertReady('delete series');
     this.compact({ checkpoint: true }); // everything in chunks / head_chunks, empty log: no replay can resurrect deleted samples
     const victims = this.matchingSeries(matchers, mint, maxt);
     this.db.transaction(() => {
@@ -560,6 +669,7 @@ export class SqliteStorage implements Storage {
   /** Applies time, size and rule retention as of `now` (ms). */
   runRetention(now = this.clock.now()): RetentionResult {
     this.assertOpen();
+    this.assertReady('apply retention');
     const r = applyRetention(this, this.retention, now);
     if (r.deletedChunks > 0 || r.deletedSeries > 0) this.logger.info({ ...r }, 'storage retention applied');
     return r;
@@ -618,6 +728,12 @@ export class SqliteStorage implements Storage {
 
   private assertOpen(): void {
     if (this.closed) throw new Error('storage is closed');
+  }
+
+  private assertReady(what: string): void {
+    if (!this.ready) {
+      throw new Error(`storage is not ready to ${what}: replaying the append log (${this.progress.current} of ${this.progress.max} rows)`);
+    }
   }
 
   /** Stops schedules, compacts (so the next open replays little) and closes the database. */
