@@ -82,6 +82,7 @@ export class Engine {
   private readonly now: () => number;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
+  private readonly parsed = new ParseCache(PARSE_CACHE_ENTRIES, PARSE_CACHE_MAX_QUERY_LENGTH);
 
   constructor(opts: EngineOptions = {}) {
     this.opts = {
@@ -185,7 +186,7 @@ export class Engine {
   ): { expr: Expr; text: string } {
     if (typeof qs !== 'string') return { expr: resolveDurationExprs(qs, times), text: opts.queryText ?? '' };
     try {
-      return { expr: resolveDurationExprs(parseExpr(qs), times), text: qs };
+      return { expr: resolveDurationExprs(this.parsed.parse(qs), times), text: qs };
     } catch (e) {
       if (e instanceof PromQLParseError) throw new QueryError('bad_data', e.message);
       throw e;
@@ -231,10 +232,41 @@ export class Engine {
   }
 }
 
+/** Distinct query texts whose parsed form is kept (a few KB each). */
+const PARSE_CACHE_ENTRIES = 512;
+/** Longer texts are parsed every time, so the cache stays small whatever clients send. */
+const PARSE_CACHE_MAX_QUERY_LENGTH = 4096;
+
 /**
- * Delayed name removal: drops `__name__` from the series marked for it, then merges series
- * that now share a label set (an error if they overlap in time).
+ * Parsed queries by their text, least recently used dropped first. Dashboards and rule-like
+ * API clients send the same few queries over and over, and parsing costs as much as evaluating
+ * a small query. Sharing an AST is safe: evaluation never mutates it (resolveDurationExprs
+ * copies the nodes it changes). Parse errors are not cached.
  */
+class ParseCache {
+  private readonly map = new Map<string, Expr>();
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxLength: number,
+  ) {}
+
+  parse(text: string): Expr {
+    const hit = this.map.get(text);
+    if (hit !== undefined) {
+      this.map.delete(text);
+      this.map.set(text, hit);
+      return hit;
+    }
+    const expr = parseExpr(text);
+    if (text.length <= this.maxLength) {
+      this.map.set(text, expr);
+      if (this.map.size > this.maxEntries) this.map.delete(this.map.keys().next().value!);
+    }
+    return expr;
+  }
+}
+
 /** Runs an evaluation to completion without pausing (rules, tests, the sync API). */
 function runSync<T>(gen: Gen<T>): T {
   for (;;) {
@@ -277,6 +309,10 @@ function* evaluate(ev: Evaluator, expr: Expr): Gen<EvalResult> {
 /** Metric type and unit labels go together with the name. */
 const NAME_LABELS = [METRIC_NAME, '__type__', '__unit__'];
 
+/**
+ * Delayed name removal: drops `__name__` from the series marked for it, then merges series
+ * that now share a label set (an error if they overlap in time).
+ */
 function finalizeNames(series: StepSeries[]): StepSeries[] {
   const out: StepSeries[] = [];
   const byKey = new Map<string, StepSeries>();

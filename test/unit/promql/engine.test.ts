@@ -54,6 +54,25 @@ test('parse errors are bad_data with the parser position', async () => {
   });
 });
 
+test('a repeated query text reuses its parse but resolves step()-dependent durations per query', async () => {
+  const engine = new Engine();
+  const q = 'sum(count_over_time(http_requests_total[step() * 4]))';
+  // Instant query: step() is 0, so the range is empty and nothing is selected.
+  const first = await engine.instantQuery(storage, q, 300_000);
+  assert.deepEqual((first.result as VectorValue).samples, []);
+  // The same text as a range query with a 15s step: a 60s window holds 4 samples per series.
+  const { result } = await engine.rangeQuery(storage, q, 300_000, 330_000, 15_000);
+  assert.deepEqual(
+    (result as MatrixValue).series[0].points.map((p) => p.v),
+    [12, 12, 12],
+  );
+  // A parse error is not cached as a success, and a good query still parses afterwards.
+  await assert.rejects(engine.instantQuery(storage, 'sum(', 0), /parse error/);
+  await assert.rejects(engine.instantQuery(storage, 'sum(', 0), /parse error/);
+  const again = await engine.instantQuery(storage, q, 300_000);
+  assert.deepEqual((again.result as VectorValue).samples, []);
+});
+
 test('range queries reject a non-positive step and end before start', async () => {
   const engine = new Engine();
   await assert.rejects(engine.rangeQuery(storage, 'up', 0, 10, 0), /zero or negative query resolution step/);
