@@ -43,6 +43,12 @@ export interface ExpositionParser {
   /** Whether the current sample has an explicit timestamp, and that timestamp in ms. */
   readonly hasTimestamp: boolean;
   readonly timestamp: number;
+  /**
+   * Consumes the next line if it is exactly a line cached from an earlier scrape: a series
+   * (raw bytes ref[s..e), its value and timestamp are then parsed) or, with `meta`, a metadata
+   * line from its keyword. False when the parser has no such fast path or the line differs.
+   */
+  skipKnownLine(ref: Uint8Array, s: number, e: number, meta: boolean): boolean;
   /** Decodes the current series' labels (sorted, __name__ included). Cache-miss path only. */
   labels(): Labels;
   /** The exemplar attached to the current sample (OpenMetrics), else null. */

@@ -66,6 +66,11 @@ export class OpenMetricsParser implements ExpositionParser {
     this.buf = asBuffer(buf);
   }
 
+  /** No fast path: OpenMetrics lines depend on their context (families, # EOF), so every line is scanned. */
+  skipKnownLine(): boolean {
+    return false;
+  }
+
   next(): EntryKind {
     const b = this.buf;
     const i = this.pos;

@@ -1,7 +1,15 @@
 /**
- * Per-target scrape cache. A line seen before costs a 32-bit hash of its raw series bytes and a
- * byte comparison, not a label parse and sort: raw bytes → the series' final labels (after
- * target labels and metric relabeling) and its storage ref.
+ * Per-target scrape cache. A line seen before costs a byte comparison, not a label parse and
+ * sort: raw bytes → the series' final labels (after target labels and metric relabeling) and
+ * its storage ref, or → the decoded HELP/TYPE/UNIT metadata.
+ *
+ * Layout (measured: the former Map of objects each holding its own Uint8Array spent ~650 ns
+ * per lookup in cache misses with 20 targets, and ~400 bytes per series): every distinct raw
+ * line is an integer entry id; its bytes live in one arena, its fields in typed arrays, and an
+ * open-addressing table maps a 30-bit hash of the bytes to ids. Targets expose their lines in
+ * the same order every scrape, so the cache also predicts the next line (the one that followed
+ * the previous line last time): the parser checks the prediction against the payload in place
+ * and skips scanning, hashing and probing for it (TextParser.skipKnownLine).
  *
  * It also tracks staleness the way Prometheus does: by label set, so one series written two
  * ways (label order, spacing) is still one series. After each scrape, `commit()` yields the
@@ -24,16 +32,6 @@ export class SeriesState {
   constructor(readonly labels: Labels) {}
 }
 
-/** One raw spelling of a series; `state` is null when metric relabeling dropped it. */
-class RawEntry {
-  lastIter = 0;
-  next: RawEntry | null = null;
-  constructor(
-    readonly bytes: Uint8Array,
-    readonly state: SeriesState | null,
-  ) {}
-}
-
 export interface MetricMetadata {
   type: MetricType;
   help: string;
@@ -44,11 +42,30 @@ interface FamilyMeta extends MetricMetadata {
   lastIter: number;
 }
 
-interface MetaLine {
-  bytes: Uint8Array;
-  family: FamilyMeta;
-  next: MetaLine | undefined;
+type MetaKind = 'type' | 'help' | 'unit';
+
+/** What one raw metadata line says about its family. */
+class MetaLine {
+  constructor(
+    readonly family: FamilyMeta,
+    readonly kind: MetaKind,
+    readonly value: string,
+    readonly type: MetricType,
+  ) {}
+
+  apply(iter: number): void {
+    const f = this.family;
+    f.lastIter = iter;
+    if (this.kind === 'type') f.type = this.type;
+    else if (this.kind === 'help') f.help = this.value;
+    else f.unit = this.value;
+  }
 }
+
+/** No entry (a miss, or no prediction). */
+export const NO_ENTRY = -1;
+/** `seen` of an entry that was swept; its slot and bytes are reclaimed by the next compaction. */
+const DEAD = -2;
 
 /**
  * 30-bit hash of b[s..e): four bytes per multiply (a byte-at-a-time FNV chain is latency-bound
@@ -66,65 +83,135 @@ export function hashBytes(b: Uint8Array, s: number, e: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
-  // 30 bits keep Map keys small integers (Smis); a full uint32 key is a heap number per lookup.
   return h & 0x3fffffff;
 }
 
-/** A copy (Buffer#slice would be a view pinning the whole scrape body in memory). */
-function copyBytes(b: Uint8Array, s: number, e: number): Uint8Array {
-  const out = new Uint8Array(e - s);
-  for (let i = s; i < e; i++) out[i - s] = b[i];
+function grownInt32(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(size);
+  out.set(a.subarray(0, Math.min(a.length, size)));
   return out;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array, s: number, e: number): boolean {
-  if (a.length !== e - s) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[s + i]) return false;
-  return true;
 }
 
 export class ScrapeCache {
   private iter = 0;
-  private readonly raw = new Map<number, RawEntry>();
-  // Bookkeeping that lets commit() skip its sweeps when every known series and spelling was
-  // seen again (the steady state): series marked, raw entries touched, raw entries in total.
+  private openMetrics = false;
+
+  // ---- the line table ----
+  private arena = new Uint8Array(1024);
+  private arenaUsed = 0;
+  /** Entries allocated (live and dead) and dead ones awaiting compaction. */
+  private n = 0;
+  private dead = 0;
+  private start = new Int32Array(16);
+  private end = new Int32Array(16);
+  private hashes = new Int32Array(16);
+  /** Iteration in which the entry was last seen, or DEAD. */
+  private seen = new Int32Array(16);
+  /** The entry that followed this one in the last scrape that saw it (prediction). */
+  private succ = new Int32Array(16);
+  /** Per entry: the series (null: dropped by metric relabeling) or, for metadata lines, null. */
+  private states: Array<SeriesState | null> = [];
+  /** Per entry: the metadata a HELP/TYPE/UNIT line carries, null for series lines. */
+  private metas: Array<MetaLine | null> = [];
+  /** Open addressing, linear probing: entry id + 1, 0 = empty. At most half full. */
+  private slots = new Int32Array(32);
+  /** First line of the last scrape, and the line before the current one in this scrape. */
+  private first = NO_ENTRY;
+  private prevLine = NO_ENTRY;
+  /** Entries seen in this scrape: commit() sweeps only when not all were. */
+  private touched = 0;
+
+  // ---- series and metadata ----
+  /** Series seen in this scrape: commit() looks for vanished series only when not all were. */
   private marked = 0;
-  private rawTouched = 0;
-  private rawCount = 0;
   private readonly series = new Map<string, SeriesState>();
   /** Metric family metadata from HELP/TYPE/UNIT lines, keyed by family name. */
   private readonly meta = new Map<string, FamilyMeta>();
-  private readonly metaRaw = new Map<number, MetaLine>();
 
   get iteration(): number {
     return this.iter;
   }
 
-  /** Starts a scrape; every lookup and mark until commit()/abort() belongs to it. */
-  begin(): void {
+  /**
+   * Starts a scrape; every lookup and mark until commit()/abort() belongs to it. A change of
+   * exposition format forgets the cached metadata lines (their escapes differ by format).
+   */
+  begin(openMetrics = false): void {
     this.iter++;
     this.marked = 0;
-    this.rawTouched = 0;
+    this.touched = 0;
+    this.prevLine = NO_ENTRY;
+    if (openMetrics !== this.openMetrics) {
+      this.openMetrics = openMetrics;
+      for (let id = 0; id < this.n; id++) if (this.metas[id] !== null) this.kill(id);
+    }
   }
 
-  /** The cached entry for raw series bytes b[s..e), or undefined on a miss. */
-  lookup(b: Uint8Array, s: number, e: number): { state: SeriesState | null } | undefined {
-    let entry: RawEntry | null = this.raw.get(hashBytes(b, s, e)) ?? null;
-    while (entry !== null) {
-      if (sameBytes(entry.bytes, b, s, e)) {
-        if (entry.lastIter !== this.iter) {
-          entry.lastIter = this.iter;
-          this.rawTouched++;
-        }
-        return entry;
-      }
-      entry = entry.next;
+  // ---- entries ----
+
+  /** The bytes of every entry; entry `id` is bytes[entryStart(id), entryEnd(id)). */
+  get bytes(): Uint8Array {
+    return this.arena;
+  }
+
+  entryStart(id: number): number {
+    return this.start[id];
+  }
+
+  entryEnd(id: number): number {
+    return this.end[id];
+  }
+
+  /** Whether the entry is a metadata line (else a series). */
+  isMeta(id: number): boolean {
+    return this.metas[id] !== null;
+  }
+
+  /** The line expected next: the one that followed the previous line last time (or NO_ENTRY). */
+  predicted(): number {
+    const id = this.prevLine === NO_ENTRY ? this.first : this.succ[this.prevLine];
+    return id >= 0 && this.seen[id] !== DEAD ? id : NO_ENTRY;
+  }
+
+  /** Records that entry `id` is the next line of this scrape. */
+  touch(id: number): void {
+    if (this.seen[id] !== this.iter) {
+      this.seen[id] = this.iter;
+      this.touched++;
     }
-    return undefined;
+    if (this.prevLine === NO_ENTRY) this.first = id;
+    else this.succ[this.prevLine] = id;
+    this.prevLine = id;
+  }
+
+  /** The entry for raw line bytes b[s..e) (touched), or NO_ENTRY on a miss. */
+  find(b: Uint8Array, s: number, e: number): number {
+    const h = hashBytes(b, s, e);
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    const len = e - s;
+    const arena = this.arena;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const id = slots[i] - 1;
+      if (id < 0) return NO_ENTRY;
+      if (this.hashes[id] !== h || this.end[id] - this.start[id] !== len || this.seen[id] === DEAD) continue;
+      const k = this.start[id] - s;
+      let j = s;
+      while (j < e && arena[j + k] === b[j]) j++;
+      if (j === e) {
+        this.touch(id);
+        return id;
+      }
+    }
+  }
+
+  /** The series of a series entry (null: dropped by metric relabeling). */
+  stateOf(id: number): SeriesState | null {
+    return this.states[id];
   }
 
   /** Records raw bytes b[s..e) as a spelling of `labels` (null: dropped by relabeling). */
-  add(b: Uint8Array, s: number, e: number, labels: Labels | null): { state: SeriesState | null } {
+  addSeries(b: Uint8Array, s: number, e: number, labels: Labels | null): number {
     let state: SeriesState | null = null;
     if (labels !== null) {
       const key = labels.key();
@@ -134,15 +221,123 @@ export class ScrapeCache {
         this.series.set(key, state);
       }
     }
-    const entry = new RawEntry(copyBytes(b, s, e), state);
-    entry.lastIter = this.iter;
-    this.rawCount++;
-    this.rawTouched++;
-    const h = hashBytes(b, s, e);
-    entry.next = this.raw.get(h) ?? null;
-    this.raw.set(h, entry);
-    return entry;
+    return this.addEntry(b, s, e, state, null);
   }
+
+  private addEntry(b: Uint8Array, s: number, e: number, state: SeriesState | null, meta: MetaLine | null): number {
+    if (this.n === this.start.length) this.growEntries(this.n * 2);
+    if ((this.n + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
+    const len = e - s;
+    if (this.arenaUsed + len > this.arena.length) {
+      const bigger = new Uint8Array(Math.max(this.arena.length * 2, this.arenaUsed + len));
+      bigger.set(this.arena.subarray(0, this.arenaUsed));
+      this.arena = bigger;
+    }
+    const id = this.n++;
+    const at = this.arenaUsed;
+    const arena = this.arena;
+    for (let i = 0; i < len; i++) arena[at + i] = b[s + i];
+    this.arenaUsed += len;
+    this.start[id] = at;
+    this.end[id] = at + len;
+    this.hashes[id] = hashBytes(b, s, e);
+    this.seen[id] = -1;
+    this.succ[id] = NO_ENTRY;
+    this.states[id] = state;
+    this.metas[id] = meta;
+    this.insertSlot(id);
+    this.touch(id);
+    return id;
+  }
+
+  private insertSlot(id: number): void {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let i = this.hashes[id] & mask;
+    while (slots[i] !== 0) i = (i + 1) & mask;
+    slots[i] = id + 1;
+  }
+
+  private growEntries(size: number): void {
+    this.start = grownInt32(this.start, size);
+    this.end = grownInt32(this.end, size);
+    this.hashes = grownInt32(this.hashes, size);
+    this.seen = grownInt32(this.seen, size);
+    this.succ = grownInt32(this.succ, size);
+  }
+
+  private rehash(size: number): void {
+    this.slots = new Int32Array(size);
+    for (let id = 0; id < this.n; id++) if (this.seen[id] !== DEAD) this.insertSlot(id);
+  }
+
+  private kill(id: number): void {
+    if (this.seen[id] === DEAD) return;
+    if (this.seen[id] === this.iter) this.touched--;
+    this.seen[id] = DEAD;
+    this.states[id] = null;
+    this.metas[id] = null;
+    this.dead++;
+  }
+
+  /** Drops dead entries: live ones are renumbered in order, bytes packed, the table rebuilt. */
+  private compact(): void {
+    const n = this.n;
+    const remap = new Int32Array(n);
+    const live = n - this.dead;
+    let size = 16;
+    while (size < live) size *= 2;
+    let bytes = 0;
+    for (let id = 0; id < n; id++) if (this.seen[id] !== DEAD) bytes += this.end[id] - this.start[id];
+    const arena = new Uint8Array(Math.max(1024, bytes + (bytes >> 2)));
+    const start = new Int32Array(size);
+    const end = new Int32Array(size);
+    const hashes = new Int32Array(size);
+    const seen = new Int32Array(size);
+    const states: Array<SeriesState | null> = [];
+    const metas: Array<MetaLine | null> = [];
+    let m = 0;
+    let at = 0;
+    for (let id = 0; id < n; id++) {
+      if (this.seen[id] === DEAD) {
+        remap[id] = NO_ENTRY;
+        continue;
+      }
+      remap[id] = m;
+      arena.set(this.arena.subarray(this.start[id], this.end[id]), at);
+      start[m] = at;
+      at += this.end[id] - this.start[id];
+      end[m] = at;
+      hashes[m] = this.hashes[id];
+      seen[m] = this.seen[id];
+      states.push(this.states[id]);
+      metas.push(this.metas[id]);
+      m++;
+    }
+    const succ = new Int32Array(size);
+    for (let id = 0; id < n; id++) {
+      const to = remap[id];
+      if (to >= 0) succ[to] = this.succ[id] >= 0 ? remap[this.succ[id]] : NO_ENTRY;
+    }
+    this.first = this.first >= 0 ? remap[this.first] : NO_ENTRY;
+    this.prevLine = this.prevLine >= 0 ? remap[this.prevLine] : NO_ENTRY;
+    this.arena = arena;
+    this.arenaUsed = at;
+    this.start = start;
+    this.end = end;
+    this.hashes = hashes;
+    this.seen = seen;
+    this.succ = succ;
+    this.states = states;
+    this.metas = metas;
+    this.n = m;
+    this.dead = 0;
+    let slotCount = 32;
+    while (slotCount < m * 2 + 2) slotCount *= 2;
+    this.rehash(slotCount);
+  }
+
+  // ---- series ----
 
   /**
    * Marks a series as present in this scrape. Returns false if it was already marked (the
@@ -172,39 +367,20 @@ export class ScrapeCache {
         if (s.lastIter < prev) this.series.delete(key);
       });
     }
-    if (this.rawTouched !== this.rawCount) this.sweepRaw(prev);
-    let metaGone = false;
+    if (this.touched !== this.n - this.dead) this.sweep(prev);
     this.meta.forEach((m, name) => {
-      if (m.lastIter < prev) {
-        this.meta.delete(name);
-        metaGone = true;
-      }
+      if (m.lastIter < prev) this.meta.delete(name);
     });
-    if (metaGone) this.metaRaw.clear(); // rare (a family vanished): rebuilt from the next scrape
   }
 
-  /** Forgets raw spellings not seen in this scrape or the previous one. */
-  private sweepRaw(prev: number): void {
-    let count = 0;
-    this.raw.forEach((head, h) => {
-      let first: RawEntry | null = head;
-      while (first !== null && first.lastIter < prev) first = first.next;
-      if (first === null) {
-        this.raw.delete(h);
-        return;
-      }
-      count++;
-      let e = first;
-      while (e.next !== null) {
-        if (e.next.lastIter < prev) e.next = e.next.next;
-        else {
-          e = e.next;
-          count++;
-        }
-      }
-      if (first !== head) this.raw.set(h, first);
-    });
-    this.rawCount = count;
+  /** Forgets lines not seen in this scrape or the previous one; compacts once half are dead. */
+  private sweep(prev: number): void {
+    const seen = this.seen;
+    for (let id = 0; id < this.n; id++) {
+      const s = seen[id];
+      if (s !== DEAD && s < prev) this.kill(id);
+    }
+    if (this.dead * 2 > this.n) this.compact();
   }
 
   /** Failed scrape: undoes this scrape's marks and calls `stale` for every series of the previous scrape. */
@@ -225,41 +401,50 @@ export class ScrapeCache {
     for (const s of this.series.values()) if (s.lastIter === this.iter && s.tracked) fn(s);
   }
 
-  /** Drops everything (labels mapping changed, e.g. new target labels or relabel rules). */
+  /** Drops every series and line (labels mapping changed, e.g. new target labels or relabel rules). */
   clear(): void {
-    this.raw.clear();
     this.series.clear();
-    this.rawCount = 0;
+    for (let id = 0; id < this.n; id++) this.kill(id);
+    this.compact();
+    this.first = NO_ENTRY;
+    this.prevLine = NO_ENTRY;
+    this.touched = 0;
+  }
+
+  /** Number of live cached lines (series spellings and metadata lines). */
+  get lineCount(): number {
+    return this.n - this.dead;
+  }
+
+  // ---- metadata ----
+
+  /** A metadata line seen before: refreshes its family from it. */
+  applyMeta(id: number): void {
+    this.metas[id]!.apply(this.iter);
   }
 
   /**
    * Metadata lines (HELP/TYPE/UNIT) are cached by their raw bytes too: returns true when the
-   * line b[s..e) was seen before (nothing to decode), false when the caller must call setMetadata.
+   * line b[s..e) was seen before (its family is refreshed), false when the caller must call setMetadata.
    */
   metaSeen(b: Uint8Array, s: number, e: number): boolean {
-    let entry = this.metaRaw.get(hashBytes(b, s, e));
-    while (entry !== undefined) {
-      if (sameBytes(entry.bytes, b, s, e)) {
-        entry.family.lastIter = this.iter;
-        return true;
-      }
-      entry = entry.next;
-    }
-    return false;
+    const id = this.find(b, s, e);
+    if (id === NO_ENTRY) return false;
+    const m = this.metas[id];
+    if (m === null) return false; // the same bytes as a series line cannot happen; be safe
+    m.apply(this.iter);
+    return true;
   }
 
-  setMetadata(b: Uint8Array, s: number, e: number, name: string, kind: 'type' | 'help' | 'unit', value: string, type?: MetricType): void {
-    let m = this.meta.get(name);
-    if (m === undefined) {
-      m = { type: 'unknown', help: '', unit: '', lastIter: this.iter };
-      this.meta.set(name, m);
+  setMetadata(b: Uint8Array, s: number, e: number, name: string, kind: MetaKind, value: string, type?: MetricType): void {
+    let f = this.meta.get(name);
+    if (f === undefined) {
+      f = { type: 'unknown', help: '', unit: '', lastIter: this.iter };
+      this.meta.set(name, f);
     }
-    m.lastIter = this.iter;
-    if (kind === 'type') m.type = type ?? 'unknown';
-    else if (kind === 'help') m.help = value;
-    else m.unit = value;
-    const h = hashBytes(b, s, e);
-    this.metaRaw.set(h, { bytes: copyBytes(b, s, e), family: m, next: this.metaRaw.get(h) });
+    const line = new MetaLine(f, kind, value, type ?? 'unknown');
+    line.apply(this.iter);
+    this.addEntry(b, s, e, null, line);
   }
 
   metadata(): Map<string, MetricMetadata> {

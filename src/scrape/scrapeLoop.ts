@@ -8,7 +8,7 @@ import type { Clock } from '../clock.ts';
 import { AppendError, type Appendable, type Appender } from '../storage/interface.ts';
 import { type Labels, LabelsBuilder } from '../storage/labels.ts';
 import { STALE_NAN } from '../storage/staleMarker.ts';
-import { Entry, ExpositionError, type ExpositionParser, lineAt } from './expositionParser.ts';
+import { Entry, type EntryKind, ExpositionError, type ExpositionParser, lineAt } from './expositionParser.ts';
 import type { ScrapeResponse } from './httpScraper.ts';
 import { ScrapeLimitError, withScrapeLimits } from './limitAppender.ts';
 import { OpenMetricsParser } from './openMetricsParser.ts';
@@ -17,7 +17,7 @@ import type { ScrapeLimits } from '../config/globalConfig.ts';
 import type { RelabelConfig } from '../config/relabelConfig.ts';
 import { relabel } from './relabel.ts';
 import { ReportSeries } from './reportSeries.ts';
-import { ScrapeCache, type SeriesState } from './scrapeCache.ts';
+import { NO_ENTRY, ScrapeCache, type SeriesState } from './scrapeCache.ts';
 import type { Target } from './target.ts';
 import { TextParser } from './textParser.ts';
 
@@ -124,7 +124,7 @@ export class ScrapeLoop {
     if (this.stopped) return;
     let counts: AppendCounts = { total: 0, added: 0, seriesAdded: 0, rejected: 0 };
     let app = this.opts.appendable.appender();
-    this.cache.begin();
+    this.cache.begin(response !== null && isOpenMetrics(response.contentType));
     if (response !== null) {
       try {
         counts = this.appendPayload(app, response.body, response.contentType, start, counts);
@@ -160,7 +160,8 @@ export class ScrapeLoop {
   }
 
   /**
-   * Parses a payload into `app` at default time `t`. Throws on parse errors, limit errors,
+   * Parses a payload into `app` at default time `t`, within the cache's current scrape
+   * (begin() called with the payload's format). Throws on parse errors, limit errors,
    * duplicate series and invalid labels; the caller rolls back.
    */
   appendPayload(inner: Appender, body: Uint8Array, contentType: string, t: number, counts: AppendCounts): AppendCounts {
@@ -171,12 +172,27 @@ export class ScrapeLoop {
     const cache = this.cache;
     const honorTs = o.honorTimestamps;
     for (;;) {
-      const kind = p.next();
+      // The line the cache expects next is checked in place: no scan, hash or table probe.
+      let id = cache.predicted();
+      let kind: EntryKind;
+      if (id !== NO_ENTRY && p.skipKnownLine(cache.bytes, cache.entryStart(id), cache.entryEnd(id), cache.isMeta(id))) {
+        cache.touch(id);
+        if (cache.isMeta(id)) {
+          cache.applyMeta(id);
+          continue;
+        }
+        kind = Entry.Series;
+      } else {
+        kind = p.next();
+        id = NO_ENTRY;
+      }
       if (kind === Entry.Series) {
         counts.total++;
-        let entry = cache.lookup(p.buf, p.seriesStart, p.seriesEnd);
-        if (entry === undefined) entry = cache.add(p.buf, p.seriesStart, p.seriesEnd, this.sampleLabels(p.labels()));
-        const state = entry.state;
+        if (id === NO_ENTRY) {
+          id = cache.find(p.buf, p.seriesStart, p.seriesEnd);
+          if (id === NO_ENTRY) id = cache.addSeries(p.buf, p.seriesStart, p.seriesEnd, this.sampleLabels(p.labels()));
+        }
+        const state = cache.stateOf(id);
         if (state === null) continue; // dropped by metric_relabel_configs
         const explicit = honorTs && p.hasTimestamp;
         if (explicit && p.timestamp > maxT) {

@@ -92,6 +92,42 @@ export class TextParser implements ExpositionParser {
     }
   }
 
+  /**
+   * Fast path for a line seen in an earlier scrape (the scrape cache's prediction): if the
+   * next line starts with exactly the bytes ref[s..e) of a series (`meta` false) or of a
+   * HELP/TYPE line from its keyword (`meta` true), consumes it and returns true; a series'
+   * value and timestamp are parsed as next() would. Otherwise returns false and nothing moved.
+   * Sound because the text format is line-local: bytes that scanned as a series or metadata
+   * line before scan the same way again, so only what follows them needs checking.
+   */
+  skipKnownLine(ref: Uint8Array, s: number, e: number, meta: boolean): boolean {
+    const b = this.buf;
+    const n = b.length;
+    const i = this.pos;
+    const len = e - s;
+    let j = meta ? i + 2 : i;
+    if (j + len >= n) return false; // a series needs a value after it; meta lines are checked by next()
+    if (meta && (b[i] !== C_HASH || b[i + 1] !== C_SP || !(ref[s] === 72 || ref[s] === 84))) return false; // HELP / TYPE
+    for (let k = s; k < e; k++, j++) if (b[j] !== ref[k]) return false;
+    if (meta) {
+      if (b[j] !== C_NL) return false;
+      this.pos = j + 1;
+      return true;
+    }
+    if (ref[e - 1] !== C_RBRACE) {
+      // A bare metric name: it must end here and not be followed by a label set.
+      if (isMetricNameChar(b[j])) return false;
+      let k = j;
+      while (k < n && (b[k] === C_SP || b[k] === C_TAB)) k++;
+      if (k < n && b[k] === C_LBRACE) return false;
+    }
+    this.seriesStart = i;
+    this.seriesEnd = j;
+    this.nameEnd = -1; // labels() finds it when asked
+    this.kind = this.sampleValue(j);
+    return true;
+  }
+
   private sample(i: number): EntryKind {
     const b = this.buf;
     const n = b.length;
@@ -103,8 +139,15 @@ export class TextParser implements ExpositionParser {
     if (i < n && b[i] === C_LBRACE) {
       i = this.scanLabels(i + 1);
       this.seriesEnd = i;
-      while (i < n && (b[i] === C_SP || b[i] === C_TAB)) i++;
     }
+    return this.sampleValue(i);
+  }
+
+  /** Value, optional timestamp and line end after the series bytes ending at i. */
+  private sampleValue(i: number): EntryKind {
+    const b = this.buf;
+    const n = b.length;
+    while (i < n && (b[i] === C_SP || b[i] === C_TAB)) i++;
     const vs = i;
     for (; i < n; i++) {
       const c = b[i];
@@ -197,7 +240,10 @@ export class TextParser implements ExpositionParser {
   }
 
   labels(): Labels {
-    return decodeSeriesLabels(this.buf, this.seriesStart, this.nameEnd, this.seriesEnd, () => lineAt(this.buf, this.seriesStart));
+    const b = this.buf;
+    let nameEnd = this.nameEnd;
+    if (nameEnd < 0) for (nameEnd = this.seriesStart + 1; nameEnd < this.seriesEnd && isMetricNameChar(b[nameEnd]); nameEnd++);
+    return decodeSeriesLabels(b, this.seriesStart, nameEnd, this.seriesEnd, () => lineAt(b, this.seriesStart));
   }
 
   exemplar(): Exemplar | null {

@@ -18,7 +18,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { parsePrometheusConfig } from '../../src/config/prometheusConfig.ts';
 import { Entry } from '../../src/scrape/expositionParser.ts';
-import { ScrapeCache } from '../../src/scrape/scrapeCache.ts';
+import { NO_ENTRY, ScrapeCache } from '../../src/scrape/scrapeCache.ts';
 import { ScrapeManager } from '../../src/scrape/targetManager.ts';
 import { TextParser } from '../../src/scrape/textParser.ts';
 import type { Appendable, Appender } from '../../src/storage/interface.ts';
@@ -188,18 +188,35 @@ async function parserThroughput(): Promise<{ mbPerSec: number; samplesPerSec: nu
     return n + (sink === -1 ? 1 : 0);
   };
   const cache = new ScrapeCache();
+  // The scrape loop's hot path without storage: predicted lines checked in place, others
+  // scanned and looked up by hash.
   const parseCached = (): number => {
     const p = new TextParser(body);
     cache.begin();
     let n = 0;
     for (;;) {
-      const e = p.next();
+      let id = cache.predicted();
+      let e: number;
+      if (id !== NO_ENTRY && p.skipKnownLine(cache.bytes, cache.entryStart(id), cache.entryEnd(id), cache.isMeta(id))) {
+        cache.touch(id);
+        if (cache.isMeta(id)) continue;
+        e = Entry.Series;
+      } else {
+        e = p.next();
+        id = NO_ENTRY;
+      }
       if (e === Entry.EOF) break;
-      if (e !== Entry.Series) continue;
+      if (e !== Entry.Series) {
+        if (e !== Entry.Comment && !cache.metaSeen(p.buf, p.metaLineStart, p.metaLineEnd)) {
+          cache.setMetadata(p.buf, p.metaLineStart, p.metaLineEnd, p.metaName(), e === Entry.Type ? 'type' : 'help', p.metaText(), p.metaType());
+        }
+        continue;
+      }
       n++;
-      let entry = cache.lookup(p.buf, p.seriesStart, p.seriesEnd);
-      if (entry === undefined) entry = cache.add(p.buf, p.seriesStart, p.seriesEnd, p.labels());
-      if (entry.state) cache.mark(entry.state, p.hasTimestamp);
+      if (id === NO_ENTRY) id = cache.find(p.buf, p.seriesStart, p.seriesEnd);
+      if (id === NO_ENTRY) id = cache.addSeries(p.buf, p.seriesStart, p.seriesEnd, p.labels());
+      const state = cache.stateOf(id);
+      if (state) cache.mark(state, p.hasTimestamp);
     }
     cache.commit(() => {});
     return n;
