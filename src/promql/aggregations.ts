@@ -51,6 +51,10 @@ export function* evalAggregate(ev: Evaluator, e: AggregateExpr): Gen<EvalResult>
       checkQuantileParam(ev, e, param!);
       out = reduce(ev, input.series, groups, (vals, i) => quantile(param![i], vals));
       break;
+    case 'sum':
+    case 'count':
+      out = sumOrCount(ev, e.op, input.series, groups);
+      break;
     default:
       out = simpleAggregate(ev, e.op, input.series, groups);
   }
@@ -77,6 +81,49 @@ function groupSeries(series: StepSeries[], e: AggregateExpr): Group[] {
     if (series[i].dropName) g.dropName = true;
   }
   return groups;
+}
+
+/**
+ * sum and count, the most common aggregations, read member by member (each input series'
+ * arrays in order) into per-step accumulators. Every step still adds its values in member
+ * order with the same compensated summation as kahanSumInc, so results are bit-identical to
+ * a step-by-step loop.
+ */
+function sumOrCount(ev: Evaluator, op: 'sum' | 'count', series: StepSeries[], groups: Group[]): VectorSteps {
+  const n = ev.n;
+  const out: StepSeries[] = [];
+  const sums = new Float64Array(n);
+  const comps = new Float64Array(n);
+  const counts = new Float64Array(n);
+  for (const g of groups) {
+    sums.fill(0);
+    comps.fill(0);
+    counts.fill(0);
+    for (const k of g.members) {
+      const { present, values } = series[k];
+      for (let i = 0; i < n; i++) {
+        if (!present[i]) continue;
+        counts[i]++;
+        if (op === 'count') continue;
+        const f = values[i];
+        const sum = sums[i];
+        const t = sum + f;
+        if (t === Infinity || t === -Infinity) comps[i] = 0;
+        else if (Math.abs(sum) >= Math.abs(f)) comps[i] += sum - t + f;
+        else comps[i] += f - t + sum;
+        sums[i] = t;
+      }
+    }
+    let res: StepSeries | null = null;
+    for (let i = 0; i < n; i++) {
+      if (counts[i] === 0) continue;
+      res ??= newStepSeries(g.labels, n, g.dropName);
+      res.values[i] = op === 'sum' ? sums[i] + comps[i] : counts[i];
+      res.present[i] = 1;
+    }
+    if (res !== null) out.push(res);
+  }
+  return { kind: 'vector', series: out };
 }
 
 function simpleAggregate(ev: Evaluator, op: AggregateExpr['op'], series: StepSeries[], groups: Group[]): VectorSteps {
@@ -234,18 +281,23 @@ function selectK(ev: Evaluator, e: AggregateExpr, series: StepSeries[], groups: 
   const fractions = e.op === 'limit_ratio' ? series.map((s) => labelHashFraction(s.metric)) : null;
   for (const g of groups) {
     for (let i = 0; i < ev.n; i++) {
-      const present: number[] = [];
-      for (const m of g.members) if (series[m].present[i]) present.push(m);
-      if (present.length === 0) continue;
       let chosen: number[];
-      if (e.op === 'limit_ratio') {
-        const r = ks[i];
-        chosen = present.filter((k) => (r >= 0 ? fractions![k] < r : fractions![k] >= 1 + r));
+      if ((e.op === 'topk' || e.op === 'bottomk') && ks[i] <= 64) {
+        if (ks[i] < 1) continue;
+        chosen = bestAt(series, g.members, i, ks[i], e.op === 'topk');
       } else {
-        const k = ks[i];
-        if (k < 1) continue;
-        if (e.op === 'limitk') chosen = present.slice(0, k);
-        else chosen = topIndices(present, (idx) => series[idx].values[i], k, e.op === 'topk');
+        const present: number[] = [];
+        for (const m of g.members) if (series[m].present[i]) present.push(m);
+        if (present.length === 0) continue;
+        if (e.op === 'limit_ratio') {
+          const r = ks[i];
+          chosen = present.filter((k) => (r >= 0 ? fractions![k] < r : fractions![k] >= 1 + r));
+        } else {
+          const k = ks[i];
+          if (k < 1) continue;
+          if (e.op === 'limitk') chosen = present.slice(0, k);
+          else chosen = topIndices(present, (idx) => series[idx].values[i], k, e.op === 'topk');
+        }
       }
       for (const k of chosen) {
         const s = series[k];
@@ -256,40 +308,44 @@ function selectK(ev: Evaluator, e: AggregateExpr, series: StepSeries[], groups: 
   return out.result();
 }
 
-/**
- * The k best members by value, best first: largest for topk, smallest for bottomk. NaN ranks
- * below every number either way. Keeps a small sorted buffer instead of sorting everything.
- */
+/** The k best members by value, best first (large k: a stable sort of the present members). */
 function topIndices(members: number[], value: (idx: number) => number, k: number, top: boolean): number[] {
-  // better(a, b): a ranks before b.
-  const better = (a: number, b: number): boolean => {
-    if (Number.isNaN(b)) return !Number.isNaN(a);
-    if (Number.isNaN(a)) return false;
-    return top ? a > b : a < b;
-  };
-  if (k > 64) {
-    // Large k: a stable sort is simpler and as fast.
-    const sorted = members.slice().sort((x, y) => {
-      const vx = value(x);
-      const vy = value(y);
-      return better(vx, vy) ? -1 : better(vy, vx) ? 1 : 0;
-    });
-    return sorted.slice(0, k);
-  }
+  const sorted = members.slice().sort((x, y) => {
+    const vx = value(x);
+    const vy = value(y);
+    return ranksBefore(vx, vy, top) ? -1 : ranksBefore(vy, vx, top) ? 1 : 0;
+  });
+  return sorted.slice(0, k);
+}
+
+/** Whether value a ranks before b: larger for topk, smaller for bottomk; NaN last either way. */
+function ranksBefore(a: number, b: number, top: boolean): boolean {
+  if (b !== b) return a === a;
+  if (a !== a) return false;
+  return top ? a > b : a < b;
+}
+
+/**
+ * The k best members present at `step`, best first, for small k: one pass with a k-slot
+ * insertion buffer, without collecting the present members first.
+ */
+function bestAt(series: StepSeries[], members: number[], step: number, k: number, top: boolean): number[] {
   const best: number[] = [];
   const vals: number[] = [];
   for (const m of members) {
-    const v = value(m);
+    const s = series[m];
+    if (!s.present[step]) continue;
+    const v = s.values[step];
     if (best.length === k) {
-      if (!better(v, vals[k - 1])) continue;
+      if (!ranksBefore(v, vals[k - 1], top)) continue;
       best.pop();
       vals.pop();
     }
-    // Insertion sort step; equal values keep input order.
+    // Insertion step; equal values keep input order.
     let pos = best.length;
     best.push(m);
     vals.push(v);
-    while (pos > 0 && better(v, vals[pos - 1])) {
+    while (pos > 0 && ranksBefore(v, vals[pos - 1], top)) {
       best[pos] = best[pos - 1];
       vals[pos] = vals[pos - 1];
       pos--;

@@ -17,13 +17,9 @@ import { isStartTimestampReset, startTimeOverlapWarning, startTimestampOverlaps 
  * window the count is taken to rise from zero there instead of being extrapolated to the left
  * (which makes even a single sample enough).
  */
-function extrapolatedRate(
-  w: Window,
-  isCounter: boolean,
-  isRate: boolean,
-  onOverlap?: (metric: Labels) => void,
-): number | undefined {
+function extrapolatedRate(w: Window, counter: CounterScan | null, isRate: boolean): number | undefined {
   const n = w.hi - w.lo;
+  const isCounter = counter !== null;
   const sts = isCounter ? w.sts : null;
   if (n < 2 && sts === null) return undefined;
   const { ts, vs, lo, hi } = w;
@@ -32,8 +28,8 @@ function extrapolatedRate(
   const first = vs[lo];
   let result = vs[hi - 1] - first;
   if (sts !== null) {
-    result += startTimestampCorrection(w, sts, onOverlap);
-  } else if (isCounter) {
+    result += startTimestampCorrection(w, sts, counter!.onOverlap);
+  } else if (isCounter && counter.seriesDrops(vs)) {
     let prev = first;
     for (let k = lo + 1; k < hi; k++) {
       const cur = vs[k];
@@ -71,8 +67,37 @@ function extrapolatedRate(
   return result * factor;
 }
 
+/**
+ * Per-call state of rate/increase: the overlap warning, and whether the current series ever
+ * drops. Most counters never reset, and then no window needs the per-sample reset scan.
+ */
+class CounterScan {
+  private vs: Float64Array | null = null;
+  private drops = false;
+
+  constructor(readonly onOverlap: (metric: Labels) => void) {}
+
+  /**
+   * Whether some value of the series is below its predecessor. Computed once per series:
+   * every series a range argument yields comes in arrays of its own (new views at least).
+   */
+  seriesDrops(vs: Float64Array): boolean {
+    if (vs !== this.vs) {
+      this.vs = vs;
+      this.drops = false;
+      for (let k = 1; k < vs.length; k++) {
+        if (vs[k] < vs[k - 1]) {
+          this.drops = true;
+          break;
+        }
+      }
+    }
+    return this.drops;
+  }
+}
+
 /** What counter restarts add to last - first, seen by value drops or by start timestamps. */
-function startTimestampCorrection(w: Window, sts: Float64Array, onOverlap?: (metric: Labels) => void): number {
+function startTimestampCorrection(w: Window, sts: Float64Array, onOverlap: (metric: Labels) => void): number {
   const { ts, vs, lo, hi } = w;
   let correction = 0;
   let warned = false;
@@ -80,7 +105,7 @@ function startTimestampCorrection(w: Window, sts: Float64Array, onOverlap?: (met
     const prevST = sts[k - 1];
     const prevT = ts[k - 1];
     const curST = sts[k];
-    if (!warned && onOverlap !== undefined && startTimestampOverlaps(prevST, prevT, curST)) {
+    if (!warned && startTimestampOverlaps(prevST, prevT, curST)) {
       onOverlap(w.metric);
       warned = true;
     }
@@ -160,14 +185,14 @@ function counterInfo(ev: Evaluator, c: Call): (metric: Labels) => void {
 
 export const rateFunctions: Record<string, (ev: Evaluator, call: Call) => Gen<EvalResult>> = {
   rate: (ev, c) => {
-    const onOverlap = overlapWarning(ev, c);
-    return overWindows(ev, c.args[0], (w) => extrapolatedRate(w, true, true, onOverlap), false, counterInfo(ev, c));
+    const counter = new CounterScan(overlapWarning(ev, c));
+    return overWindows(ev, c.args[0], (w) => extrapolatedRate(w, counter, true), false, counterInfo(ev, c));
   },
   increase: (ev, c) => {
-    const onOverlap = overlapWarning(ev, c);
-    return overWindows(ev, c.args[0], (w) => extrapolatedRate(w, true, false, onOverlap), false, counterInfo(ev, c));
+    const counter = new CounterScan(overlapWarning(ev, c));
+    return overWindows(ev, c.args[0], (w) => extrapolatedRate(w, counter, false), false, counterInfo(ev, c));
   },
-  delta: (ev, c) => overWindows(ev, c.args[0], (w) => extrapolatedRate(w, false, false)),
+  delta: (ev, c) => overWindows(ev, c.args[0], (w) => extrapolatedRate(w, null, false)),
   irate: (ev, c) => overWindows(ev, c.args[0], (w) => instantValue(w, true)),
   idelta: (ev, c) => overWindows(ev, c.args[0], (w) => instantValue(w, false)),
   deriv: (ev, c) =>
