@@ -65,9 +65,23 @@ export function envelope(result: ApiResult): Record<string, unknown> {
   return body;
 }
 
+/** `data` that is already JSON text (query results are rendered straight to text). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
+/** The envelope as JSON text; a JsonText `data` is spliced in as it is. */
+export function envelopeJson(result: ApiResult): string {
+  if ('error' in result || !(result.data instanceof JsonText)) return JSON.stringify(envelope(result));
+  let out = `{"status":"success","data":${result.data.text}`;
+  if (result.warnings?.length) out += `,"warnings":${JSON.stringify(result.warnings)}`;
+  if (result.infos?.length) out += `,"infos":${JSON.stringify(result.infos)}`;
+  return out + '}';
+}
+
 export function sendResult(reply: FastifyReply, result: ApiResult): FastifyReply {
   const code = 'error' in result ? statusForErrorType(result.error.type) : 200;
-  return reply.code(code).header('content-type', 'application/json').send(JSON.stringify(envelope(result)));
+  return reply.code(code).header('content-type', 'application/json').send(envelopeJson(result));
 }
 
 export function sendError(reply: FastifyReply, type: ApiErrorType, message: string): FastifyReply {

@@ -3,10 +3,10 @@
  * /api/v1/query_exemplars — parameter handling and error texts as in Prometheus 2.42.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { badData, sendResult, type ApiResult } from '../respond.ts';
+import { JsonText, badData, sendResult, type ApiResult } from '../respond.ts';
 import { durationParam, first, requestParams, timeParam, type Params } from '../params.ts';
 import { QueryServiceError, type QueryOptions, type QueryService } from './queryService.ts';
-import { renderQueryData } from './renderValue.ts';
+import { renderQueryDataJson } from './renderValue.ts';
 import type { Clock } from '../../clock.ts';
 
 export interface QueryRoutesOptions {
@@ -56,7 +56,7 @@ export async function queryRoutes(app: FastifyInstance, opts: QueryRoutesOptions
     const qopts = queryOptions(p, opts.defaultTimeoutMs);
     const result = await runQuery(async () => {
       const out = await queries.instant(queryParam(p), t, qopts).catch(prefixQueryParam);
-      return { data: renderQueryData(out.value), warnings: out.warnings, infos: out.infos };
+      return { data: new JsonText(renderQueryDataJson(out.value)), warnings: out.warnings, infos: out.infos };
     });
     return sendResult(reply, result);
   };
@@ -79,7 +79,7 @@ export async function queryRoutes(app: FastifyInstance, opts: QueryRoutesOptions
     const qopts = queryOptions(p, opts.defaultTimeoutMs);
     const result = await runQuery(async () => {
       const out = await queries.range(queryParam(p), start, end, step, qopts).catch(prefixQueryParam);
-      return { data: renderQueryData(out.value), warnings: out.warnings, infos: out.infos };
+      return { data: new JsonText(renderQueryDataJson(out.value)), warnings: out.warnings, infos: out.infos };
     });
     return sendResult(reply, result);
   };
