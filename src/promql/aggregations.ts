@@ -63,19 +63,71 @@ export function* evalAggregate(ev: Evaluator, e: AggregateExpr): Gen<EvalResult>
   return out;
 }
 
+/** Groups of input series (indexes in input order), in order of first appearance. */
 function groupSeries(series: StepSeries[], e: AggregateExpr): Group[] {
+  if (!e.without) return groupByValues(series, e.grouping);
+  // without (...): the key is every other label (the metric name always goes).
   const byKey = new Map<string, Group>();
   const groups: Group[] = [];
-  const names = new Set(e.without ? [...e.grouping, METRIC_NAME] : e.grouping);
+  const names = new Set([...e.grouping, METRIC_NAME]);
   for (let i = 0; i < series.length; i++) {
     const m = series[i].metric;
-    const key = subsetKey(m, names, !e.without);
+    const key = subsetKey(m, names, false);
     let g = byKey.get(key);
     if (!g) {
-      const labels = e.without ? m.without(names) : m.keep(names);
+      const labels = m.without(names);
       g = { labels, members: [], dropName: false };
       byKey.set(key, g);
       groups.push(g);
+    }
+    g.members.push(i);
+    if (series[i].dropName) g.dropName = true;
+  }
+  return groups;
+}
+
+/** A trie over grouping label values: one level per `by` label, groups at the leaves. */
+type ValueTrie = Map<string, ValueTrie | Group>;
+
+/**
+ * Grouping for `by (...)`: the series' values of the grouping labels lead through nested maps
+ * to their group. Looking up values that storage already holds avoids building (and hashing)
+ * a fresh key string per series. An absent label counts as the empty value, as in subsetKey.
+ */
+function groupByValues(series: StepSeries[], grouping: string[]): Group[] {
+  const names = [...new Set(grouping)];
+  const keep = new Set(names);
+  const groups: Group[] = [];
+  const root: ValueTrie = new Map();
+  let single: Group | null = null;
+  const newGroup = (m: Labels): Group => {
+    const g: Group = { labels: m.keep(keep), members: [], dropName: false };
+    groups.push(g);
+    return g;
+  };
+  for (let i = 0; i < series.length; i++) {
+    const m = series[i].metric;
+    let g: Group;
+    if (names.length === 0) {
+      g = single ??= newGroup(m);
+    } else {
+      let node = root;
+      for (let j = 0; j < names.length - 1; j++) {
+        const v = m.get(names[j]);
+        let next = node.get(v) as ValueTrie | undefined;
+        if (next === undefined) {
+          next = new Map();
+          node.set(v, next);
+        }
+        node = next;
+      }
+      const last = m.get(names[names.length - 1]);
+      let leaf = node.get(last) as Group | undefined;
+      if (leaf === undefined) {
+        leaf = newGroup(m);
+        node.set(last, leaf);
+      }
+      g = leaf;
     }
     g.members.push(i);
     if (series[i].dropName) g.dropName = true;
