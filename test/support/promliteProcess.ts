@@ -4,7 +4,7 @@
  * SIGKILL) on demand.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +13,7 @@ import { startServerProcess } from './childProcess.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(REPO_ROOT, 'bin', 'promlite.mjs');
-/** The node flags from bin/promlite.mjs's shebang, so tests run the server the way it ships. */
-export const NODE_FLAGS = readFileSync(BIN, 'utf8').split('\n', 1)[0]!.replace(/^#!\/usr\/bin\/env -S node\s*/, '').split(/\s+/).filter(Boolean);
+
 /** What `promlite serve` logs once it listens (src/server.ts), as Prometheus does. */
 const READY_LOG_LINE = 'Server is ready to receive web requests';
 
@@ -55,8 +54,10 @@ export async function startPromlite(args: string[] = [], opts: {
   const configArg = args.some((a) => a.startsWith('--config.file')) || opts.embeddedConfig ? [] : [`--config.file=${join(REPO_ROOT, 'test/fixtures/server/empty.yml')}`];
   const server = await startServerProcess({
     name: 'promlite',
-    command: process.execPath,
-    args: [...NODE_FLAGS, BIN, 'serve', `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${dataDir}`, ...configArg, ...args],
+    // Executed through its shebang, so the server runs with the node flags and environment
+    // it ships with (npm start and the Dockerfile run it the same way).
+    command: BIN,
+    args: ['serve', `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${dataDir}`, ...configArg, ...args],
     cwd: opts.cwd ?? REPO_ROOT,
     ...(opts.readyCheck === false ? { readyLogLine: READY_LOG_LINE } : { readyURL: `http://127.0.0.1:${port}/-/ready` }),
     readyTimeoutMs: 20_000,
