@@ -19,6 +19,7 @@ import { remoteRoutes } from './api/v1/remote.ts';
 import { seriesMetadataRoutes } from './api/v1/seriesMetadata.ts';
 import { statusRoutes, versionRoute } from './api/v1/status.ts';
 import { webUiRoutes } from './api/webUi.ts';
+import { notReadyGate } from './api/lifecycle.ts';
 import { targetRoutes } from './api/v1/targets.ts';
 import { ruleRoutes } from './api/v1/rules.ts';
 import alertmanagerV2Routes from './api/alertmanagerV2/index.ts';
@@ -40,7 +41,7 @@ import { ConfigReloader, registerReloadMetrics } from './config/reloader.ts';
 import { Engine } from './promql/engine.ts';
 import { RemoteWriteManager } from './remote/remoteWriteManager.ts';
 import { TeeAppendable } from './remote/teeAppendable.ts';
-import { openStorage, type SqliteStorage } from './storage/sqliteStorage.ts';
+import { SqliteStorage, type ReplayProgress } from './storage/sqliteStorage.ts';
 import { SERVE_FLAGS, type ServeFlags } from './cli/serveFlags.ts';
 import { systemClock, type Clock } from './clock.ts';
 
@@ -110,13 +111,17 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
 
   let ready = false;
   const storagePath = resolve(flags.storagePath);
-  const storage = openStorage({
+  // The database opens now; its append log is replayed after the server listens, so /-/ready
+  // answers 503 and /api/v1/status/walreplay shows progress meanwhile, as in Prometheus.
+  const storage = new SqliteStorage({
     path: storagePath,
     clock,
     registry,
     logger: logger.child({ component: 'tsdb' }),
     retention: retentionFor(config),
+    deferReplay: true,
   });
+  let replayProgress: ReplayProgress = storage.replayProgress();
   // better-sqlite3 builds SQLite with a 16 MB page cache; promlite's reads go through its own
   // decoded-chunk cache and writes touch the right edge of two B-trees, so 2 MB is plenty and
   // the other 14 MB stayed resident once the database outgrew it (bench:scrape RSS -20 MB).
@@ -257,7 +262,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
             storageRetention: flags.retentionTime + (retentionSizeBytes > 0 ? ` or ${flags.retentionSize}` : ''),
           }),
           tsdb: (limit: number) => storage.stats(limit),
-          walReplay: () => ({ min: 0, max: 0, current: 0 }),
+          walReplay: () => replayProgress,
         },
       },
       {
@@ -288,10 +293,20 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
     ],
   });
   if (webConfig) installWebConfig(app, webConfig);
+  // After authentication's hook: a client without credentials gets 401, not 503.
+  app.addHook('onRequest', notReadyGate(() => ready));
 
   await app.listen({ host, port });
   const addr = app.server.address();
   const address = typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : String(addr);
+  try {
+    await storage.replay((p) => (replayProgress = p));
+  } catch (e) {
+    await app.close();
+    storage.close();
+    throw e;
+  }
+  // Nothing appends or evaluates before the replayed head is complete.
   applyScrape(config);
   rules.run();
   ready = true;

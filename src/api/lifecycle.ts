@@ -12,6 +12,20 @@ export interface LifecycleOptions {
   quit: () => void;
 }
 
+/**
+ * Until the server is ready (storage replayed), Prometheus answers its query API and /federate
+ * with 503 "Service Unavailable"; /-/healthy, /-/ready, /metrics and the replay progress at
+ * /api/v1/status/walreplay stay reachable so orchestrators and the UI can watch start-up.
+ */
+export function notReadyGate(isReady: () => boolean) {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (isReady()) return;
+    const path = req.url.split('?', 1)[0]!;
+    const gated = (path.startsWith('/api/v1/') && path !== '/api/v1/status/walreplay') || path === '/federate';
+    if (gated) await reply.code(503).header('content-type', 'text/plain; charset=utf-8').send('Service Unavailable');
+  };
+}
+
 export async function lifecycleRoutes(app: FastifyInstance, opts: LifecycleOptions): Promise<void> {
   const text = (reply: FastifyReply, code: number, body: string) =>
     reply.code(code).header('content-type', 'text/plain; charset=utf-8').send(body);
