@@ -178,6 +178,7 @@ export class Evaluator {
       const set = querier.select(sel.matchers, { sorted: true });
       const buf = new SampleBuffer(256);
       const current: RangeSeries = { metric: Labels.EMPTY, ts: buf.ts, vs: buf.vs, sts: undefined, dropName: false };
+      let viewsOf: Float64Array | null = null; // the buffer current.ts / current.vs view
       // Storage returns the series in label order (the `sorted` hint; the Querier suite checks
       // every store), so they are not compared again here: that cost 5% of a rate query.
       while (set.next()) {
@@ -209,8 +210,13 @@ export class Evaluator {
         this.checkAlive();
         if (buf.length === 0) continue;
         current.metric = s.labels;
-        current.ts = buf.ts.subarray(0, buf.length);
-        current.vs = buf.vs.subarray(0, buf.length);
+        // The series of a selector mostly hold equally many samples: then the views of the last
+        // one still fit (two typed-array objects per series were 12% of an instant rate query's garbage).
+        if (viewsOf !== buf.ts || current.ts.length !== buf.length) {
+          viewsOf = buf.ts;
+          current.ts = buf.ts.subarray(0, buf.length);
+          current.vs = buf.vs.subarray(0, buf.length);
+        }
         current.sts = buf.hasST ? buf.sts!.subarray(0, buf.length) : undefined;
         yield current;
       }
