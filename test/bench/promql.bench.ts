@@ -8,7 +8,8 @@
  *   npm run bench:promql [-- --json] [-- --skip-prometheus] [-- --runs=N] [-- --store=memory]
  *
  * promlite is queried through the engine in-process; Prometheus through its HTTP API (so its
- * figures include HTTP and JSON encoding). With --json the last line is one JSON object:
+ * figures include HTTP and JSON encoding). promlite's CPU time per query is printed too: on a
+ * shared machine it varies far less than wall-clock time. With --json the last line is one JSON object:
  * {"queries": [{"name", "type", "promlite_ms", "prometheus_ms"}, ...]}.
  */
 import fs from 'node:fs';
@@ -232,35 +233,43 @@ try {
   }
 
   const engine = new Engine();
-  const rows: { name: string; type: 'instant' | 'range'; promlite_ms: number; prometheus_ms: number | null }[] = [];
+  const rows: { name: string; type: 'instant' | 'range'; promlite_ms: number; promlite_cpu_ms: number; prometheus_ms: number | null }[] = [];
   for (const q of QUERIES) {
     for (const type of ['instant', 'range'] as const) {
       const ours: number[] = [];
+      const oursCpu: number[] = [];
       const theirs: number[] = [];
       for (let r = 0; r <= runs; r++) {
         const s = performance.now();
+        const cpu0 = process.cpuUsage();
         if (type === 'instant') await engine.instantQuery(storage, q.expr, END_MS);
         else await engine.rangeQuery(storage, q.expr, END_MS - 3_600_000 + 5 * 60_000, END_MS, RANGE_STEP_MS);
         const ms = performance.now() - s;
-        if (r > 0) ours.push(ms); // the first run warms caches
+        const cpu = process.cpuUsage(cpu0);
+        if (r > 0) {
+          // The first run warms caches.
+          ours.push(ms);
+          oursCpu.push((cpu.user + cpu.system) / 1000);
+        }
         if (promUrl) {
           const pm = await promQuery(promUrl, q.expr, type);
           if (r > 0) theirs.push(pm);
         }
       }
-      rows.push({ name: q.name, type, promlite_ms: median(ours), prometheus_ms: promUrl ? median(theirs) : null });
+      rows.push({ name: q.name, type, promlite_ms: median(ours), promlite_cpu_ms: median(oursCpu), prometheus_ms: promUrl ? median(theirs) : null });
     }
   }
 
   log('');
-  log(`${'query'.padEnd(20)} ${'type'.padEnd(8)} ${'promlite ms'.padStart(12)} ${'prometheus ms'.padStart(14)} ${'ratio'.padStart(7)}`);
+  log(`${'query'.padEnd(20)} ${'type'.padEnd(8)} ${'promlite ms'.padStart(12)} ${'(cpu ms)'.padStart(9)} ${'prometheus ms'.padStart(14)} ${'ratio'.padStart(7)}`);
   for (const r of rows) {
     const ratio = r.prometheus_ms ? (r.promlite_ms / r.prometheus_ms).toFixed(2) : '-';
     log(
-      `${r.name.padEnd(20)} ${r.type.padEnd(8)} ${r.promlite_ms.toFixed(1).padStart(12)} ${(r.prometheus_ms?.toFixed(1) ?? '-').padStart(14)} ${ratio.padStart(7)}`,
+      `${r.name.padEnd(20)} ${r.type.padEnd(8)} ${r.promlite_ms.toFixed(1).padStart(12)} ${r.promlite_cpu_ms.toFixed(1).padStart(9)} ${(r.prometheus_ms?.toFixed(1) ?? '-').padStart(14)} ${ratio.padStart(7)}`,
     );
   }
-  log(`(median of ${runs} runs after one warm-up; ratio = promlite / prometheus, lower is better)`);
+  log(`(median of ${runs} runs after one warm-up; ratio = promlite / prometheus wall-clock, lower is better;`);
+  log(` cpu ms = promlite's process CPU time per query, steadier than wall-clock on a loaded machine)`);
   if (json) {
     console.log(
       JSON.stringify({
