@@ -38,7 +38,7 @@ export class ChunkSeqIterator implements SampleIterator {
       const c = this.chunks[this.ci];
       if (c.minT > this.maxt) return false;
       if (c.maxT < minT) continue;
-      const cache = c.sid === undefined ? null : this.cache;
+      const cache = c.sid === undefined || this.cache === null || this.cache.maxBytes === 0 ? null : this.cache;
       const hit = cache === null ? undefined : cache.get(c.sid!, c.minT, c.maxT, c.data);
       if (hit !== undefined) {
         this.ts = hit.ts;

@@ -10,6 +10,14 @@
  *               used only when every value v is exactly round(v * 10^k) / 10^k (bit-checked,
  *               so -0, NaN, ±Inf and the stale marker never take this path);
  *   2 XOR_DEFLATE: deflateRaw( repeated: varint length, XOR chunk bytes ) for everything else.
+ *   6 SCALED_BITS: zigzag n, zigzag t0, timestamp dod tokens, byte k, byte mode, zigzag x0,
+ *               value tokens — NOT deflated. Tokens: the zigzag of each non-zero integer; a run
+ *               of zeros (steady scrape interval, idle counter, constant gauge) as 0 and the run
+ *               length. Each token stream is a varint count + block bit-packing (bitPacking.ts),
+ *               so decoding is shifts and masks (inflate cost more than everything else on the
+ *               read path). What packChunks writes for decimal values; format 1 is still read.
+ *   5 XOR_PLAIN: as XOR_DEFLATE without deflate (deflate gains nothing on XOR bits and costs
+ *               an inflate per read); what packChunks writes now for non-decimal values.
  * Start timestamps (startTimestamps.ts): SCALED rows of samples with STs set bit 0x80 of the
  * format byte and append the ST stream after the values (inside the deflated payload);
  * XOR_DEFLATE rows simply hold ST-wrapped XOR chunks. Format 3 is not a packed row but an
@@ -19,15 +27,17 @@
 import zlib from 'node:zlib';
 import { XorChunk, XorIterator } from './xorChunk.ts';
 import { decodeSts, encodeSts, FORMAT_XOR_ST, splitChunk, wrapStChunk } from './startTimestamps.ts';
+import { packBits, unpackBits } from './bitPacking.ts';
 
 export const PACK_CHUNKS = 8;
 const FORMAT_SCALED = 1;
 const FORMAT_XOR_DEFLATE = 2;
+const FORMAT_XOR_PLAIN = 5;
+const FORMAT_SCALED_BITS = 6;
 /** Format-byte flag: the payload ends with an ST stream. */
 const FORMAT_HAS_ST = 0x80;
 const MAX_SCALE = 12;
 const MAX_SCALED = 2 ** 50;
-const DEFLATE_LEVEL = Number(process.env.PROMLITE_PACK_LEVEL ?? 1);
 
 export function isPacked(data: Uint8Array): boolean {
   return data.length >= 3 && data[0] === 0 && data[1] === 0 && data[2] !== FORMAT_XOR_ST;
@@ -74,6 +84,16 @@ class ByteWriter {
     this.buf[this.n++] = z;
   }
 
+  /** Unsigned varint of a positive safe integer. */
+  uv(x: number): void {
+    if (this.n + 10 > this.buf.length) this.ensure(10);
+    while (x >= 0x80) {
+      this.buf[this.n++] = (x % 128) | 0x80;
+      x = Math.floor(x / 128);
+    }
+    this.buf[this.n++] = x;
+  }
+
   bytes(src: Uint8Array): void {
     this.ensure(src.length);
     this.buf.set(src, this.n);
@@ -87,6 +107,20 @@ class ByteWriter {
 class ByteReader {
   pos = 0;
   constructor(readonly buf: Uint8Array) {}
+  /** Unsigned varint (at most 8 bytes). */
+  uv(): number {
+    const b = this.buf;
+    let x = 0;
+    let mul = 1;
+    for (let k = 0; k < 8; k++) {
+      const c = b[this.pos++];
+      if (c === undefined) throw new Error('corrupt packed chunk: truncated varint');
+      x += (c & 0x7f) * mul;
+      if (c < 0x80) return x;
+      mul *= 128;
+    }
+    throw new Error('corrupt packed chunk: varint too long');
+  }
   byte(): number {
     if (this.pos >= this.buf.length) throw new Error('corrupt packed chunk: truncated');
     return this.buf[this.pos++];
@@ -159,18 +193,25 @@ export function packChunks(chunks: readonly Uint8Array[]): Uint8Array {
     n += m;
   }
   const k = decimalScale(vs, vw, n);
-  const w = new ByteWriter();
-  let format: number;
   if (k >= 0) {
-    format = FORMAT_SCALED;
+    const w = new ByteWriter();
+    w.byte(0);
+    w.byte(0);
+    w.byte(FORMAT_SCALED_BITS);
     w.zz(n);
     w.zz(ts[0]);
+    // Timestamp delta-of-deltas (the first delta is coded against 0).
+    const dd = new Float64Array(n);
+    const tokens = new Float64Array(2 * n);
     let pd = 0;
     for (let i = 1; i < n; i++) {
       const d = ts[i] - ts[i - 1];
-      w.zz(d - pd);
+      dd[i] = d - pd;
       pd = d;
     }
+    let count = zeroRunTokens(dd, 1, n, tokens);
+    w.uv(count);
+    packBits(tokens, count, w);
     const m = POW10[k];
     const xs = new Float64Array(n);
     for (let i = 0; i < n; i++) xs[i] = Math.round(vs[i] * m);
@@ -189,26 +230,52 @@ export function packChunks(chunks: readonly Uint8Array[]): Uint8Array {
     let prevD = 0;
     for (let i = 1; i < n; i++) {
       const d = xs[i] - xs[i - 1];
-      w.zz(mode === 1 ? d : d - prevD);
+      dd[i] = mode === 1 ? d : d - prevD;
       prevD = d;
     }
+    count = zeroRunTokens(dd, 1, n, tokens);
+    w.uv(count);
+    packBits(tokens, count, w);
     const stream = sts === null ? null : encodeSts(ts, sts, n);
     if (stream !== null) {
-      format |= FORMAT_HAS_ST;
+      w.buf[2] |= FORMAT_HAS_ST;
       w.bytes(stream);
     }
+    return w.result().slice();
   } else {
-    format = FORMAT_XOR_DEFLATE;
+    // Deflate gains nothing on XOR bits: the runs are stored as they are.
+    const out = new ByteWriter();
+    out.byte(0);
+    out.byte(0);
+    out.byte(FORMAT_XOR_PLAIN);
     for (const c of chunks) {
-      w.zz(c.length);
-      w.bytes(c);
+      out.zz(c.length);
+      out.bytes(c);
     }
+    return out.result().slice();
   }
-  const z = zlib.deflateRawSync(w.result(), { level: DEFLATE_LEVEL });
-  const out = new Uint8Array(3 + z.length);
-  out[2] = format;
-  out.set(z, 3);
-  return out;
+}
+
+/**
+ * Writes xs[from, to) as tokens into out: zigzag of each non-zero value; a run of zeros as 0 and
+ * the run length. Returns the token count.
+ */
+function zeroRunTokens(xs: Float64Array, from: number, to: number, out: Float64Array): number {
+  let k = 0;
+  for (let i = from; i < to; ) {
+    const x = xs[i];
+    if (x !== 0) {
+      out[k++] = x < 0 ? -2 * x - 1 : 2 * x;
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < to && xs[j] === 0) j++;
+    out[k++] = 0;
+    out[k++] = j - i;
+    i = j;
+  }
+  return k;
 }
 
 /** Decodes packed rows into growable arrays it owns (reused across calls). */
@@ -246,11 +313,22 @@ export class PackedDecoder {
   /** Throws on corrupt input (callers turn that into err()). */
   decode(data: Uint8Array): void {
     const format = data[2];
-    const raw = zlib.inflateRawSync(data.subarray(3));
-    const b = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
     this.n = 0;
     this.sts = null;
-    if ((format & ~FORMAT_HAS_ST) === FORMAT_SCALED) this.decodeScaled(b, (format & FORMAT_HAS_ST) !== 0);
+    if ((format & ~FORMAT_HAS_ST) === FORMAT_SCALED_BITS) {
+      this.decodeScaledBits(data, (format & FORMAT_HAS_ST) !== 0);
+      return;
+    }
+    if (format === FORMAT_XOR_PLAIN) {
+      this.decodeXorRuns(data.subarray(3));
+      if (this.n === 0) throw new Error('corrupt packed chunk: no samples');
+      return;
+    }
+    const raw = zlib.inflateRawSync(data.subarray(3));
+    const b = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
+    const base = format & ~FORMAT_HAS_ST;
+    const hasSt = (format & FORMAT_HAS_ST) !== 0;
+    if (base === FORMAT_SCALED) this.decodeScaled(b, hasSt);
     else if (format === FORMAT_XOR_DEFLATE) this.decodeXorRuns(b);
     else throw new Error(`corrupt packed chunk: unknown format ${format}`);
   }
@@ -325,6 +403,50 @@ export class PackedDecoder {
     this.n = n;
   }
 
+  /** Format 6 (the whole row, header included). */
+  private decodeScaledBits(data: Uint8Array, hasSt: boolean): void {
+    const r = new ByteReader(data);
+    r.pos = 3;
+    const n = r.zz();
+    if (!(n >= 1 && n <= PACK_CHUNKS * 0xffff)) throw new Error('corrupt packed chunk: bad sample count');
+    this.ensure(n);
+    const ts = this.ts;
+    const vs = this.vs;
+    ts[0] = r.zz();
+    r.pos = this.readTokens(data, r, n);
+    if (!replayTimestampTokens(this.tok, this.ntok, n, ts)) throw new Error('corrupt packed chunk: bad timestamp tokens');
+    const k = r.byte();
+    const mode = r.byte();
+    if (k > MAX_SCALE || (mode !== 1 && mode !== 2)) throw new Error('corrupt packed chunk: bad header');
+    vs[0] = r.zz();
+    r.pos = this.readTokens(data, r, n);
+    if (!replayValueTokens(this.tok, this.ntok, n, vs, mode === 2)) throw new Error('corrupt packed chunk: bad value tokens');
+    const m = POW10[k];
+    if (m !== 1) for (let j = 0; j < n; j++) vs[j] = vs[j] / m;
+    if (hasSt) {
+      const sts = this.stArray(n, 0);
+      decodeSts(data.subarray(r.pos), ts, n, sts);
+      this.sts = sts;
+    } else if (r.pos !== data.length) {
+      throw new Error('corrupt packed chunk: trailing bytes');
+    }
+    this.n = n;
+  }
+
+  private tok = new Float64Array(0);
+  private ntok = 0;
+
+  /** Reads a token count and that many bit-packed tokens into this.tok; returns the new position. */
+  private readTokens(data: Uint8Array, r: ByteReader, n: number): number {
+    const count = r.uv();
+    if (count > 2 * n) throw new Error('corrupt packed chunk: bad token count');
+    if (this.tok.length < count) this.tok = new Float64Array(Math.max(count, 2 * this.tok.length, 256));
+    const pos = unpackBits(data, r.pos, count, this.tok);
+    if (pos < 0) throw new Error('corrupt packed chunk: truncated tokens');
+    this.ntok = count;
+    return pos;
+  }
+
   private decodeXorRuns(b: Uint8Array): void {
     const r = new ByteReader(b);
     while (r.pos < b.length) {
@@ -380,4 +502,67 @@ export function encodeXorChunks(
     out.push({ minT: ts[i], maxT: ts[end - 1], data: stream === null ? c.bytes().slice() : wrapStChunk(c.bytes(), stream) });
   }
   return out;
+}
+
+/** Zigzag-decodes a token: integer operations below 2^31 (the common case), exact floats above. */
+function unzigzag(z: number): number {
+  return z <= 0x7fffffff ? (z >>> 1) ^ -(z & 1) : z & 1 ? -(z + 1) / 2 : z / 2;
+}
+
+/** Rebuilds ts[1, n) from delta-of-delta tokens (zero-run form); false when they do not fit n. */
+function replayTimestampTokens(tok: Float64Array, count: number, n: number, ts: Float64Array): boolean {
+  let t = ts[0];
+  let d = 0;
+  let i = 1;
+  for (let k = 0; k < count; k++) {
+    const z = tok[k];
+    if (z !== 0) {
+      if (i >= n) return false;
+      d += unzigzag(z);
+      ts[i++] = t += d;
+      continue;
+    }
+    const end = i + tok[++k];
+    if (!(k < count && end <= n && end > i)) return false;
+    for (; i < end; i++) ts[i] = t += d;
+  }
+  return i === n;
+}
+
+/**
+ * Rebuilds vs[1, n) from delta (or, with dod, delta-of-delta) tokens; false when they do not
+ * fit n. One loop per mode keeps the mode test out of the per-sample path.
+ */
+function replayValueTokens(tok: Float64Array, count: number, n: number, vs: Float64Array, dod: boolean): boolean {
+  let x = vs[0];
+  let i = 1;
+  if (dod) {
+    let dv = 0;
+    for (let k = 0; k < count; k++) {
+      const z = tok[k];
+      if (z !== 0) {
+        if (i >= n) return false;
+        dv += unzigzag(z);
+        vs[i++] = x += dv;
+        continue;
+      }
+      const end = i + tok[++k];
+      if (!(k < count && end <= n && end > i)) return false;
+      for (; i < end; i++) vs[i] = x += dv;
+    }
+  } else {
+    for (let k = 0; k < count; k++) {
+      const z = tok[k];
+      if (z !== 0) {
+        if (i >= n) return false;
+        vs[i++] = x += unzigzag(z);
+        continue;
+      }
+      const end = i + tok[++k];
+      if (!(k < count && end <= n && end > i)) return false;
+      vs.fill(x, i, end);
+      i = end;
+    }
+  }
+  return i === n;
 }

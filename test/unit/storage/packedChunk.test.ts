@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import zlib from 'node:zlib';
 import { XorChunk } from '../../../src/storage/xorChunk.ts';
 import { isPacked, packChunks, PackedDecoder, unpackToXor } from '../../../src/storage/packedChunk.ts';
 
@@ -26,6 +27,48 @@ function decoded(data: Uint8Array): { ts: number[]; bits: Array<[number, number]
   d.decode(data);
   const w = new Uint32Array(d.vs.buffer);
   return { ts: Array.from(d.ts.subarray(0, d.n)), bits: Array.from({ length: d.n }, (_, i) => [w[2 * i + 1], w[2 * i]] as [number, number]) };
+}
+
+// ---- writers of the earlier formats, as promlite wrote them (rows on disk keep them) ----
+function zzBytes(out: number[], x: number): void {
+  let z = x < 0 ? -2 * x - 1 : 2 * x;
+  while (z >= 0x80) {
+    out.push((z % 128) | 0x80);
+    z = Math.floor(z / 128);
+  }
+  out.push(z);
+}
+
+/** Format 1: zigzag n, t0, timestamp dods, byte k, byte mode, x0, deltas (1) or dods (2) of the scaled ints; deflated. */
+function legacyScaled(ts: number[], xs: number[], k: number, mode: 1 | 2): Uint8Array {
+  const out: number[] = [];
+  zzBytes(out, ts.length);
+  zzBytes(out, ts[0]);
+  let pd = 0;
+  for (let i = 1; i < ts.length; i++) {
+    const d = ts[i] - ts[i - 1];
+    zzBytes(out, d - pd);
+    pd = d;
+  }
+  out.push(k, mode);
+  zzBytes(out, xs[0]);
+  let pv = 0;
+  for (let i = 1; i < xs.length; i++) {
+    const d = xs[i] - xs[i - 1];
+    zzBytes(out, mode === 1 ? d : d - pv);
+    pv = d;
+  }
+  return Uint8Array.from([0, 0, 1, ...zlib.deflateRawSync(Uint8Array.from(out))]);
+}
+
+/** Format 2: deflate of (zigzag length, XOR chunk) runs. */
+function legacyXorDeflate(chunks: Uint8Array[]): Uint8Array {
+  const out: number[] = [];
+  for (const c of chunks) {
+    zzBytes(out, c.length);
+    out.push(...c);
+  }
+  return Uint8Array.from([0, 0, 2, ...zlib.deflateRawSync(Uint8Array.from(out))]);
 }
 
 const decimalBits = fc.integer({ min: -1e9, max: 1e9 }).chain((x) => fc.constantFrom(0, 1, 2, 3, 6).map((k) => bitsOf(x / 10 ** k)));
@@ -66,17 +109,52 @@ describe('packed chunks (stage two)', () => {
     const bits = ts.map((_, i) => bitsOf(Math.round((v += Math.sin(i) * 0.3) * 100) / 100));
     const xor = xorChunks(ts, bits, 120);
     const packed = packChunks(xor);
-    assert.equal(packed[2], 1, 'scaled format');
+    assert.equal(packed[2], 6, 'bit-packed scaled format');
     const xorBytes = xor.reduce((n, c) => n + c.length, 0);
     assert.ok(packed.length < xorBytes / 2, `packed ${packed.length} vs xor ${xorBytes}`);
   });
 
-  it('falls back to deflated XOR when a value is not a short decimal (-0 here)', () => {
+  it('falls back to plain XOR runs when a value is not a short decimal (-0 here)', () => {
     const ts = [1000, 2000, 3000];
     const bits: Array<[number, number]> = [bitsOf(1.5), [0x80000000, 0], bitsOf(2)];
     const packed = packChunks(xorChunks(ts, bits, 2));
-    assert.equal(packed[2], 2);
+    assert.equal(packed[2], 5);
     assert.deepEqual(decoded(packed).bits, bits);
+  });
+
+  it('still reads rows written in the earlier formats (1 SCALED, 2 XOR_DEFLATE)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.oneof(fc.constant(15000), fc.integer({ min: 1, max: 10 ** 6 })), fc.integer({ min: -1e6, max: 1e6 })), { minLength: 1, maxLength: 300 }),
+        fc.constantFrom(0, 2),
+        fc.constantFrom<1 | 2>(1, 2),
+        (steps, k, mode) => {
+          const ts: number[] = [];
+          let t = 1_700_000_000_000;
+          for (const [d] of steps) ts.push((t += d));
+          const xs = steps.map(([, x]) => x);
+          const got = decoded(legacyScaled(ts, xs, k, mode));
+          assert.deepEqual(got.ts, ts);
+          assert.deepEqual(got.bits, xs.map((x) => bitsOf(x / 10 ** k)));
+          const bits = xs.map((x) => bitsOf(x * Math.PI));
+          const chunks = xorChunks(ts, bits, 50);
+          assert.deepEqual(decoded(legacyXorDeflate(chunks)).bits, bits);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('rejects every truncation of a packed row with an error (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(decimalBits, anyBits), { minLength: 2, maxLength: 200 }), fc.nat(), (bits, cut) => {
+        const ts = bits.map((_, i) => 1000 + i * 15000);
+        const packed = packChunks(xorChunks(ts, bits.map(([h, l]) => [h >>> 0, l >>> 0] as [number, number]), 40));
+        const at = 3 + (cut % (packed.length - 3));
+        assert.throws(() => new PackedDecoder().decode(packed.subarray(0, at)));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('rejects corrupt rows with an error', () => {

@@ -156,7 +156,7 @@ describe('start timestamps: codec', () => {
     const ts = [1000, 2000, 3000];
     const x = xorChunk(ts, [1.5, 2.5, 3.5]);
     const packed = packChunks([wrapStChunk(x, encodeSts(Float64Array.from(ts), Float64Array.of(NaN, 10, 10), 3)!)]);
-    assert.equal(packed[2], 0x81);
+    assert.equal(packed[2], 0x86);
     const d = new PackedDecoder();
     d.decode(packed);
     assert.deepEqual(fromF64(d.sts!, 3), [undefined, 10, 10]);
