@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../clock.ts';
 import { AppendError, type Appendable, type Appender } from '../storage/interface.ts';
-import { type Labels, LabelsBuilder } from '../storage/labels.ts';
+import type { Labels } from '../storage/labels.ts';
 import { STALE_NAN } from '../storage/staleMarker.ts';
 import { Entry, type EntryKind, ExpositionError, type ExpositionParser, lineAt } from './expositionParser.ts';
 import type { ScrapeResponse } from './httpScraper.ts';
@@ -16,6 +16,7 @@ import { configFingerprint } from '../config/configDiff.ts';
 import type { ScrapeLimits } from '../config/globalConfig.ts';
 import type { RelabelConfig } from '../config/relabelConfig.ts';
 import { relabel } from './relabel.ts';
+import { withTargetLabels } from './sampleLabels.ts';
 import { ReportSeries } from './reportSeries.ts';
 import { NO_ENTRY, ScrapeCache, type SeriesState } from './scrapeCache.ts';
 import type { Target } from './target.ts';
@@ -225,26 +226,7 @@ export class ScrapeLoop {
   /** Target labels + metric relabeling applied to a scraped label set (cache-miss path). */
   private sampleLabels(scraped: Labels): Labels | null {
     const { honorLabels, metricRelabelConfigs } = this.opts;
-    const targetLabels = this.opts.target.labels;
-    const b = new LabelsBuilder(scraped);
-    if (honorLabels) {
-      targetLabels.forEach((n, v) => {
-        if (!scraped.has(n)) b.set(n, v);
-      });
-    } else {
-      targetLabels.forEach((n, v) => {
-        const exposed = scraped.get(n);
-        if (exposed !== '') {
-          // The target's label wins; the scraped one moves to exported_<name> (repeatedly
-          // prefixed until the name is free).
-          let name = 'exported_' + n;
-          while (scraped.has(name) || targetLabels.has(name)) name = 'exported_' + name;
-          b.set(name, exposed);
-        }
-        b.set(n, v);
-      });
-    }
-    const merged = b.labels();
+    const merged = withTargetLabels(scraped, this.opts.target.labels, honorLabels);
     if (metricRelabelConfigs.length === 0) return merged;
     const out = relabel(merged, metricRelabelConfigs);
     return out === null || out.size === 0 ? null : out;
