@@ -171,6 +171,15 @@ function decimalScale(vs: Float64Array, vw: Uint32Array, n: number): number {
 
 /** Packs consecutive XOR chunks, plain or ST-wrapped (oldest first), into one row. */
 export function packChunks(chunks: readonly Uint8Array[]): Uint8Array {
+  return packRun(chunks, Infinity).data!;
+}
+
+/**
+ * Packs the longest prefix of `chunks` (at least 2 of them unless there is only one) whose row
+ * fits in maxBytes, decoding the chunks only once. `take` is the number of chunks the row
+ * replaces; `data` is null when not even the shortest prefix fits (those chunks stay as they are).
+ */
+export function packRun(chunks: readonly Uint8Array[], maxBytes: number): { data: Uint8Array | null; take: number } {
   const it = new XorIterator();
   const parts = chunks.map(splitChunk);
   let total = 0;
@@ -178,6 +187,8 @@ export function packChunks(chunks: readonly Uint8Array[]): Uint8Array {
   const ts = new Float64Array(total);
   const vs = new Float64Array(total);
   const vw = new Uint32Array(vs.buffer);
+  /** ends[c]: samples in chunks [0, c]. */
+  const ends: number[] = [];
   let sts: Float64Array | null = null;
   let n = 0;
   for (const { xor, st } of parts) {
@@ -191,69 +202,101 @@ export function packChunks(chunks: readonly Uint8Array[]): Uint8Array {
       decodeSts(st, it.timestamps(), m, sts.subarray(n, n + m));
     }
     n += m;
+    ends.push(n);
   }
-  const k = decimalScale(vs, vw, n);
-  if (k >= 0) {
-    const w = new ByteWriter();
-    w.byte(0);
-    w.byte(0);
-    w.byte(FORMAT_SCALED_BITS);
-    w.zz(n);
-    w.zz(ts[0]);
-    // Timestamp delta-of-deltas (the first delta is coded against 0).
-    const dd = new Float64Array(n);
-    const tokens = new Float64Array(2 * n);
-    let pd = 0;
-    for (let i = 1; i < n; i++) {
-      const d = ts[i] - ts[i - 1];
-      dd[i] = d - pd;
-      pd = d;
+  const minTake = Math.min(2, chunks.length);
+  if (decimalScale(vs, vw, n) < 0) {
+    // Plain XOR runs: the size is known up front, so take the longest prefix that fits.
+    let size = 3;
+    let take = 0;
+    while (take < chunks.length) {
+      const add = varintLength(chunks[take].length) + chunks[take].length;
+      if (size + add > maxBytes) break;
+      size += add;
+      take++;
     }
-    let count = zeroRunTokens(dd, 1, n, tokens);
-    w.uv(count);
-    packBits(tokens, count, w);
-    const m = POW10[k];
-    const xs = new Float64Array(n);
-    for (let i = 0; i < n; i++) xs[i] = Math.round(vs[i] * m);
-    // Deltas suit gauges, delta-of-deltas suit steady counters: keep the smaller.
-    let costDelta = 0;
-    let costDod = 0;
-    for (let i = 1; i < n; i++) {
-      const d = xs[i] - xs[i - 1];
-      costDelta += Math.abs(d);
-      costDod += Math.abs(i > 1 ? d - (xs[i - 1] - xs[i - 2]) : d);
-    }
-    const mode = costDod < costDelta ? 2 : 1;
-    w.byte(k);
-    w.byte(mode);
-    w.zz(xs[0]);
-    let prevD = 0;
-    for (let i = 1; i < n; i++) {
-      const d = xs[i] - xs[i - 1];
-      dd[i] = mode === 1 ? d : d - prevD;
-      prevD = d;
-    }
-    count = zeroRunTokens(dd, 1, n, tokens);
-    w.uv(count);
-    packBits(tokens, count, w);
-    const stream = sts === null ? null : encodeSts(ts, sts, n);
-    if (stream !== null) {
-      w.buf[2] |= FORMAT_HAS_ST;
-      w.bytes(stream);
-    }
-    return w.result().slice();
-  } else {
-    // Deflate gains nothing on XOR bits: the runs are stored as they are.
-    const out = new ByteWriter();
-    out.byte(0);
-    out.byte(0);
-    out.byte(FORMAT_XOR_PLAIN);
-    for (const c of chunks) {
-      out.zz(c.length);
-      out.bytes(c);
-    }
-    return out.result().slice();
+    if (take < minTake) return { data: null, take: minTake };
+    return { data: encodeXorPlain(chunks, take), take };
   }
+  let take = chunks.length;
+  for (;;) {
+    const m = ends[take - 1];
+    const data = encodeScaled(ts, vs, sts, m, decimalScale(vs, vw, m));
+    if (data.length <= maxBytes) return { data, take };
+    if (take <= minTake) return { data: null, take };
+    // Aim at the bound from this size (rows shrink about linearly), at least one chunk less.
+    take = Math.max(minTake, Math.min(take - 1, Math.floor((take * maxBytes) / data.length)));
+  }
+}
+
+function varintLength(x: number): number {
+  let k = 1;
+  for (let z = 2 * x; z >= 0x80; z = Math.floor(z / 128)) k++;
+  return k;
+}
+
+function encodeXorPlain(chunks: readonly Uint8Array[], take: number): Uint8Array {
+  const out = new ByteWriter();
+  out.byte(0);
+  out.byte(0);
+  out.byte(FORMAT_XOR_PLAIN);
+  for (let c = 0; c < take; c++) {
+    out.zz(chunks[c].length);
+    out.bytes(chunks[c]);
+  }
+  return out.result().slice();
+}
+
+/** Format 6 row of samples [0, n), whose values are integers / 10^k. */
+function encodeScaled(ts: Float64Array, vs: Float64Array, sts: Float64Array | null, n: number, k: number): Uint8Array {
+  const w = new ByteWriter();
+  w.byte(0);
+  w.byte(0);
+  w.byte(FORMAT_SCALED_BITS);
+  w.zz(n);
+  w.zz(ts[0]);
+  // Timestamp delta-of-deltas (the first delta is coded against 0).
+  const dd = new Float64Array(n);
+  const tokens = new Float64Array(2 * n);
+  let pd = 0;
+  for (let i = 1; i < n; i++) {
+    const d = ts[i] - ts[i - 1];
+    dd[i] = d - pd;
+    pd = d;
+  }
+  let count = zeroRunTokens(dd, 1, n, tokens);
+  w.uv(count);
+  packBits(tokens, count, w);
+  const m = POW10[k];
+  const xs = new Float64Array(n);
+  for (let i = 0; i < n; i++) xs[i] = Math.round(vs[i] * m);
+  // Deltas suit gauges, delta-of-deltas suit steady counters: keep the smaller.
+  let costDelta = 0;
+  let costDod = 0;
+  for (let i = 1; i < n; i++) {
+    const d = xs[i] - xs[i - 1];
+    costDelta += Math.abs(d);
+    costDod += Math.abs(i > 1 ? d - (xs[i - 1] - xs[i - 2]) : d);
+  }
+  const mode = costDod < costDelta ? 2 : 1;
+  w.byte(k);
+  w.byte(mode);
+  w.zz(xs[0]);
+  let prevD = 0;
+  for (let i = 1; i < n; i++) {
+    const d = xs[i] - xs[i - 1];
+    dd[i] = mode === 1 ? d : d - prevD;
+    prevD = d;
+  }
+  count = zeroRunTokens(dd, 1, n, tokens);
+  w.uv(count);
+  packBits(tokens, count, w);
+  const stream = sts === null ? null : encodeSts(ts, sts, n);
+  if (stream !== null) {
+    w.buf[2] |= FORMAT_HAS_ST;
+    w.bytes(stream);
+  }
+  return w.result().slice();
 }
 
 /**

@@ -1,11 +1,11 @@
 /**
  * Stage-two compaction: rewrites runs of PACK_CHUNKS closed XOR chunks of a series in the
  * chunks table into one packed row (packedChunk.ts). Rows are capped so they stay inside a
- * b-tree page (no overflow pages); a run that packs too large is halved.
+ * b-tree page (no overflow pages); a run that packs too large is shortened (packRun).
  */
 import type { Database } from 'better-sqlite3';
 import type { HeadSeries } from './headSeries.ts';
-import { PACK_CHUNKS, packChunks } from './packedChunk.ts';
+import { PACK_CHUNKS, packRun } from './packedChunk.ts';
 
 /** Largest row payload kept in-page for WITHOUT ROWID tables with 8 KiB pages (SQLite: ~2030). */
 export const MAX_PACKED_BYTES = 1900;
@@ -34,15 +34,13 @@ export class Packer {
         s.xorRowsInDb = rows.length;
         break;
       }
-      let take = rows.length;
-      let packed = packChunks(rows.slice(0, take).map((r) => r.data));
-      while (packed.length > MAX_PACKED_BYTES && take > 2) {
-        take >>= 1;
-        packed = packChunks(rows.slice(0, take).map((r) => r.data));
-      }
+      const { data: packed, take } = packRun(
+        rows.map((r) => r.data),
+        MAX_PACKED_BYTES,
+      );
       const first = rows[0];
       const last = rows[take - 1];
-      if (packed.length <= MAX_PACKED_BYTES) {
+      if (packed !== null) {
         this.del.run(s.id, first.min_t, last.min_t);
         this.ins.run(s.id, first.min_t, last.max_t, packed);
         if (last.max_t - first.min_t > this.maxRowSpanMs) this.maxRowSpanMs = last.max_t - first.min_t;

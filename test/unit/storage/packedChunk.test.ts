@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import zlib from 'node:zlib';
 import { XorChunk } from '../../../src/storage/xorChunk.ts';
-import { isPacked, packChunks, PackedDecoder, unpackToXor } from '../../../src/storage/packedChunk.ts';
+import { isPacked, packChunks, PackedDecoder, packRun, unpackToXor } from '../../../src/storage/packedChunk.ts';
 
 const dv = new DataView(new ArrayBuffer(8));
 const bitsOf = (v: number): [number, number] => {
@@ -142,6 +142,35 @@ describe('packed chunks (stage two)', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+
+  it('packRun packs the longest prefix of chunks that fits the bound (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(decimalBits, anyBits), { minLength: 1, maxLength: 600 }),
+        fc.integer({ min: 1, max: 120 }),
+        fc.integer({ min: 40, max: 3000 }),
+        (raw, per, maxBytes) => {
+          const bits = raw.map(([h, l]) => [h >>> 0, l >>> 0] as [number, number]);
+          const ts = bits.map((_, i) => 1_700_000_000_000 + i * 15000);
+          const chunks = xorChunks(ts, bits, per).slice(0, 8);
+          const { data, take } = packRun(chunks, maxBytes);
+          assert.ok(take >= 1 && take <= chunks.length);
+          const upTo = chunks.slice(0, take).reduce((n, c) => n + new XorChunk(c).numSamples(), 0);
+          if (data === null) {
+            assert.equal(take, Math.min(2, chunks.length));
+            return;
+          }
+          assert.ok(data.length <= maxBytes, `${data.length} > ${maxBytes}`);
+          const got = decoded(data);
+          assert.deepEqual(got.ts, ts.slice(0, upTo));
+          assert.deepEqual(got.bits, bits.slice(0, upTo));
+          // A longer prefix would not have fitted (plain XOR rows are sized exactly).
+          if (data[2] === 5 && take < chunks.length) assert.ok(packRun(chunks.slice(0, take + 1), Infinity).data!.length > maxBytes);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 
