@@ -68,8 +68,25 @@ export type EvalResult = ScalarSteps | StringSteps | VectorSteps | RangeArg;
  */
 export type Gen<T> = Generator<void, T, void>;
 
+// Step arrays are carved out of shared slabs: a query makes thousands of small series, and a
+// typed array of its own means a separate (off-heap, GC-tracked) backing store for each.
+const SLAB_LENGTH = 8192;
+let valueSlab = new Float64Array(0);
+let presentSlab = new Uint8Array(0);
+let slabUsed = 0;
+
+/** A series with no value at any of the n steps (zeroed arrays, never shared with another). */
 export function newStepSeries(metric: Labels, n: number, dropName = false): StepSeries {
-  return { metric, values: new Float64Array(n), present: new Uint8Array(n), dropName };
+  if (n > SLAB_LENGTH / 8) return { metric, values: new Float64Array(n), present: new Uint8Array(n), dropName };
+  if (slabUsed + n > valueSlab.length) {
+    valueSlab = new Float64Array(SLAB_LENGTH);
+    presentSlab = new Uint8Array(SLAB_LENGTH);
+    slabUsed = 0;
+  }
+  const values = valueSlab.subarray(slabUsed, slabUsed + n);
+  const present = presentSlab.subarray(slabUsed, slabUsed + n);
+  slabUsed += n;
+  return { metric, values, present, dropName };
 }
 
 /**
