@@ -27,6 +27,19 @@ export class ScrapeHttpError extends Error {
   }
 }
 
+/** A 3xx answer with a Location: followed when the config says so (Prometheus's default). */
+export class ScrapeRedirect extends ScrapeHttpError {
+  constructor(
+    message: string,
+    readonly location: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Go's http.Client stops after 10 redirects. */
+const MAX_REDIRECTS = 10;
+
 /** The Accept header for a `scrape_protocols` list (newer Prometheus); protobuf is not offered. */
 export function acceptHeaderFor(protocols: readonly string[] | undefined): string {
   if (protocols === undefined) return ACCEPT_HEADER;
@@ -62,8 +75,8 @@ export interface HttpScraperOptions {
 }
 
 export class HttpScraper {
-  private readonly options: http.RequestOptions;
-  private readonly request: typeof http.request;
+  /** Request headers of the node:http path (https targets and redirects). */
+  private readonly headers: Record<string, string>;
   private readonly url: URL;
   private readonly timeoutMs: number;
   private readonly bodySizeLimit: number;
@@ -82,38 +95,67 @@ export class HttpScraper {
     };
     if (o.enableCompression) headers['Accept-Encoding'] = 'gzip';
     else headers['Accept-Encoding'] = 'identity';
-    this.request = url.protocol === 'https:' ? https.request : http.request;
     this.raw = url.protocol === 'http:' ? new RawHttpClient({ url, headers: { ...headers }, timeoutMs: o.timeoutMs, bodySizeLimit: o.bodySizeLimit }) : null;
-    this.options = {
-      method: 'GET',
-      host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-      port: url.port || (url.protocol === 'https:' ? 443 : 80),
-      path: url.pathname + url.search,
-      headers,
-    };
+    this.headers = headers;
   }
 
   async scrape(): Promise<ScrapeResponse> {
+    try {
+      return await this.scrapeTarget();
+    } catch (e) {
+      if (!(e instanceof ScrapeRedirect) || !this.o.client.followRedirects) throw e;
+      return this.followRedirects(e);
+    }
+  }
+
+  /**
+   * The rare path of a target that redirects: every hop is a one-off request through node:http(s)
+   * (no keep-alive), as Go's client does; auth headers go along only to the same host.
+   */
+  private async followRedirects(first: ScrapeRedirect): Promise<ScrapeResponse> {
+    let redirect = first;
+    let from = this.url;
+    for (let hop = 1; ; hop++) {
+      if (hop > MAX_REDIRECTS) throw new ScrapeHttpError(`Get "${this.url.href}": stopped after ${MAX_REDIRECTS} redirects`);
+      const to = new URL(redirect.location, from);
+      if (to.protocol !== 'http:' && to.protocol !== 'https:') throw new ScrapeHttpError(`Get "${to.href}": unsupported protocol scheme "${to.protocol.slice(0, -1)}"`);
+      const headers = { ...this.headers };
+      if (to.host !== this.url.host) delete headers.Authorization;
+      const agent = to.protocol === 'https:' ? new https.Agent({ keepAlive: false, ...(await tlsConnectionOptions(this.o.client.tls)) }) : new http.Agent({ keepAlive: false });
+      try {
+        return await this.fetch(agent, to, headers);
+      } catch (e) {
+        if (!(e instanceof ScrapeRedirect)) throw e;
+        redirect = e;
+        from = to;
+      } finally {
+        agent.destroy();
+      }
+    }
+  }
+
+  private async scrapeTarget(): Promise<ScrapeResponse> {
     const c = this.o.client;
     // Secrets in files are read per request (rotation without reload); inline ones cost nothing.
     const auth = c.basicAuth || c.authorization ? ((await authorizationHeader(c)) ?? '') : null;
+    // Kept in the node:http options too: redirects are followed from there.
+    if (auth !== null) this.headers.Authorization = auth;
     if (this.raw !== null) {
       if (auth !== null) this.raw.setHeader('Authorization', auth);
       return this.raw.scrape();
     }
-    if (auth !== null) (this.options.headers as Record<string, string>).Authorization = auth;
     if (this.agent === null) {
       if (this.o.agent === null) throw new ScrapeHttpError('no HTTPS agent configured');
       this.agent = await this.o.agent;
     }
-    return this.fetch(this.agent);
+    return this.fetch(this.agent, this.url, this.headers);
   }
 
   close(): void {
     this.raw?.close();
   }
 
-  private fetch(agent: http.Agent): Promise<ScrapeResponse> {
+  private fetch(agent: http.Agent, url: URL, headers: Record<string, string>): Promise<ScrapeResponse> {
     return new Promise((resolve, reject) => {
       let done = false;
       const fail = (msg: string) => {
@@ -123,10 +165,27 @@ export class HttpScraper {
         req.destroy();
         reject(new ScrapeHttpError(msg));
       };
-      this.options.agent = agent;
-      const req = this.request(this.options, (res) => {        if (res.statusCode !== 200) {
+      const options: http.RequestOptions = {
+        method: 'GET',
+        host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: url.port || (url.protocol === 'https:' ? 443 : 80),
+        path: url.pathname + url.search,
+        headers,
+        agent,
+      };
+      const request = url.protocol === 'https:' ? https.request : http.request;
+      const req = request(options, (res) => {
+        if (res.statusCode !== 200) {
           res.resume();
-          fail(`server returned HTTP status ${res.statusCode} ${res.statusMessage ?? ''}`.trimEnd());
+          const msg = `server returned HTTP status ${res.statusCode} ${res.statusMessage ?? ''}`.trimEnd();
+          const location = res.headers.location;
+          if (res.statusCode! >= 300 && res.statusCode! < 400 && location !== undefined) {
+            if (done) return;
+            done = true;
+            clearTimeout(timer);
+            req.destroy();
+            reject(new ScrapeRedirect(msg, location));
+          } else fail(msg);
           return;
         }
         const gzip = res.headers['content-encoding'] === 'gzip';
@@ -156,8 +215,8 @@ export class HttpScraper {
           resolve({ body, contentType: String(res.headers['content-type'] ?? '') });
         });
       });
-      req.on('error', (e) => fail(`Get "${this.url.href}": ${e.message}`));
-      const timer = setTimeout(() => fail(`Get "${this.url.href}": context deadline exceeded`), this.timeoutMs);
+      req.on('error', (e) => fail(`Get "${url.href}": ${e.message}`));
+      const timer = setTimeout(() => fail(`Get "${url.href}": context deadline exceeded`), this.timeoutMs);
       req.end();
     });
   }

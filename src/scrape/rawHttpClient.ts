@@ -11,7 +11,7 @@
  */
 import net from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { ScrapeHttpError, type ScrapeResponse } from './httpScraper.ts';
+import { ScrapeHttpError, ScrapeRedirect, type ScrapeResponse } from './httpScraper.ts';
 
 export interface RawRequestOptions {
   url: URL;
@@ -166,6 +166,7 @@ export class RawHttpClient {
     this.gzip = false;
     this.contentType = '';
     this.keepAlive = !statusLine.startsWith('HTTP/1.0');
+    let location: string | undefined;
     let i = eol + 2;
     while (i < head.length) {
       let e = head.indexOf('\r\n', i);
@@ -174,7 +175,7 @@ export class RawHttpClient {
       if (colon > i && colon < e) {
         // Only a few header names matter; compare them case-insensitively by length first.
         const n = colon - i;
-        const name = n === 14 || n === 17 || n === 16 || n === 12 || n === 10 ? head.slice(i, colon).toLowerCase() : '';
+        const name = n === 14 || n === 17 || n === 16 || n === 12 || n === 10 || n === 8 ? head.slice(i, colon).toLowerCase() : '';
         if (name !== '') {
           const value = head.slice(colon + 1, e).trim();
           if (name === 'content-length') this.contentLength = Number(value);
@@ -182,12 +183,15 @@ export class RawHttpClient {
           else if (name === 'content-encoding') this.gzip = value.toLowerCase() === 'gzip';
           else if (name === 'content-type') this.contentType = value;
           else if (name === 'connection') this.keepAlive = value.toLowerCase() !== 'close';
+          else if (name === 'location') location = value;
         }
       }
       i = e + 2;
     }
     if (status !== 200) {
-      this.fail(`server returned HTTP status ${statusLine.slice(9).trim()}`, true);
+      const msg = `server returned HTTP status ${statusLine.slice(9).trim()}`;
+      if (status >= 300 && status < 400 && location !== undefined) this.failWith(new ScrapeRedirect(msg, location));
+      else this.fail(msg, true);
       return false;
     }
     this.bodyUntilClose = this.contentLength < 0 && !this.chunked;
@@ -220,11 +224,17 @@ export class RawHttpClient {
   }
 
   private fail(msg: string, closeSocket: boolean): void {
+    if (closeSocket) this.dropSocket();
+    this.failWith(new ScrapeHttpError(msg));
+  }
+
+  /** Rejects the scrape in flight; the socket is dropped (its response body is not read). */
+  private failWith(err: ScrapeHttpError): void {
     const p = this.pending;
     if (p === null) return;
-    if (closeSocket) this.dropSocket();
+    this.dropSocket();
     this.done();
-    p.reject(new ScrapeHttpError(msg));
+    p.reject(err);
   }
 
   private done(): void {
