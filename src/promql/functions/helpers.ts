@@ -78,38 +78,49 @@ export function* overWindows(
   };
   let total = 0;
   let visited = 0;
+  // Window ends per step, the same for every series.
+  const n = ev.n;
+  const stepTimes = ev.stepTimes;
+  const ends = new Float64Array(n);
+  for (let i = 0; i < n; i++) ends[i] = (r.at ?? stepTimes[i]) - r.offset;
+  const range = r.range;
   for (const s of r.series()) {
     ev.checkAlive();
     if ((++visited & 63) === 0) yield;
     let res: StepSeries | null = null;
-    w.ts = s.ts;
+    // Locals, not fields: fn() is opaque to the compiler, which would reload fields after it.
+    const ts = s.ts;
+    const len = ts.length;
+    w.ts = ts;
     w.vs = s.vs;
     w.sts = s.sts ?? null;
     w.metric = s.metric;
     let lo = 0;
     let hi = 0;
     let maxWindow = 0;
-    for (let i = 0; i < ev.n; i++) {
-      const end = (r.at ?? ev.stepTimes[i]) - r.offset;
-      const start = end - r.range;
-      if (i > 0 && end < w.rangeEnd) {
+    let prevEnd = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const end = ends[i];
+      const start = end - range;
+      if (end < prevEnd) {
         lo = 0;
         hi = 0;
       }
-      while (lo < s.ts.length && s.ts[lo] <= start) lo++;
+      prevEnd = end;
+      while (lo < len && ts[lo] <= start) lo++;
       if (hi < lo) hi = lo;
-      while (hi < s.ts.length && s.ts[hi] <= end) hi++;
+      while (hi < len && ts[hi] <= end) hi++;
       w.lo = lo;
       w.hi = hi;
       w.rangeStart = start;
       w.rangeEnd = end;
-      w.stepTime = ev.stepTimes[i];
+      w.stepTime = stepTimes[i];
       w.step = i;
       if (hi - lo > maxWindow) maxWindow = hi - lo;
       if (hi === lo) continue;
       const v = fn(w);
       if (v === undefined) continue;
-      res ??= newStepSeries(s.metric, ev.n, !keepName || s.dropName);
+      res ??= newStepSeries(s.metric, n, !keepName || s.dropName);
       res.values[i] = v;
       res.present[i] = 1;
       total++;
