@@ -190,7 +190,7 @@ export class RawHttpClient {
     }
     if (status !== 200) {
       const msg = `server returned HTTP status ${statusLine.slice(9).trim()}`;
-      if (status >= 300 && status < 400 && location !== undefined) this.failWith(new ScrapeRedirect(msg, location));
+      if (status >= 300 && status < 400 && location !== undefined) this.failWith(new ScrapeRedirect(msg, location), true);
       else this.fail(msg, true);
       return false;
     }
@@ -224,15 +224,13 @@ export class RawHttpClient {
   }
 
   private fail(msg: string, closeSocket: boolean): void {
-    if (closeSocket) this.dropSocket();
-    this.failWith(new ScrapeHttpError(msg));
+    this.failWith(new ScrapeHttpError(msg), closeSocket);
   }
 
-  /** Rejects the scrape in flight; the socket is dropped (its response body is not read). */
-  private failWith(err: ScrapeHttpError): void {
+  private failWith(err: ScrapeHttpError, closeSocket: boolean): void {
     const p = this.pending;
     if (p === null) return;
-    this.dropSocket();
+    if (closeSocket) this.dropSocket();
     this.done();
     p.reject(err);
   }
