@@ -147,22 +147,19 @@ class ByteReader {
   }
 }
 
-const F64 = new Float64Array(1);
-const U32 = new Uint32Array(F64.buffer);
 const POW10 = Array.from({ length: MAX_SCALE + 1 }, (_, k) => 10 ** k);
 
 /** Smallest k such that every value is exactly an integer / 10^k (bit for bit), or -1. */
-function decimalScale(vs: Float64Array, vw: Uint32Array, n: number): number {
+function decimalScale(vs: Float64Array, n: number): number {
   let k = 0;
   for (let i = 0; i < n; i++) {
     const v = vs[i];
     for (;;) {
       const m = POW10[k];
-      const x = Math.round(v * m) + 0; // + 0 turns -0 into 0, so -0 fails the bit check below
-      if (Math.abs(x) <= MAX_SCALED) {
-        F64[0] = x / m;
-        if (U32[0] === vw[2 * i] && U32[1] === vw[2 * i + 1]) break;
-      }
+      const x = Math.round(v * m);
+      // Equal doubles have equal bits except 0 and -0 (NaN never equals): -0 is refused, so
+      // decoding x / m gives back exactly v.
+      if (x / m === v && Math.abs(x) <= MAX_SCALED && (v !== 0 || 1 / v > 0)) break;
       if (++k > MAX_SCALE) return -1;
     }
   }
@@ -180,13 +177,12 @@ export function packChunks(chunks: readonly Uint8Array[]): Uint8Array {
  * replaces; `data` is null when not even the shortest prefix fits (those chunks stay as they are).
  */
 export function packRun(chunks: readonly Uint8Array[], maxBytes: number): { data: Uint8Array | null; take: number } {
-  const it = new XorIterator();
+  const it = (scratch.it ??= new XorIterator());
   const parts = chunks.map(splitChunk);
   let total = 0;
   for (const { xor } of parts) total += (xor[0] << 8) | xor[1];
-  const ts = new Float64Array(total);
-  const vs = new Float64Array(total);
-  const vw = new Uint32Array(vs.buffer);
+  scratch.ensure(total);
+  const { ts, vs } = scratch;
   /** ends[c]: samples in chunks [0, c]. */
   const ends: number[] = [];
   let sts: Float64Array | null = null;
@@ -205,7 +201,7 @@ export function packRun(chunks: readonly Uint8Array[], maxBytes: number): { data
     ends.push(n);
   }
   const minTake = Math.min(2, chunks.length);
-  if (decimalScale(vs, vw, n) < 0) {
+  if (decimalScale(vs, n) < 0) {
     // Plain XOR runs: the size is known up front, so take the longest prefix that fits.
     let size = 3;
     let take = 0;
@@ -221,13 +217,36 @@ export function packRun(chunks: readonly Uint8Array[], maxBytes: number): { data
   let take = chunks.length;
   for (;;) {
     const m = ends[take - 1];
-    const data = encodeScaled(ts, vs, sts, m, decimalScale(vs, vw, m));
+    const data = encodeScaled(ts, vs, sts, m, decimalScale(vs, m));
     if (data.length <= maxBytes) return { data, take };
     if (take <= minTake) return { data: null, take };
     // Aim at the bound from this size (rows shrink about linearly), at least one chunk less.
     take = Math.max(minTake, Math.min(take - 1, Math.floor((take * maxBytes) / data.length)));
   }
 }
+
+/**
+ * Work arrays of packRun / encodeScaled, reused across calls (compaction packs thousands of runs
+ * back to back; packing is synchronous, so one set suffices).
+ */
+const scratch = {
+  it: null as XorIterator | null,
+  ts: new Float64Array(0),
+  vs: new Float64Array(0),
+  dd: new Float64Array(0),
+  xs: new Float64Array(0),
+  tokens: new Float64Array(0),
+  writer: null as ByteWriter | null,
+  ensure(n: number): void {
+    if (this.ts.length >= n) return;
+    const cap = Math.max(n, 1024);
+    this.ts = new Float64Array(cap);
+    this.vs = new Float64Array(cap);
+    this.dd = new Float64Array(cap);
+    this.xs = new Float64Array(cap);
+    this.tokens = new Float64Array(2 * cap);
+  },
+};
 
 function varintLength(x: number): number {
   let k = 1;
@@ -249,15 +268,16 @@ function encodeXorPlain(chunks: readonly Uint8Array[], take: number): Uint8Array
 
 /** Format 6 row of samples [0, n), whose values are integers / 10^k. */
 function encodeScaled(ts: Float64Array, vs: Float64Array, sts: Float64Array | null, n: number, k: number): Uint8Array {
-  const w = new ByteWriter();
+  const w = (scratch.writer ??= new ByteWriter());
+  w.n = 0;
   w.byte(0);
   w.byte(0);
   w.byte(FORMAT_SCALED_BITS);
   w.zz(n);
   w.zz(ts[0]);
   // Timestamp delta-of-deltas (the first delta is coded against 0).
-  const dd = new Float64Array(n);
-  const tokens = new Float64Array(2 * n);
+  scratch.ensure(n);
+  const { dd, xs, tokens } = scratch;
   let pd = 0;
   for (let i = 1; i < n; i++) {
     const d = ts[i] - ts[i - 1];
@@ -268,15 +288,18 @@ function encodeScaled(ts: Float64Array, vs: Float64Array, sts: Float64Array | nu
   w.uv(count);
   packBits(tokens, count, w);
   const m = POW10[k];
-  const xs = new Float64Array(n);
-  for (let i = 0; i < n; i++) xs[i] = Math.round(vs[i] * m);
   // Deltas suit gauges, delta-of-deltas suit steady counters: keep the smaller.
   let costDelta = 0;
   let costDod = 0;
+  let prev = (xs[0] = Math.round(vs[0] * m));
+  let prevDelta = 0;
   for (let i = 1; i < n; i++) {
-    const d = xs[i] - xs[i - 1];
+    const x = (xs[i] = Math.round(vs[i] * m));
+    const d = x - prev;
     costDelta += Math.abs(d);
-    costDod += Math.abs(i > 1 ? d - (xs[i - 1] - xs[i - 2]) : d);
+    costDod += Math.abs(d - prevDelta);
+    prev = x;
+    prevDelta = d;
   }
   const mode = costDod < costDelta ? 2 : 1;
   w.byte(k);
