@@ -45,7 +45,8 @@ export function withLabelLimits(inner: Appender, limits: ScrapeLimits): Appender
   };
 }
 
-function checkLabelLimits(labels: Labels, labelLimit: number, nameLen: number, valueLen: number): void {
+/** Throws ScrapeLimitError when `labels` exceeds label_limit or a label name/value length limit (0 = none). */
+export function checkLabelLimits(labels: Labels, labelLimit: number, nameLen: number, valueLen: number): void {
   const metric = labels.metricName().slice(0, 50);
   if (labelLimit > 0 && labels.size > labelLimit) {
     throw new ScrapeLimitError(`label_limit exceeded (metric: ${metric}, number of labels: ${labels.size}, limit: ${labelLimit})`);

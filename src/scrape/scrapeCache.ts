@@ -134,9 +134,10 @@ export class ScrapeCache {
 
   /**
    * Starts a scrape; every lookup and mark until commit()/abort() belongs to it. A change of
-   * exposition format forgets the cached metadata lines (their escapes differ by format).
+   * exposition format forgets the cached metadata lines (their escapes differ by format);
+   * without a payload (failed fetch) the format stays.
    */
-  begin(openMetrics = false): void {
+  begin(openMetrics: boolean = this.openMetrics): void {
     this.iter++;
     this.marked = 0;
     this.touched = 0;

@@ -10,7 +10,9 @@ import type { Labels } from '../storage/labels.ts';
 import { STALE_NAN } from '../storage/staleMarker.ts';
 import { Entry, type EntryKind, ExpositionError, type ExpositionParser, lineAt } from './expositionParser.ts';
 import type { ScrapeResponse } from './httpScraper.ts';
-import { ScrapeLimitError, withScrapeLimits } from './limitAppender.ts';
+import { checkLabelLimits, ScrapeLimitError } from './limitAppender.ts';
+import type { CommitBatch } from './commitBatch.ts';
+import { SampleStage } from './sampleStage.ts';
 import { OpenMetricsParser } from './openMetricsParser.ts';
 import { configFingerprint } from '../config/configDiff.ts';
 import type { ScrapeLimits } from '../config/globalConfig.ts';
@@ -99,18 +101,26 @@ export class ScrapeLoop {
     if (labelsChange) this.cache.clear();
   }
 
-  /** Runs one scrape unless the previous one is still in flight. */
-  async scrapeAndReport(): Promise<void> {
+  /**
+   * Runs one scrape unless the previous one is still in flight. With `batch` (the scheduler's
+   * wake-up) the samples go into the wake-up's shared storage batch and this resolves after it
+   * is committed; without, the scrape commits its own batch.
+   */
+  async scrapeAndReport(batch?: CommitBatch): Promise<void> {
     if (this.running || this.stopped) return;
     this.running = true;
+    const joined = batch ?? null;
+    joined?.join();
+    let finished = false;
     try {
-      await this.scrapeOnce();
+      await this.scrapeOnce(joined, () => (finished = true));
     } finally {
       this.running = false;
+      if (joined !== null && !finished) joined.leave();
     }
   }
 
-  private async scrapeOnce(): Promise<void> {
+  private async scrapeOnce(batch: CommitBatch | null, finishing: () => void): Promise<void> {
     const { clock, target } = this.opts;
     const start = clock.now();
     let response: ScrapeResponse | null = null;
@@ -124,19 +134,27 @@ export class ScrapeLoop {
     }
     if (this.stopped) return;
     let counts: AppendCounts = { total: 0, added: 0, seriesAdded: 0, rejected: 0 };
-    let app = this.opts.appendable.appender();
-    this.cache.begin(response !== null && isOpenMetrics(response.contentType));
+    this.cache.begin(response === null ? undefined : isOpenMetrics(response.contentType));
+    // Samples are staged until the whole payload has parsed and passed the limits; only then
+    // do they reach storage, so a failed scrape never needs a rollback (and a batch can be shared).
+    const stage = SampleStage.shared;
+    stage.reset();
     if (response !== null) {
       try {
-        counts = this.appendPayload(app, response.body, response.contentType, start, counts);
-        this.cache.commit((s) => this.appendStale(app, s, start));
+        counts = this.stagePayload(stage, response.body, response.contentType, start, counts);
       } catch (e) {
-        app.rollback();
-        app = this.opts.appendable.appender();
+        stage.reset();
         error = describe(e);
       }
     }
-    if (error !== null) this.cache.abort((s) => this.appendStale(app, s, start));
+    const app = batch !== null ? batch.appender(this.opts.appendable) : this.opts.appendable.appender();
+    if (error === null) {
+      this.cache.commit((s) => this.appendStale(app, s, start));
+      counts.added = this.appendStaged(app, stage, counts);
+    } else {
+      this.cache.abort((s) => this.appendStale(app, s, start));
+    }
+    stage.reset();
     const duration = (clock.now() - start) / 1000;
     this.report.append(app, start, {
       up: error === null,
@@ -145,11 +163,18 @@ export class ScrapeLoop {
       samplesPostRelabeling: counts.added,
       seriesAdded: counts.seriesAdded,
     });
-    try {
-      app.commit();
-    } catch (e) {
-      error = `commit failed: ${(e as Error).message}`;
+    let commitError: string | null = null;
+    if (batch !== null) {
+      finishing();
+      commitError = await batch.finish();
+    } else {
+      try {
+        app.commit();
+      } catch (e) {
+        commitError = `commit failed: ${(e as Error).message}`;
+      }
     }
+    error ??= commitError;
     target.state.health = error === null ? 'up' : 'down';
     target.state.lastError = error ?? '';
     target.state.lastScrape = start;
@@ -160,14 +185,35 @@ export class ScrapeLoop {
     else if (counts.rejected > 0) this.opts.logger?.warn({ target: target.url.href, rejected: counts.rejected }, 'samples rejected by storage');
   }
 
+  /** Appends staged samples; returns how many storage took (rejections are counted in `counts`). */
+  private appendStaged(app: Appender, stage: SampleStage, counts: AppendCounts): number {
+    let added = 0;
+    const { states, ts, vs } = stage;
+    for (let i = 0; i < stage.n; i++) {
+      const state = states[i];
+      try {
+        state.ref = app.append(state.ref, state.labels, ts[i], vs[i]);
+      } catch (e) {
+        if (!(e instanceof AppendError)) throw e;
+        counts.rejected++;
+        continue;
+      }
+      added++;
+      if (this.cache.isNew(state)) counts.seriesAdded++;
+    }
+    return added;
+  }
+
   /**
-   * Parses a payload into `app` at default time `t`, within the cache's current scrape
+   * Parses a payload into `stage` at default time `t`, within the cache's current scrape
    * (begin() called with the payload's format). Throws on parse errors, limit errors,
-   * duplicate series and invalid labels; the caller rolls back.
+   * duplicate series and invalid labels; the caller discards the stage. `counts.added` is
+   * what was staged; storage's rejections are counted when the stage is appended.
    */
-  appendPayload(inner: Appender, body: Uint8Array, contentType: string, t: number, counts: AppendCounts): AppendCounts {
+  stagePayload(stage: SampleStage, body: Uint8Array, contentType: string, t: number, counts: AppendCounts): AppendCounts {
     const o = this.opts;
-    const app = withScrapeLimits(inner, o.limits);
+    const { sampleLimit, labelLimit, labelNameLengthLimit, labelValueLengthLimit } = o.limits;
+    const labelLimits = labelLimit > 0 || labelNameLengthLimit > 0 || labelValueLengthLimit > 0;
     const maxT = t + MAX_FUTURE_MS;
     const p = newParser(body, contentType);
     const cache = this.cache;
@@ -203,15 +249,14 @@ export class ScrapeLoop {
         if (!cache.mark(state, explicit)) {
           throw new ExpositionError(`duplicate series in the same scrape: ${state.labels.toString()}`, lineAt(p.buf, p.seriesStart));
         }
-        try {
-          state.ref = app.append(state.ref, state.labels, explicit ? p.timestamp : t, p.value);
-        } catch (e) {
-          if (!(e instanceof AppendError) || e.reason === 'invalid_labels') throw e;
-          counts.rejected++;
-          continue;
+        if (sampleLimit > 0 && stage.n >= sampleLimit) throw new ScrapeLimitError(`sample limit exceeded (limit: ${sampleLimit})`);
+        if (state.ref === 0) {
+          // Checked until storage has the series (as Prometheus, only for series it does not know).
+          if (labelLimits) checkLabelLimits(state.labels, labelLimit, labelNameLengthLimit, labelValueLengthLimit);
+          if (state.labels.size === 0) throw new AppendError('invalid_labels', 'empty label set');
         }
+        stage.add(state, explicit ? p.timestamp : t, p.value);
         counts.added++;
-        if (cache.isNew(state)) counts.seriesAdded++;
       } else if (kind === Entry.EOF) {
         return counts;
       } else if (kind !== Entry.Comment) {

@@ -158,8 +158,8 @@ export class ScrapePool {
       clock: this.deps.clock,
       logger: this.deps.logger,
     });
-    const unschedule = this.deps.scheduler.add(key, target.intervalMs, () => {
-      loop.scrapeAndReport().catch((e) => this.deps.logger?.warn({ err: String(e) }, 'scrape loop error'));
+    const unschedule = this.deps.scheduler.add(key, target.intervalMs, (batch) => {
+      loop.scrapeAndReport(batch).catch((e) => this.deps.logger?.warn({ err: String(e) }, 'scrape loop error'));
     });
     this.running.set(key, { loop, unschedule });
   }

@@ -6,6 +6,7 @@
  * interval instead of hitting all of them at the same instant.
  */
 import type { Clock } from '../clock.ts';
+import { CommitBatch } from './commitBatch.ts';
 
 export interface TimerApi {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -33,7 +34,16 @@ export function stableHash(s: string): number {
   return h >>> 0;
 }
 
-type Job = () => void;
+/** A scheduled scrape; the jobs of one wake-up share `batch` (one storage commit). */
+export type Job = (batch: CommitBatch) => void;
+
+/**
+ * How long a finished scrape waits for the others of its wake-up before their shared batch is
+ * committed anyway: short next to the interval, long enough for local targets to answer.
+ */
+export function lingerFor(intervalMs: number): number {
+  return Math.min(250, Math.max(10, Math.floor(intervalMs / 4)));
+}
 
 class SlotGroup {
   readonly jobs = new Set<Job>();
@@ -59,7 +69,8 @@ class SlotGroup {
   }
 
   private fire(): void {
-    for (const job of this.jobs) job();
+    const batch = new CommitBatch(this.timers, lingerFor(this.intervalMs));
+    for (const job of this.jobs) job(batch);
     const now = this.clock.now();
     this.next += this.intervalMs;
     // Fell behind (process was busy or suspended): skip missed ticks rather than bursting.

@@ -81,4 +81,20 @@ describe('scrape scheduler', () => {
     s.stop();
     assert.equal(timers.pending.size, 0);
   });
+
+  it('hands the jobs of one wake-up one shared commit batch, a new one per wake-up', () => {
+    const clock = new ManualClock(0);
+    const timers = new FakeTimers(clock);
+    const s = new ScrapeScheduler(clock, timers);
+    const seen: unknown[][] = [[], []];
+    // Same slot: with a 1 s interval there is one slot.
+    s.add('a', 1000, (b) => seen[0].push(b));
+    s.add('b', 1000, (b) => seen[1].push(b));
+    timers.runUntil(2500);
+    assert.equal(seen[0].length, 2);
+    assert.equal(seen[0][0], seen[1][0]);
+    assert.equal(seen[0][1], seen[1][1]);
+    assert.notEqual(seen[0][0], seen[0][1]);
+    s.stop();
+  });
 });
