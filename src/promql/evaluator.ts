@@ -46,6 +46,11 @@ export interface QueryContext {
   defaultSubqueryStep: number;
   /** Whether the outer query is a range query (for annotations such as sort's). */
   isRangeQuery: boolean;
+  /**
+   * Whether matrix selectors and start_timestamp() read per-sample start timestamps
+   * (Prometheus's `use-start-timestamps` feature). Unset means yes.
+   */
+  startTimestamps?: boolean;
 }
 
 export class Evaluator {
@@ -186,7 +191,7 @@ export class Evaluator {
         const it = s.iterator();
         buf.reset();
         if (it.seek(mint)) {
-          if (it.atST === undefined) {
+          if (it.atST === undefined || this.ctx.startTimestamps === false) {
             do {
               const t = it.atT();
               if (t > maxt) break;

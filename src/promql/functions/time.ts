@@ -53,10 +53,11 @@ export const timeFunctions: Record<string, Impl> = {
     return yield* mapVector(ev, c.args[0], (_v, i) => ev.stepTimes[i] / 1000);
   },
   // Start timestamps only reach a function straight from a selector: of any other expression
-  // (`start_timestamp(x * 1)`) the result is empty, as in Prometheus.
+  // (`start_timestamp(x * 1)`), or with start timestamps off, the result is empty, as in
+  // Prometheus.
   start_timestamp: function* (ev, c) {
     const arg = unwrapParens(c.args[0]);
-    if (arg.type !== 'VectorSelector') {
+    if (arg.type !== 'VectorSelector' || ev.ctx.startTimestamps === false) {
       yield* ev.evalVector(c.args[0]);
       return { kind: 'vector', series: [] };
     }

@@ -11,6 +11,9 @@ import type { Querier, SampleIterator, Series, SeriesSet, Storage } from '../../
 import { Engine } from '../../../src/promql/engine.ts';
 import { TEST_ENGINE_OPTIONS, TestScriptError, loadedStorage, parseStartOffsets, parseTestScript, runTestScript } from '../../../src/promql/promqltest.ts';
 import { isStartTimestampReset, startTimestampOverlaps } from '../../../src/promql/functions/startTimestamps.ts';
+import { Evaluator, type QueryContext } from '../../../src/promql/evaluator.ts';
+import { Annotations } from '../../../src/promql/annotations.ts';
+import { parseExpr } from '../../../src/promql/parser.ts';
 
 function assertAllPass(script: string): void {
   const reports = runTestScript(script);
@@ -204,4 +207,37 @@ test('iterators without atST evaluate as series without start timestamps', () =>
   assert.deepEqual(value(withST, 'resets(c_total[4m])'), [1]);
   assert.deepEqual(value(without, 'resets(c_total[4m])'), [0]);
   assert.deepEqual(value(without, 'start_timestamp(c_total)'), [0]);
+});
+
+test('with start timestamps turned off, evaluation ignores them (and start_timestamp() is empty)', () => {
+  const store = loadedStorage('load 1m\n  c_total@st _ 0s-1mx1 -30s-1mx1\n  c_total _ 10 20 20 30\n', new MemoryStorage());
+  const run = (q: string, startTimestamps: boolean | undefined) => {
+    const ctx: QueryContext = {
+      queryable: store,
+      lookbackDelta: 300_000,
+      maxSamples: 1e6,
+      currentSamples: 0,
+      peakSamples: 0,
+      deadline: Infinity,
+      now: () => 0,
+      annotations: new Annotations(q),
+      queryStart: 240_000,
+      queryEnd: 240_000,
+      queryStep: 0,
+      defaultSubqueryStep: 60_000,
+      isRangeQuery: false,
+      startTimestamps,
+    };
+    const gen = new Evaluator(ctx, Float64Array.of(240_000)).eval(parseExpr(q));
+    let r = gen.next();
+    while (!r.done) r = gen.next();
+    const v = r.value;
+    assert.equal(v.kind, 'vector');
+    return v.kind === 'vector' ? v.series.map((s) => s.values[0]) : [];
+  };
+  assert.deepEqual(run('resets(c_total[4m])', undefined), [1]);
+  assert.deepEqual(run('resets(c_total[4m])', true), [1]);
+  assert.deepEqual(run('resets(c_total[4m])', false), [0]);
+  assert.deepEqual(run('start_timestamp(c_total)', true), [150]);
+  assert.deepEqual(run('start_timestamp(c_total)', false), []);
 });
