@@ -6,6 +6,8 @@
  * flags bit 0: every sample has the same timestamp (a scrape), stored once.
  * flags bit 1: start timestamps follow (NaN for samples without one); batches without any ST
  *   do not carry the column, so their rows are unchanged.
+ * flags bit 2: the series ids are consecutive (id[i] = id[0] + i: a scrape of series created
+ *   together, the common case), stored once — the row shrinks by a third and commits get cheaper.
  * Values are stored by their bits (two u32 words), so NaN payloads and the stale marker survive.
  */
 
@@ -75,9 +77,10 @@ export class SampleBatch<S = unknown> {
 
 const SAME_TS = 1;
 const HAS_ST = 2;
+const SEQ_IDS = 4;
 
-function layout(n: number, sameTs: boolean, hasSt: boolean): { tsOff: number; vsOff: number; stOff: number; size: number } {
-  const idsEnd = 8 + 4 * n;
+function layout(n: number, sameTs: boolean, hasSt: boolean, seqIds: boolean): { tsOff: number; vsOff: number; stOff: number; size: number } {
+  const idsEnd = 8 + 4 * (seqIds ? 1 : n);
   const tsOff = (idsEnd + 7) & ~7;
   const vsOff = tsOff + 8 * (sameTs ? 1 : n);
   const stOff = vsOff + 8 * n;
@@ -90,12 +93,17 @@ export function encodeBatch(b: SampleBatch): Buffer {
   let sameTs = true;
   for (let i = 1; i < n && sameTs; i++) sameTs = ts[i] === ts[0];
   const hasSt = b.hasSt;
-  const { tsOff, vsOff, stOff, size } = layout(n, sameTs, hasSt);
+  const ids = b.ids;
+  const id0 = ids[0];
+  let seqIds = true;
+  for (let i = 1; i < n && seqIds; i++) seqIds = ids[i] === id0 + i;
+  const { tsOff, vsOff, stOff, size } = layout(n, sameTs, hasSt, seqIds);
+  const idCount = seqIds ? 1 : n;
   const buf = Buffer.allocUnsafe(size);
   buf.writeUInt32LE(n, 0);
-  buf.writeUInt32LE((sameTs ? SAME_TS : 0) | (hasSt ? HAS_ST : 0), 4);
-  buf.fill(0, 8 + 4 * n, tsOff);
-  buf.set(new Uint8Array(b.ids.buffer, 0, 4 * n), 8);
+  buf.writeUInt32LE((sameTs ? SAME_TS : 0) | (hasSt ? HAS_ST : 0) | (seqIds ? SEQ_IDS : 0), 4);
+  buf.fill(0, 8 + 4 * idCount, tsOff);
+  buf.set(new Uint8Array(ids.buffer, 0, 4 * idCount), 8);
   buf.set(new Uint8Array(ts.buffer, 0, 8 * (sameTs ? 1 : n)), tsOff);
   buf.set(new Uint8Array(b.vs.buffer, 0, 8 * n), vsOff);
   if (hasSt) buf.set(new Uint8Array(b.sts.buffer, 0, 8 * n), stOff);
@@ -127,11 +135,18 @@ export function decodeBatch(data: Uint8Array): DecodedBatch {
   const flags = dv.getUint32(4, true);
   const sameTs = (flags & SAME_TS) !== 0;
   const hasSt = (flags & HAS_ST) !== 0;
-  const { tsOff, vsOff, stOff, size } = layout(n, sameTs, hasSt);
+  const seqIds = (flags & SEQ_IDS) !== 0;
+  const { tsOff, vsOff, stOff, size } = layout(n, sameTs, hasSt, seqIds);
   if (size !== data.length || n === 0) throw new Error(`append log row of ${data.length} bytes does not hold ${n} samples`);
+  let ids = new Uint32Array(copy.buffer, 8, seqIds ? 1 : n);
+  if (seqIds) {
+    const id0 = ids[0];
+    ids = new Uint32Array(n);
+    for (let i = 0; i < n; i++) ids[i] = id0 + i;
+  }
   return {
     n,
-    ids: new Uint32Array(copy.buffer, 8, n),
+    ids,
     ts: new Float64Array(copy.buffer, tsOff, sameTs ? 1 : n),
     vw: new Uint32Array(copy.buffer, vsOff, 2 * n),
     sts: hasSt ? new Float64Array(copy.buffer, stOff, n) : null,

@@ -1,0 +1,44 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { decodeBatch, encodeBatch, SampleBatch, tsAt } from '../../../src/storage/appendLog.ts';
+
+describe('append log batch rows', () => {
+  it('round-trip ids, timestamps, value bits and start timestamps in every layout (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.nat(2 ** 32 - 1), fc.integer({ min: -(2 ** 50), max: 2 ** 50 }), fc.nat(2 ** 32 - 1), fc.nat(2 ** 32 - 1), fc.option(fc.integer({ min: -(2 ** 50), max: 2 ** 50 }))),
+          { minLength: 1, maxLength: 300 },
+        ),
+        fc.boolean(),
+        fc.boolean(),
+        (samples, seqIds, sameTs) => {
+          const b = new SampleBatch();
+          const id0 = samples[0][0] % 2 ** 31;
+          samples.forEach(([id, t, hi, lo, st], i) => b.add(null, seqIds ? id0 + i : id, sameTs ? samples[0][1] : t, hi, lo, st ?? NaN));
+          const row = encodeBatch(b);
+          const d = decodeBatch(row);
+          assert.equal(d.n, samples.length);
+          samples.forEach(([id, t, hi, lo, st], i) => {
+            assert.equal(d.ids[i], seqIds ? id0 + i : id);
+            assert.equal(tsAt(d, i), sameTs ? samples[0][1] : t);
+            assert.equal(d.vw[2 * i], lo);
+            assert.equal(d.vw[2 * i + 1], hi);
+            const got = d.sts === null ? null : d.sts[i];
+            if (samples.every((x) => x[4] === null)) assert.equal(d.sts, null);
+            else assert.equal(Number.isNaN(got) ? null : got, st);
+          });
+          assert.throws(() => decodeBatch(row.subarray(0, row.length - 1)), /does not hold/);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('stores consecutive ids and a shared timestamp once', () => {
+    const b = new SampleBatch();
+    for (let i = 0; i < 500; i++) b.add(null, 1000 + i, 60_000, 0, i, NaN);
+    assert.equal(encodeBatch(b).length, 8 + 4 + 4 /* pad */ + 8 + 8 * 500);
+  });
+});
