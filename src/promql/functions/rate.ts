@@ -175,9 +175,15 @@ const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
 
 /** Prometheus's hint that rate()/increase() were given something that may not be a counter. */
 function counterInfo(ev: Evaluator, c: Call): (metric: Labels) => void {
+  // Series come sorted, so runs of one metric name: a counter-like name is checked once.
+  let counterName = '';
   return (metric) => {
     const name = metric.metricName();
-    if (name === '' || COUNTER_SUFFIXES.some((x) => name.endsWith(x))) return;
+    if (name === '' || name === counterName) return;
+    if (COUNTER_SUFFIXES.some((x) => name.endsWith(x))) {
+      counterName = name;
+      return;
+    }
     if (metric.get('__type__') === 'counter') return;
     ev.ctx.annotations.info(`metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "${name}"`, c.args[0].posRange);
   };
