@@ -150,6 +150,8 @@ export class SqliteStorage implements Storage {
   /** @internal decoded samples of closed chunks, reused across queries. */
   readonly chunkCache: DecodedChunkCache;
   private readonly byKey = new Map<string, HeadSeries>();
+  /** byId as an array indexed by id (ids are dense): the per-sample ref lookup of appends. */
+  private readonly byRef: Array<HeadSeries | undefined> = [];
   private readonly logger: StorageLogger;
   private retention: RetentionOptions;
   private readonly maxLogBytes: number;
@@ -266,6 +268,7 @@ export class SqliteStorage implements Storage {
       const s = new HeadSeries(row.id, labelsFromText(row.labels));
       s.persisted = true;
       this.byId.set(s.id, s);
+      this.byRef[s.id] = s;
       this.byKey.set(s.labels.key(), s);
       s.labels.forEach((n, v) => this.postings.index(n, v, s.id));
       if (s.id >= this.nextId) this.nextId = s.id + 1;
@@ -410,8 +413,8 @@ export class SqliteStorage implements Storage {
   /** @internal */
   seriesFor(ref: SeriesRef, labels: Labels): HeadSeries {
     if (ref !== 0) {
-      const s = this.byId.get(ref);
-      if (s) return s;
+      const s = this.byRef[ref];
+      if (s !== undefined) return s;
     }
     const key = labels.key();
     let s = this.byKey.get(key);
@@ -419,6 +422,7 @@ export class SqliteStorage implements Storage {
       if (labels.size === 0) this.reject('invalid_labels', 'empty label set');
       s = new HeadSeries(this.nextId++, labels);
       this.byId.set(s.id, s);
+      this.byRef[s.id] = s;
       this.byKey.set(key, s);
     }
     return s;
@@ -649,6 +653,7 @@ export class SqliteStorage implements Storage {
     this.db.prepare('DELETE FROM series WHERE id = ?').run(s.id);
     this.postings.remove(s.id, s.labels);
     this.byId.delete(s.id);
+    this.byRef[s.id] = undefined;
     this.byKey.delete(s.labels.key());
     s.deleted = true;
   }

@@ -225,25 +225,31 @@ export class XorAppender {
     }
   }
 
-  /** Writes the low n bits (1..32) of v, most significant first. */
+  /**
+   * Writes the low n bits (1..32) of v, most significant first. Bytes past bitLen are always
+   * zero (fresh or masked buffers), so zero bits only advance the position and whole bytes are
+   * stored rather than merged.
+   */
   private write(v: number, n: number): void {
     const c = this.c;
-    const buf = c.buf;
-    let pos = c.bitLen;
+    const pos = c.bitLen;
     c.bitLen = pos + n;
     if (n < 32) v &= (1 << n) - 1;
-    while (n > 0) {
-      const idx = 2 + (pos >>> 3);
-      const free = 8 - (pos & 7);
-      if (n >= free) {
-        n -= free;
-        buf[idx] |= (v >>> n) & ((1 << free) - 1);
-        pos += free;
-      } else {
-        buf[idx] |= (v & ((1 << n) - 1)) << (free - n);
-        n = 0;
-      }
+    if (v === 0) return;
+    const buf = c.buf;
+    let idx = 2 + (pos >>> 3);
+    const free = 8 - (pos & 7);
+    if (n <= free) {
+      buf[idx] |= v << (free - n);
+      return;
     }
+    n -= free;
+    buf[idx++] |= v >>> n; // the top `free` bits (n < 32 here, so the shift is exact)
+    while (n >= 8) {
+      n -= 8;
+      buf[idx++] = v >>> n;
+    }
+    if (n > 0) buf[idx] = v << (8 - n);
   }
 }
 
