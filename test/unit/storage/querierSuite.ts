@@ -18,8 +18,6 @@ export interface QuerierSuiteOptions {
   name: string;
   open: () => Storage | Promise<Storage>;
   settle?: (s: Storage) => Storage | Promise<Storage>;
-  /** Run the start-timestamp round trips (default true). */
-  startTimestamps?: boolean;
 }
 
 const L = (o: Record<string, string>) => Labels.fromObject(o);
@@ -292,40 +290,38 @@ export function runQuerierSuite(opts: QuerierSuiteOptions): void {
       s.close();
     });
 
-    if (opts.startTimestamps !== false) {
-      it('keeps per-sample start timestamps exactly (constant, T - 1m, missing in between, none)', async () => {
-        const s = await opts.open();
-        const want = stSeries();
-        for (let b = 0; b < ST_SAMPLES; b += 50) {
-          const app = s.appender();
-          for (const w of want) {
-            for (let i = b; i < Math.min(b + 50, ST_SAMPLES); i++) app.append(0, w.labels, w.ts[i], w.vs[i], w.sts[i]);
-          }
-          app.commit();
-        }
-        const s2 = opts.settle ? await opts.settle(s) : s;
-        const q = s2.querier(-Infinity, Infinity);
+    it('keeps per-sample start timestamps exactly (constant, T - 1m, missing in between, none)', async () => {
+      const s = await opts.open();
+      const want = stSeries();
+      for (let b = 0; b < ST_SAMPLES; b += 50) {
+        const app = s.appender();
         for (const w of want) {
-          const set = q.select([M('__name__', '=', w.labels.get('__name__'))]);
-          assert.equal(set.next(), true);
-          const got = drainWithSt(set.at().iterator());
-          assert.deepEqual(got.map((x) => x[0]), w.ts, w.labels.toString());
-          assert.deepEqual(got.map((x) => x[1]), w.vs.map(bitsOf), w.labels.toString());
-          assert.deepEqual(got.map((x) => x[2]), w.sts, w.labels.toString());
+          for (let i = b; i < Math.min(b + 50, ST_SAMPLES); i++) app.append(0, w.labels, w.ts[i], w.vs[i], w.sts[i]);
         }
-        // A range inside the data, and seek, keep the STs aligned with their samples.
-        const q2 = s2.querier(15_000 * 101, 15_000 * 230);
-        const set = q2.select([M('__name__', '=', 'st_delta')]);
+        app.commit();
+      }
+      const s2 = opts.settle ? await opts.settle(s) : s;
+      const q = s2.querier(-Infinity, Infinity);
+      for (const w of want) {
+        const set = q.select([M('__name__', '=', w.labels.get('__name__'))]);
         assert.equal(set.next(), true);
-        const it = set.at().iterator();
-        assert.equal(it.seek(15_000 * 200), true);
-        assert.equal(it.atT(), 15_000 * 200);
-        assert.equal(it.atST?.(), 15_000 * 200 - 60_000);
-        q2.close();
-        q.close();
-        s2.close();
-      });
-    }
+        const got = drainWithSt(set.at().iterator());
+        assert.deepEqual(got.map((x) => x[0]), w.ts, w.labels.toString());
+        assert.deepEqual(got.map((x) => x[1]), w.vs.map(bitsOf), w.labels.toString());
+        assert.deepEqual(got.map((x) => x[2]), w.sts, w.labels.toString());
+      }
+      // A range inside the data, and seek, keep the STs aligned with their samples.
+      const q2 = s2.querier(15_000 * 101, 15_000 * 230);
+      const set = q2.select([M('__name__', '=', 'st_delta')]);
+      assert.equal(set.next(), true);
+      const it = set.at().iterator();
+      assert.equal(it.seek(15_000 * 200), true);
+      assert.equal(it.atT(), 15_000 * 200);
+      assert.equal(it.atST?.(), 15_000 * 200 - 60_000);
+      q2.close();
+      q.close();
+      s2.close();
+    });
 
     it('handles negative and large timestamps', async () => {
       const s = await opts.open();
