@@ -4,7 +4,9 @@
  * The same data (1,000 series × 1 h at 15 s: counters, gauges, histogram buckets) is remote-
  * written into promlite and into Prometheus 2.42; then 50 concurrent clients (autocannon) send
  * a mixed query set (instant and range PromQL, series, labels, label values) for 30 s to each in
- * turn. Reports throughput, p50/p99 latency, errors and peak RSS (VmHWM) of both processes.
+ * turn. Reports throughput, p50/p99 latency, errors and peak RSS (VmHWM) of both processes, and
+ * the CPU time each process spent per request (utime + stime from /proc): on a machine shared
+ * with other work, req/s swings with the load, CPU per request much less.
  */
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
@@ -76,8 +78,17 @@ function peakRss(pid: number): number {
   return m ? Number(m[1]) * 1024 : 0;
 }
 
-async function hammer(url: string): Promise<autocannon.Result> {
-  return autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests: requests() });
+/** CPU seconds (user + system) the process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+/** Hammers url for DURATION s; also returns the server's CPU milliseconds per request. */
+async function hammer(url: string, pid: number): Promise<{ result: autocannon.Result; cpuMsPerReq: number }> {
+  const before = cpuSeconds(pid);
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests: requests() });
+  return { result, cpuMsPerReq: ((cpuSeconds(pid) - before) * 1000) / Math.max(1, result.requests.total) };
 }
 
 async function main() {
@@ -90,8 +101,8 @@ async function main() {
     // Warm both the same way, then measure one after the other (2 cores: never at once).
     await autocannon({ url: pl.url, connections: 4, amount: 200, requests: requests() });
     await autocannon({ url: prom.url, connections: 4, amount: 200, requests: requests() });
-    const a = await hammer(pl.url);
-    const b = await hammer(prom.url);
+    const { result: a, cpuMsPerReq: cpuA } = await hammer(pl.url, pl.proc.pid!);
+    const { result: b, cpuMsPerReq: cpuB } = await hammer(prom.url, prom.proc.pid!);
     const res = {
       rps: Math.round(a.requests.average),
       prometheus_rps: Math.round(b.requests.average),
@@ -103,11 +114,14 @@ async function main() {
       prometheus_errors: b.errors + b.non2xx,
       rss_peak_bytes: peakRss(pl.proc.pid!),
       prometheus_rss_peak_bytes: peakRss(prom.proc.pid!),
+      cpu_ms_per_req: Number(cpuA.toFixed(3)),
+      prometheus_cpu_ms_per_req: Number(cpuB.toFixed(3)),
+      load_avg: Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]),
     };
     console.log(`series=${data.length} samples=${data.reduce((n, s) => n + s.samples.length, 0)} connections=${CONNECTIONS} duration=${DURATION}s`);
-    console.log(`promlite:   ${res.rps} req/s  p50 ${res.p50_ms} ms  p99 ${res.p99_ms} ms  errors ${res.errors}  peak RSS ${(res.rss_peak_bytes / 2 ** 20).toFixed(1)} MiB`);
-    console.log(`prometheus: ${res.prometheus_rps} req/s  p50 ${res.prometheus_p50_ms} ms  p99 ${res.prometheus_p99_ms} ms  errors ${res.prometheus_errors}  peak RSS ${(res.prometheus_rss_peak_bytes / 2 ** 20).toFixed(1)} MiB`);
-    console.log(`ratio (promlite/prometheus): throughput ${(res.rps / res.prometheus_rps).toFixed(2)}  p99 ${(res.p99_ms / res.prometheus_p99_ms).toFixed(2)}  RSS ${(res.rss_peak_bytes / res.prometheus_rss_peak_bytes).toFixed(2)}`);
+    console.log(`promlite:   ${res.rps} req/s  p50 ${res.p50_ms} ms  p99 ${res.p99_ms} ms  errors ${res.errors}  peak RSS ${(res.rss_peak_bytes / 2 ** 20).toFixed(1)} MiB  CPU ${res.cpu_ms_per_req} ms/req`);
+    console.log(`prometheus: ${res.prometheus_rps} req/s  p50 ${res.prometheus_p50_ms} ms  p99 ${res.prometheus_p99_ms} ms  errors ${res.prometheus_errors}  peak RSS ${(res.prometheus_rss_peak_bytes / 2 ** 20).toFixed(1)} MiB  CPU ${res.prometheus_cpu_ms_per_req} ms/req`);
+    console.log(`ratio (promlite/prometheus): throughput ${(res.rps / res.prometheus_rps).toFixed(2)}  p99 ${(res.p99_ms / res.prometheus_p99_ms).toFixed(2)}  RSS ${(res.rss_peak_bytes / res.prometheus_rss_peak_bytes).toFixed(2)}  CPU/req ${(res.cpu_ms_per_req / res.prometheus_cpu_ms_per_req).toFixed(2)}  (load average ${res.load_avg})`);
     if (JSON_OUT) console.log(JSON.stringify(res));
   } finally {
     await pl.stop();
