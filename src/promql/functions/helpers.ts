@@ -47,6 +47,11 @@ export interface Window {
   stepTime: number;
   step: number;
   metric: Labels;
+  /**
+   * Ordinal of the series within this evaluation, for per-series caches: consecutive series
+   * may come in the same (reused) arrays, so array identity does not tell them apart.
+   */
+  series: number;
 }
 
 /**
@@ -75,6 +80,7 @@ export function* overWindows(
     stepTime: 0,
     step: 0,
     metric: null as unknown as Labels,
+    series: -1,
   };
   let total = 0;
   let visited = 0;
@@ -95,6 +101,7 @@ export function* overWindows(
     w.vs = s.vs;
     w.sts = s.sts ?? null;
     w.metric = s.metric;
+    w.series++;
     let lo = 0;
     let hi = 0;
     let maxWindow = 0;

@@ -29,7 +29,7 @@ function extrapolatedRate(w: Window, counter: CounterScan | null, isRate: boolea
   let result = vs[hi - 1] - first;
   if (sts !== null) {
     result += startTimestampCorrection(w, sts, counter!.onOverlap);
-  } else if (isCounter && counter.seriesDrops(vs)) {
+  } else if (isCounter && counter.seriesDrops(w)) {
     let prev = first;
     for (let k = lo + 1; k < hi; k++) {
       const cur = vs[k];
@@ -72,19 +72,17 @@ function extrapolatedRate(w: Window, counter: CounterScan | null, isRate: boolea
  * drops. Most counters never reset, and then no window needs the per-sample reset scan.
  */
 class CounterScan {
-  private vs: Float64Array | null = null;
+  private series = -1;
   private drops = false;
 
   constructor(readonly onOverlap: (metric: Labels) => void) {}
 
-  /**
-   * Whether some value of the series is below its predecessor. Computed once per series:
-   * every series a range argument yields comes in arrays of its own (new views at least).
-   */
-  seriesDrops(vs: Float64Array): boolean {
-    if (vs !== this.vs) {
-      this.vs = vs;
+  /** Whether some value of the window's series is below its predecessor (once per series). */
+  seriesDrops(w: Window): boolean {
+    if (w.series !== this.series) {
+      this.series = w.series;
       this.drops = false;
+      const vs = w.vs;
       for (let k = 1; k < vs.length; k++) {
         if (vs[k] < vs[k - 1]) {
           this.drops = true;
