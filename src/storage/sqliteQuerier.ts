@@ -212,8 +212,12 @@ function sameElements<T>(a: readonly T[], b: readonly T[]): boolean {
   return true;
 }
 
-/** Series references kept by SortedSelections (two arrays of pointers: ~16 bytes per series). */
-const SORTED_SELECTION_REFS = 200_000;
+/**
+ * Series references kept by SortedSelections (two pointer arrays: ~16 bytes per series). This also
+ * bounds how many deleted series an entry can keep alive until the selector is queried again or
+ * the entry is evicted.
+ */
+const SORTED_SELECTION_REFS = 100_000;
 const sortedSelectionsOf = new WeakMap<SqliteStorage, SortedSelections>();
 
 function sortedSelections(store: SqliteStorage): SortedSelections {
