@@ -491,10 +491,11 @@ export class SqliteStorage implements Storage {
   }
 
   /**
-   * Writes chunks cut from the heads into `chunks` (and packs full runs of them); the heads of
-   * those series are re-checkpointed in the same transaction so head_chunks never repeats a
-   * written chunk. With `checkpoint` (default: once the log passes checkpointLogBytes) every
-   * changed head is checkpointed into head_chunks and the append log is truncated.
+   * Writes chunks cut from the heads into `chunks` (and packs full runs of them); in the same
+   * transaction the head_chunks rows of those series are dropped (or, with a checkpoint,
+   * rewritten), so head_chunks never repeats a written chunk. With `checkpoint` (default: once
+   * the log passes checkpointLogBytes) every changed head is checkpointed into head_chunks and
+   * the append log is truncated.
    *
    * Replay is idempotent — a logged sample at or before a series' stored data is skipped — so
    * chunks can be written without truncating the log.
@@ -528,7 +529,11 @@ export class SqliteStorage implements Storage {
           }
           s.xorRowsInDb += s.closed.length;
           packed += this.packer.packSeries(s);
-          saveHead(s);
+          // Its head_chunks row may hold samples now in these chunks. Without a checkpoint the
+          // log still holds the whole head, so dropping the row is enough (and cheaper than
+          // rewriting it at every cut).
+          if (checkpoint) saveHead(s);
+          else if (s.headRowStored) this.stmt.deleteHead.run(s.id);
         }
         for (const s of dirty) saveHead(s);
         if (checkpoint) this.stmt.truncateLog.run(this.lastLogId);
@@ -540,8 +545,12 @@ export class SqliteStorage implements Storage {
     for (const list of [withClosed, dirty]) {
       for (const s of list) {
         s.closed = [];
-        s.headDirty = false;
-        s.headRowStored = s.head !== null && s.head.numSamples() > 0;
+        if (checkpoint) {
+          s.headDirty = false;
+          s.headRowStored = s.head !== null && s.head.numSamples() > 0;
+        } else {
+          s.headRowStored = false; // dropped above; headDirty stays, so the next checkpoint saves it
+        }
       }
     }
     if (checkpoint) this.logBytes = 0;
