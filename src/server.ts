@@ -93,6 +93,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
   const { host, port } = splitListenAddress(flags.listenAddress);
   const externalURL = flags.externalUrl || `http://${hostname()}:${port}/`;
   const webConfig = flags.webConfigFile ? loadWebConfig(flags.webConfigFile) : null;
+  for (const flag of flags.ignoredFlags) logger.warn({ flag: `--${flag}` }, 'Prometheus flag has no effect in promlite; ignored');
   let config: PrometheusConfig = loadConfigFile(flags.configFile);
   for (const w of config.warnings) logger.warn({ file: w.file, line: w.line }, w.message);
   let configYaml = readFileSync(flags.configFile, 'utf8');

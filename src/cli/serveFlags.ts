@@ -28,6 +28,8 @@ export interface ServeFlags {
   rulesForGracePeriod: string;
   rulesResendDelay: string;
   notifierHistoryRetention: string;
+  /** Prometheus flags that were given and have no effect here (logged as warnings at start). */
+  ignoredFlags: string[];
 }
 
 interface FlagSpec {
@@ -70,22 +72,69 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
 
 export class UsageError extends Error {}
 
+/**
+ * Prometheus 2.42 flags promlite accepts and ignores, so that a docker-compose `command:` or a
+ * systemd unit written for Prometheus starts promlite unchanged (the Prometheus image's own
+ * defaults include the console flags). Each is about something promlite does not have: console
+ * templates, TSDB blocks and WAL segments, feature flags, connection tuning.
+ */
+const IGNORED_PROMETHEUS_FLAGS: Record<string, 'string' | 'boolean'> = {
+  'web.read-timeout': 'string',
+  'web.max-connections': 'string',
+  'web.local-assets': 'string',
+  'web.user-assets': 'string',
+  'web.console.templates': 'string',
+  'web.console.libraries': 'string',
+  'web.page-title': 'string',
+  'web.cors.origin': 'string',
+  'storage.tsdb.use-lockfile': 'boolean',
+  'storage.tsdb.no-lockfile': 'boolean',
+  'storage.tsdb.head-chunks-write-queue-size': 'string',
+  'storage.tsdb.min-block-duration': 'string',
+  'storage.tsdb.max-block-duration': 'string',
+  'storage.tsdb.wal-compression': 'boolean',
+  'storage.tsdb.wal-segment-size': 'string',
+  'storage.tsdb.allow-overlapping-blocks': 'boolean',
+  'storage.remote.flush-deadline': 'string',
+  'storage.remote.read-sample-limit': 'string',
+  'storage.remote.read-concurrent-limit': 'string',
+  'storage.remote.read-max-bytes-in-frame': 'string',
+  'alertmanager.notification-queue-capacity': 'string',
+  'enable-feature': 'string',
+};
+
 export function parseServeFlags(args: string[]): ServeFlags {
-  const options: Record<string, { type: 'string' | 'boolean' }> = {};
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
   for (const [name, spec] of Object.entries(SERVE_FLAGS)) {
     options[name] = { type: spec.type === 'boolean' ? 'boolean' : 'string' };
     // Prometheus's kingpin accepts --no-<flag> for booleans.
     if (spec.type === 'boolean') options[`no-${name}`] = { type: 'boolean' };
   }
-  let values: Record<string, string | boolean | undefined>;
+  for (const [name, type] of Object.entries(IGNORED_PROMETHEUS_FLAGS)) {
+    options[name] = { type, multiple: true };
+    if (type === 'boolean') options[`no-${name}`] = { type: 'boolean', multiple: true };
+  }
+  // Prometheus's deprecated spelling of --storage.tsdb.retention.time.
+  options['storage.tsdb.retention'] = { type: 'string' };
+  // Serving under a path prefix is not implemented; '/' (the default) is accepted.
+  options['web.route-prefix'] = { type: 'string' };
+  let values: Record<string, string | boolean | Array<string | boolean> | undefined>;
   try {
     ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const out: Record<string, unknown> = {};
+  const routePrefix = values['web.route-prefix'];
+  if (typeof routePrefix === 'string' && routePrefix.replace(/\/+$/, '') !== '') {
+    throw new UsageError(`--web.route-prefix=${routePrefix}: serving under a path prefix is not supported; run promlite behind a proxy that strips it`);
+  }
+  if (values['storage.tsdb.retention'] !== undefined && values['storage.tsdb.retention.time'] === undefined) {
+    values['storage.tsdb.retention.time'] = values['storage.tsdb.retention'];
+  }
+  const ignoredFlags = Object.keys(IGNORED_PROMETHEUS_FLAGS).filter((n) => values[n] !== undefined || values[`no-${n}`] !== undefined);
+  const out: Record<string, unknown> = { ignoredFlags };
   for (const [name, spec] of Object.entries(SERVE_FLAGS)) {
-    let v: string | boolean | number | undefined = values[name];
+    let v = values[name] as string | boolean | number | undefined;
     if (spec.type === 'boolean' && values[`no-${name}`]) v = false;
     if (v === undefined) {
       v = spec.default;
@@ -111,5 +160,22 @@ export function serveUsage(): string {
     const def = spec.type === 'boolean' ? '' : ` (default: ${JSON.stringify(spec.default)})`;
     lines.push(`  --${name}${arg}`.padEnd(44) + spec.help + def);
   }
+  lines.push('', 'Accepted for compatibility with Prometheus command lines, with a warning, and ignored:');
+  lines.push(...wrap(Object.keys(IGNORED_PROMETHEUS_FLAGS).map((n) => `--${n}`), 96).map((l) => `  ${l}`));
+  lines.push('  --storage.tsdb.retention (old name of --storage.tsdb.retention.time); --web.route-prefix=/ only.');
   return lines.join('\n');
+}
+
+/** Joins words into lines of at most `width` characters. */
+function wrap(words: string[], width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (line && line.length + 1 + w.length > width) {
+      out.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) out.push(line);
+  return out;
 }

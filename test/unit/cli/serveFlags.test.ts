@@ -46,7 +46,30 @@ describe('parseServeFlags', () => {
     assert.equal(flags.enableLifecycle, true);
     assert.equal(flags.enableAdminApi, false);
     assert.equal(flags.queryMaxSamples, 10);
-    assert.throws(() => parseServeFlags(['--storage.tsdb.retention=1d']), UsageError);
+    assert.throws(() => parseServeFlags(['--storage.tsdb.retension.time=1d']), UsageError);
     assert.throws(() => parseServeFlags(['--query.max-samples=-1']), /non-negative integer/);
+  });
+
+  it("accepts and lists the Prometheus flags it ignores, so a Prometheus command line starts promlite", () => {
+    // The command of a typical docker-compose service for prom/prometheus.
+    const flags = parseServeFlags([
+      '--config.file=/etc/prometheus/prometheus.yml',
+      '--storage.tsdb.path=/prometheus',
+      '--web.console.libraries=/usr/share/prometheus/console_libraries',
+      '--web.console.templates=/usr/share/prometheus/consoles',
+      '--web.enable-lifecycle',
+      '--enable-feature=exemplar-storage',
+      '--enable-feature=memory-snapshot-on-shutdown',
+      '--storage.tsdb.wal-compression',
+      '--storage.tsdb.retention=30d',
+    ]);
+    assert.equal(flags.configFile, '/etc/prometheus/prometheus.yml');
+    assert.equal(flags.enableLifecycle, true);
+    assert.equal(flags.retentionTime, '30d', 'the deprecated --storage.tsdb.retention still sets the retention');
+    assert.deepEqual(flags.ignoredFlags.sort(), ['enable-feature', 'storage.tsdb.wal-compression', 'web.console.libraries', 'web.console.templates']);
+    assert.equal(parseServeFlags(['--storage.tsdb.retention=30d', '--storage.tsdb.retention.time=7d']).retentionTime, '7d');
+    assert.deepEqual(parseServeFlags(['--web.route-prefix=/']).ignoredFlags, []);
+    assert.throws(() => parseServeFlags(['--web.route-prefix=/prometheus']), /path prefix is not supported/);
+    assert.throws(() => parseServeFlags(['--storage.agent.path=/x']), UsageError, 'agent mode is not a promlite mode');
   });
 });
