@@ -2,7 +2,8 @@
 import type { SampleIterator } from './interface.ts';
 
 export class ArraySampleIterator implements SampleIterator {
-  private i: number;
+  /** Index of the current sample. */
+  protected i: number;
   private readonly start: number;
   private readonly end: number;
 

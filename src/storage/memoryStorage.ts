@@ -7,7 +7,7 @@
 import { AppendError, type Appender, type Querier, type SampleIterator, type SelectHints, type Series, type SeriesRef, type SeriesSet, type Storage } from './interface.ts';
 import { compareLabels, compareStrings, type Labels } from './labels.ts';
 import type { Matcher } from './matcher.ts';
-import { ArraySampleIterator, lowerBound, upperBound } from './arrayIterator.ts';
+import { ArraySampleIterator, lowerBound } from './arrayIterator.ts';
 import { sameFloatBits, storeFloat } from './floatBits.ts';
 import { checkSelectMatchers, labelsMatchAll } from './selectSemantics.ts';
 import { errSeriesSet, listSeriesSet } from './seriesSet.ts';
@@ -202,52 +202,21 @@ class MemorySeriesView implements Series {
 }
 
 /** Iterator over a series some of whose samples carry start timestamps (NaN in `sts`: none). */
-class StartTimestampIterator implements SampleIterator {
-  private i: number;
-  private readonly start: number;
-  private readonly end: number;
-
+class StartTimestampIterator extends ArraySampleIterator {
   constructor(
-    private readonly ts: Float64Array,
-    private readonly vs: Float64Array,
+    ts: Float64Array,
+    vs: Float64Array,
     private readonly sts: Float64Array,
     n: number,
     mint: number,
     maxt: number,
   ) {
-    this.start = lowerBound(ts, n, mint);
-    this.i = this.start - 1;
-    this.end = Math.max(this.start, upperBound(ts, n, maxt));
-  }
-
-  next(): boolean {
-    if (this.i >= this.end) return false;
-    this.i++;
-    return this.i < this.end;
-  }
-
-  seek(t: number): boolean {
-    if (this.i < this.start) this.i = this.start;
-    if (this.i >= this.end) return false;
-    if (this.ts[this.i] < t) this.i = lowerBound(this.ts, this.end, t);
-    return this.i < this.end;
-  }
-
-  atT(): number {
-    return this.ts[this.i];
-  }
-
-  atV(): number {
-    return this.vs[this.i];
+    super(ts, vs, n, mint, maxt);
   }
 
   atST(): number | undefined {
     const st = this.sts[this.i];
     return Number.isNaN(st) ? undefined : st;
-  }
-
-  err(): Error | null {
-    return null;
   }
 }
 
