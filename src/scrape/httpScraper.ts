@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { gunzipSync } from 'node:zlib';
+import { gunzipBody, type GunzipError } from './gunzip.ts';
 import { RawHttpClient } from './rawHttpClient.ts';
 import { authorizationHeader, tlsConnectionOptions, type HttpClientConfig } from '../config/httpClientConfig.ts';
 
@@ -18,6 +18,8 @@ export const USER_AGENT = 'promlite/0.1.0';
 export interface ScrapeResponse {
   body: Buffer;
   contentType: string;
+  /** Hands a pooled body buffer back; the body must not be read afterwards. */
+  release?: () => void;
 }
 
 export class ScrapeHttpError extends Error {
@@ -202,17 +204,18 @@ export class HttpScraper {
         res.on('end', () => {
           if (done) return;
           let body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+          let release: (() => void) | undefined;
           if (gzip) {
             try {
-              body = gunzipSync(body, limit > 0 ? { maxOutputLength: limit } : {});
+              ({ body, release } = gunzipBody(body, limit, 0));
             } catch (e) {
-              const err = e as NodeJS.ErrnoException;
-              return fail(err.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError ? `body size limit exceeded (limit: ${limit} bytes)` : `gzip: ${err.message}`);
+              const err = e as GunzipError;
+              return fail(err.tooLarge ? err.message : `gzip: ${err.message}`);
             }
           }
           done = true;
           clearTimeout(timer);
-          resolve({ body, contentType: String(res.headers['content-type'] ?? '') });
+          resolve({ body, contentType: String(res.headers['content-type'] ?? ''), release });
         });
       });
       req.on('error', (e) => fail(`Get "${url.href}": ${e.message}`));

@@ -10,7 +10,7 @@
  * reused connection the server closed meanwhile is retried once on a fresh one.
  */
 import net from 'node:net';
-import { gunzipSync } from 'node:zlib';
+import { gunzipBody, type GunzipError, type Inflated } from './gunzip.ts';
 import { ScrapeHttpError, ScrapeRedirect, type ScrapeResponse } from './httpScraper.ts';
 
 export interface RawRequestOptions {
@@ -24,7 +24,6 @@ export interface RawRequestOptions {
 const CR = 13;
 const LF = 10;
 const HEADER_LIMIT = 64 * 1024;
-const GUNZIP_CHUNK = 64 * 1024;
 
 interface Pending {
   resolve(r: ScrapeResponse): void;
@@ -43,6 +42,8 @@ export class RawHttpClient {
   private size = 0;
   private timer: NodeJS.Timeout | null = null;
   private reused = false;
+  /** Size of the last inflated body: the first guess for the next one. */
+  private lastBodySize = 0;
 
   constructor(private readonly o: RawRequestOptions) {
     const u = o.url;
@@ -208,19 +209,26 @@ export class RawHttpClient {
       if (plain === null) return; // not the end yet: wait for more data
       body = plain;
     }
-    try {
-      // One output buffer large enough for typical payloads avoids zlib's chunk concatenation.
-      if (this.gzip) body = gunzipSync(body, { chunkSize: GUNZIP_CHUNK, ...(limit > 0 ? { maxOutputLength: limit } : {}) });
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      const tooLarge = err.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError;
-      return this.fail(tooLarge ? `body size limit exceeded (limit: ${limit} bytes)` : `Get "${this.o.url.href}": ${err.message}`, true);
+    let inflated: Inflated | null = null;
+    if (this.gzip) {
+      try {
+        // Sized by the previous body so the output usually fits one pooled buffer.
+        inflated = gunzipBody(body, limit, this.lastBodySize);
+      } catch (e) {
+        const err = e as GunzipError;
+        return this.fail(err.tooLarge ? err.message : `Get "${this.o.url.href}": ${err.message}`, true);
+      }
+      body = inflated.body;
+      this.lastBodySize = body.length;
     }
-    if (limit > 0 && body.length > limit) return this.fail(`body size limit exceeded (limit: ${limit} bytes)`, true);
+    if (limit > 0 && body.length > limit) {
+      inflated?.release();
+      return this.fail(`body size limit exceeded (limit: ${limit} bytes)`, true);
+    }
     const contentType = this.contentType;
     if (!this.keepAlive || this.bodyUntilClose) this.dropSocket();
     this.done();
-    p.resolve({ body, contentType });
+    p.resolve(inflated !== null ? { body, contentType, release: inflated.release } : { body, contentType });
   }
 
   private fail(msg: string, closeSocket: boolean): void {

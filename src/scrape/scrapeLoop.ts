@@ -145,6 +145,8 @@ export class ScrapeLoop {
       } catch (e) {
         stage.reset();
         error = describe(e);
+      } finally {
+        response.release?.(); // the cache copied what it keeps; the body is not read again
       }
     }
     const app = batch !== null ? batch.appender(this.opts.appendable) : this.opts.appendable.appender();
