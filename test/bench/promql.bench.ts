@@ -23,6 +23,7 @@ import { Labels } from '../../src/storage/labels.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { Engine } from '../../src/promql/engine.ts';
 import { freePort } from '../support/promliteProcess.ts';
+import { mulberry32 } from '../support/random.ts';
 
 const argv = process.argv.slice(2);
 const json = argv.includes('--json');
@@ -42,15 +43,6 @@ const BUCKETS = ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2
 // Recent data, so Prometheus's retention keeps the blocks: the hour before the current hour.
 const END_MS = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000;
 const START_MS = END_MS - (SAMPLES - 1) * STEP_MS;
-
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface BenchSeries {
   labels: Labels;

@@ -10,19 +10,11 @@ import { Labels } from '../../../src/storage/labels.ts';
 import { Engine } from '../../../src/promql/engine.ts';
 import { TEST_ENGINE_OPTIONS } from '../../../src/promql/promqltest.ts';
 import { kahanSumInc } from '../../../src/promql/kahan.ts';
+import { mulberry32 } from '../../support/random.ts';
 
 const SERIES = 120;
 const STEPS = 30;
 const STEP_MS = 15_000;
-
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** values[s][i]: the sample of series s at step i, or undefined when it has none. */
 function makeData(): (number | undefined)[][] {

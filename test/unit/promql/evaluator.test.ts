@@ -4,18 +4,7 @@
  * hand-computed expectations.
  */
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { runTestScript } from '../../../src/promql/promqltest.ts';
-
-function assertAllPass(script: string): void {
-  const reports = runTestScript(script);
-  assert.ok(reports.length > 0);
-  const failed = reports.filter((r) => r.outcome.status !== 'pass');
-  assert.deepEqual(
-    failed.map((r) => `line ${r.line}: ${r.expr}: ${r.outcome.status === 'fail' ? r.outcome.message : r.outcome.status}`),
-    [],
-  );
-}
+import { assertAllPass } from '../../support/promqlScript.ts';
 
 test('subqueries: inner steps align to multiples of the step; the window is left-open', () => {
   assertAllPass(`

@@ -9,21 +9,12 @@ import { Matcher } from '../../../src/storage/matcher.ts';
 import { MemoryStorage } from '../../../src/storage/memoryStorage.ts';
 import type { Querier, SampleIterator, Series, SeriesSet, Storage } from '../../../src/storage/interface.ts';
 import { Engine } from '../../../src/promql/engine.ts';
-import { TEST_ENGINE_OPTIONS, TestScriptError, loadedStorage, parseStartOffsets, parseTestScript, runTestScript } from '../../../src/promql/promqltest.ts';
+import { TEST_ENGINE_OPTIONS, TestScriptError, loadedStorage, parseStartOffsets, parseTestScript } from '../../../src/promql/promqltest.ts';
 import { isStartTimestampReset, startTimestampOverlaps } from '../../../src/promql/functions/startTimestamps.ts';
 import { Evaluator, type QueryContext } from '../../../src/promql/evaluator.ts';
 import { Annotations } from '../../../src/promql/annotations.ts';
 import { parseExpr } from '../../../src/promql/parser.ts';
-
-function assertAllPass(script: string): void {
-  const reports = runTestScript(script);
-  assert.ok(reports.length > 0);
-  const failed = reports.filter((r) => r.outcome.status !== 'pass');
-  assert.deepEqual(
-    failed.map((r) => `line ${r.line}: ${r.expr}: ${r.outcome.status === 'fail' ? r.outcome.message : r.outcome.status}`),
-    [],
-  );
-}
+import { assertAllPass } from '../../support/promqlScript.ts';
 
 test('@st items: signed offsets, blanks and expansions relative to each sample', () => {
   assert.deepEqual(parseStartOffsets('_ _ -30s-1mx2 -59999msx1 0 +1m 1ms-1mx1 _x2 -0ms'), [
