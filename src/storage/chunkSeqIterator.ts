@@ -2,6 +2,7 @@
 import type { SampleIterator } from './interface.ts';
 import { ChunkDecoder } from './chunkDecoder.ts';
 import type { DecodedChunkCache } from './decodedChunkCache.ts';
+import { upperBound } from './arrayIterator.ts';
 
 export interface ChunkRef {
   minT: number;
@@ -20,6 +21,8 @@ export class ChunkSeqIterator implements SampleIterator {
   private sts: Float64Array | null = null;
   private n = 0;
   private i = 0;
+  /** Samples [i, end) of the current chunk are visible: end stops before any sample after maxt. */
+  private end = 0;
   private done = false;
   private error: Error | null = null;
 
@@ -65,40 +68,53 @@ export class ChunkSeqIterator implements SampleIterator {
         this.vs = e.vs;
         this.sts = e.sts;
       }
-      this.i = 0;
-      // Skip to minT within the chunk.
-      while (this.i < this.n && this.ts[this.i] < minT) this.i++;
-      if (this.i < this.n) return true;
+      const ts = this.ts;
+      const n = this.n;
+      let i = 0;
+      // Skip to minT within the chunk; cut the end before maxt once, so next() compares one index.
+      while (i < n && ts[i] < minT) i++;
+      this.i = i;
+      this.end = n > 0 && ts[n - 1] <= this.maxt ? n : upperBound(ts, n, this.maxt);
+      if (i < this.end) return true;
+      if (i < n) return false; // what is left lies after maxt
     }
   }
 
   next(): boolean {
-    if (this.done) return false;
-    if (this.ci < 0) {
-      if (!this.loadNext(this.mint)) return this.finish();
-    } else {
-      this.i++;
-      if (this.i >= this.n && !this.loadNext(this.mint)) return this.finish();
+    const i = this.i + 1;
+    if (i < this.end) {
+      this.i = i;
+      return true;
     }
-    if (this.ts[this.i] > this.maxt) return this.finish();
+    return this.advance();
+  }
+
+  /** next() past the visible end of the current chunk (or before the first one). */
+  private advance(): boolean {
+    if (this.done) return false;
+    // Samples left in a loaded chunk lie after maxt: nothing follows.
+    if (this.ci >= 0 && this.end < this.n) return this.finish();
+    if (!this.loadNext(this.mint)) return this.finish();
     return true;
   }
 
   seek(t: number): boolean {
     if (this.done) return false;
     if (t < this.mint) t = this.mint;
-    if (this.ci < 0) {
-      if (!this.loadNext(t)) return this.finish();
-    } else if (this.ts[this.i] < t) {
-      while (this.i < this.n && this.ts[this.i] < t) this.i++;
-      if (this.i >= this.n && !this.loadNext(t)) return this.finish();
-    }
-    if (this.ts[this.i] > this.maxt) return this.finish();
-    return true;
+    if (this.ci < 0) return this.loadNext(t) || this.finish();
+    const ts = this.ts;
+    let i = this.i;
+    if (ts[i] >= t) return true;
+    while (i < this.end && ts[i] < t) i++;
+    this.i = i;
+    if (i < this.end) return true;
+    if (this.end < this.n) return this.finish();
+    return this.loadNext(t) || this.finish();
   }
 
   private finish(): boolean {
     this.done = true;
+    this.end = 0; // next() takes the slow path and sees done
     // Exhausted: its decode buffers can serve the next series of a scan (the arrays stay
     // referenced here, but atT/atV are undefined after next() returned false).
     if (this.dec !== null) {
