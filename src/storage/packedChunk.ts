@@ -3,26 +3,24 @@
  * scaled integers, then a general compressor over several chunks of a series").
  *
  * A packed row replaces up to PACK_CHUNKS consecutive XOR chunks of one series. It starts with
- * two zero bytes (an XOR chunk never has a sample count of 0) and a format byte:
- *   1 SCALED:   deflateRaw( varint n, zigzag t0, zigzag dod of timestamps (first delta vs 0),
- *                           byte k, byte mode, zigzag deltas (mode 1) or delta-of-deltas
- *                           (mode 2) of round(v * 10^k) )
- *               used only when every value v is exactly round(v * 10^k) / 10^k (bit-checked,
- *               so -0, NaN, ±Inf and the stale marker never take this path);
- *   2 XOR_DEFLATE: deflateRaw( repeated: varint length, XOR chunk bytes ) for everything else.
- *   6 SCALED_BITS: zigzag n, zigzag t0, timestamp dod tokens, byte k, byte mode, zigzag x0,
- *               value tokens — NOT deflated. Tokens: the zigzag of each non-zero integer; a run
- *               of zeros (steady scrape interval, idle counter, constant gauge) as 0 and the run
- *               length. Each token stream is a varint count + block bit-packing (bitPacking.ts),
- *               so decoding is shifts and masks (inflate cost more than everything else on the
- *               read path). What packChunks writes for decimal values; format 1 is still read.
- *   5 XOR_PLAIN: as XOR_DEFLATE without deflate (deflate gains nothing on XOR bits and costs
- *               an inflate per read); what packChunks writes now for non-decimal values.
+ * two zero bytes (an XOR chunk never has a sample count of 0) and a format byte. Written now:
+ *   6 SCALED_BITS: zigzag n, zigzag t0, timestamp dod tokens (first delta vs 0), byte k,
+ *               byte mode, zigzag x0, value tokens: deltas (mode 1) or delta-of-deltas (mode 2)
+ *               of round(v * 10^k). Used only when every value v is exactly round(v * 10^k) /
+ *               10^k (so -0, NaN, ±Inf and the stale marker never take this path). Tokens: the
+ *               zigzag of each non-zero integer; a run of zeros (steady scrape interval, idle
+ *               counter, constant gauge) as 0 and the run length. Each token stream is a varint
+ *               count + block bit-packing (bitPacking.ts): no general-purpose compressor, so
+ *               decoding is shifts and masks (inflate used to cost more than everything else on
+ *               the read path; bit-packing is ~10% larger than deflate on the bench data).
+ *   5 XOR_PLAIN: repeated (zigzag length, XOR chunk bytes) for everything else (deflate gains
+ *               nothing on XOR bits).
+ * Still read (written by earlier builds): 1 SCALED = deflateRaw of the same fields as 6 with
+ * plain zigzag varints and no zero runs; 2 XOR_DEFLATE = deflateRaw of format 5's payload.
  * Start timestamps (startTimestamps.ts): SCALED rows of samples with STs set bit 0x80 of the
- * format byte and append the ST stream after the values (inside the deflated payload);
- * XOR_DEFLATE rows simply hold ST-wrapped XOR chunks. Format 3 is not a packed row but an
- * ST-wrapped XOR chunk (same two zero bytes).
- * Measured on the bench data (runs of 8): XOR 2.30 bytes/sample, SCALED ~1.03.
+ * format byte and append the ST stream after the values; XOR runs simply hold ST-wrapped XOR
+ * chunks. Format 3 is not a packed row but an ST-wrapped XOR chunk (same two zero bytes).
+ * Measured on the bench data (runs of 8): XOR 2.30 bytes/sample, SCALED_BITS ~1.0.
  */
 import zlib from 'node:zlib';
 import { XorChunk, XorIterator } from './xorChunk.ts';
