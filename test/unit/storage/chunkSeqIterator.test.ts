@@ -47,7 +47,7 @@ describe('ChunkSeqIterator', () => {
                 while (k < visible.length && visible[k][0] < op) k++;
               }
             }
-            const want = !exhausted && k < visible.length;
+            const want: boolean = !exhausted && k < visible.length;
             assert.equal(ok, want, `op ${op} at ${k}`);
             if (!want) {
               exhausted = true;
