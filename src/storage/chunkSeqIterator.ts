@@ -12,11 +12,14 @@ export interface ChunkRef {
   sid?: number;
 }
 
+/** Placeholder until the first chunk loads; shared, since an empty array is never written. */
+const NO_SAMPLES = new Float64Array(0);
+
 export class ChunkSeqIterator implements SampleIterator {
   private ci = -1;
   private dec: ChunkDecoder | null = null;
-  private ts: Float64Array = new Float64Array(0);
-  private vs: Float64Array = new Float64Array(0);
+  private ts: Float64Array = NO_SAMPLES;
+  private vs: Float64Array = NO_SAMPLES;
   /** Start timestamps of the current chunk (NaN = none), null when it carries none. */
   private sts: Float64Array | null = null;
   private n = 0;
