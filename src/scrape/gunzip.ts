@@ -54,14 +54,18 @@ function giveBack(b: Buffer): void {
   if (b.length <= POOL_MAX_BYTES && pool.length < POOL_MAX) pool.push(b);
 }
 
-let engine: unknown = null; // the Gunzip stream owning `handle`, kept reachable with it
-let handle: ZlibHandle | null = null;
-let state: Uint32Array | null = null;
+/** The reused zlib context; `stream` owns the handle and is kept reachable with it. */
+interface Context {
+  stream: unknown;
+  handle: ZlibHandle;
+  state: Uint32Array;
+}
+let ctx: Context | null = null;
 let lastError: string | null = null;
 let unsupported = false;
 
-function openHandle(): ZlibHandle | null {
-  if (handle !== null || unsupported) return handle;
+function openContext(): Context | null {
+  if (ctx !== null || unsupported) return ctx;
   const gz = zlib.createGunzip() as unknown as { _handle?: ZlibHandle; _writeState?: unknown };
   const h = gz._handle;
   if (h === undefined || typeof h.writeSync !== 'function' || typeof h.reset !== 'function' || !(gz._writeState instanceof Uint32Array)) {
@@ -73,22 +77,18 @@ function openHandle(): ZlibHandle | null {
   h.onerror = (message) => {
     lastError = message;
   };
-  engine = gz;
-  handle = h;
-  state = gz._writeState;
-  return h;
+  ctx = { stream: gz, handle: h, state: gz._writeState };
+  return ctx;
 }
 
 /** After an error zlib's context cannot be trusted: the next body gets a new one. */
-function dropHandle(): void {
+function dropContext(): void {
   try {
-    handle?.close();
+    ctx?.handle.close();
   } catch {
     /* already closed */
   }
-  engine = null;
-  handle = null;
-  state = null;
+  ctx = null;
 }
 
 /**
@@ -97,21 +97,22 @@ function dropHandle(): void {
  * GunzipError on corrupt input or when the limit is exceeded.
  */
 export function gunzipBody(input: Uint8Array, limit: number, sizeHint: number): Inflated {
-  const h = openHandle();
-  if (h === null) return fallback(input, limit);
+  const c = openContext();
+  if (c === null) return fallback(input, limit);
+  const h = c.handle;
   h.reset();
   lastError = null;
   let out = takeBuffer(Math.max(4096, limit > 0 ? Math.min(sizeHint + 1024, limit + 1) : sizeHint + 1024));
   let outOff = 0;
   let inOff = 0;
   let inLen = input.length;
-  const st = state!;
+  const st = c.state;
   for (;;) {
     const space = out.length - outOff;
     h.writeSync(zlib.constants.Z_FINISH, input, inOff, inLen, out, outOff, space);
     if (lastError !== null) {
       const msg = lastError;
-      dropHandle();
+      dropContext();
       giveBack(out);
       throw new GunzipError(msg, false);
     }
@@ -157,6 +158,6 @@ function fallback(input: Uint8Array, limit: number): Inflated {
 
 /** For tests: forces the gunzipSync path (true) or the reused handle (false). */
 export function useFallbackForTests(on: boolean): void {
-  dropHandle();
+  dropContext();
   unsupported = on;
 }

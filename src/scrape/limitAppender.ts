@@ -1,48 +1,17 @@
 /**
- * Scrape limits as Appender decorators (Prometheus's limitAppender and label limits; the
- * future-timestamp bound is a comparison in the scrape loop, only for explicit timestamps). A limit that fails the scrape throws ScrapeLimitError; the scrape loop rolls
- * the batch back and reports up=0 with the message.
+ * Scrape limits that fail a scrape (Prometheus's sample_limit and label limits). The scrape
+ * loop checks them while staging a payload (sample_limit by count, label limits for series
+ * storage does not know yet); a limit throws ScrapeLimitError, the loop discards the staged
+ * samples and reports up=0 with the message. The future-timestamp bound is a comparison in the
+ * loop, only for explicit timestamps.
  */
-import type { Appender, SeriesRef } from '../storage/interface.ts';
 import type { Labels } from '../storage/labels.ts';
-import type { ScrapeLimits } from '../config/globalConfig.ts';
 
 export class ScrapeLimitError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ScrapeLimitError';
   }
-}
-
-/** Fails the scrape when more than `limit` samples are appended (after metric relabeling). */
-export function withSampleLimit(inner: Appender, limit: number): Appender {
-  if (limit <= 0) return inner;
-  let n = 0;
-  return {
-    append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
-      if (++n > limit) throw new ScrapeLimitError(`sample limit exceeded (limit: ${limit})`);
-      return inner.append(ref, labels, t, v);
-    },
-    commit: () => inner.commit(),
-    rollback: () => inner.rollback(),
-  };
-}
-
-/**
- * Checks label_limit, label_name_length_limit and label_value_length_limit. Only a series seen
- * for the first time (ref 0) is checked: a known ref has passed before.
- */
-export function withLabelLimits(inner: Appender, limits: ScrapeLimits): Appender {
-  const { labelLimit, labelNameLengthLimit: nameLen, labelValueLengthLimit: valueLen } = limits;
-  if (labelLimit <= 0 && nameLen <= 0 && valueLen <= 0) return inner;
-  return {
-    append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
-      if (ref === 0) checkLabelLimits(labels, labelLimit, nameLen, valueLen);
-      return inner.append(ref, labels, t, v);
-    },
-    commit: () => inner.commit(),
-    rollback: () => inner.rollback(),
-  };
 }
 
 /** Throws ScrapeLimitError when `labels` exceeds label_limit or a label name/value length limit (0 = none). */
@@ -63,9 +32,4 @@ export function checkLabelLimits(labels: Labels, labelLimit: number, nameLen: nu
       );
     }
   }
-}
-
-/** All per-scrape limits around one batch (no wrapper at all when no limit is set). */
-export function withScrapeLimits(inner: Appender, limits: ScrapeLimits): Appender {
-  return withSampleLimit(withLabelLimits(inner, limits), limits.sampleLimit);
 }

@@ -1,8 +1,10 @@
 /**
- * One target's scrape: fetch, parse, turn lines into series through the scrape cache, append
- * everything as one batch (samples, stale markers, report series) and record the target's
- * health. Any failure (HTTP, parse, limit) rolls the samples back and commits only stale
- * markers for the previous scrape's series plus the report with up=0, as Prometheus does.
+ * One target's scrape: fetch, parse, turn lines into series through the scrape cache, stage
+ * the samples, and once the whole payload is valid append them with stale markers and the
+ * report series (into the wake-up's shared batch, see commitBatch.ts), then record the
+ * target's health. Any failure (HTTP, parse, limit) discards the staged samples and appends
+ * only stale markers for the previous scrape's series plus the report with up=0, as
+ * Prometheus does.
  */
 import type { Clock } from '../clock.ts';
 import { AppendError, type Appendable, type Appender } from '../storage/interface.ts';
