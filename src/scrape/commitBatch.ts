@@ -57,6 +57,15 @@ export class CommitBatch {
     if (this.pending === 0 && (this.waiters.length > 0 || this.open.size > 0)) this.flush();
   }
 
+  /**
+   * Commits what the batch holds now, without waiting for the linger or the other targets (a
+   * loop that stops must not leave its last samples behind its stale markers). Scrapes still
+   * running append into a fresh appender and commit when they finish.
+   */
+  commitNow(): void {
+    if (this.open.size > 0 || this.waiters.length > 0) this.flush();
+  }
+
   private flush(): void {
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
     this.timer = null;

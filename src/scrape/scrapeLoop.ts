@@ -83,6 +83,8 @@ export class ScrapeLoop {
   forcedError: string | null = null;
   private opts: ScrapeLoopOptions;
   private stopped = false;
+  /** The shared batch holding this loop's last scrape until it commits. */
+  private uncommitted: CommitBatch | null = null;
 
   constructor(opts: ScrapeLoopOptions) {
     this.opts = opts;
@@ -170,7 +172,9 @@ export class ScrapeLoop {
     let commitError: string | null = null;
     if (batch !== null) {
       finishing();
+      this.uncommitted = batch;
       commitError = await batch.finish();
+      if (this.uncommitted === batch) this.uncommitted = null;
     } else {
       try {
         app.commit();
@@ -297,7 +301,12 @@ export class ScrapeLoop {
     if (this.stopped) return;
     this.stopped = true;
     this.opts.source.close?.();
-    if (!writeStale || this.opts.target.state.lastScrape === 0) return;
+    // The last scrape may still wait in its wake-up's batch: commit it first, so its samples are
+    // stored and the stale markers below come after them.
+    const waiting = this.uncommitted;
+    this.uncommitted = null;
+    waiting?.commitNow();
+    if (!writeStale || (this.opts.target.state.lastScrape === 0 && waiting === null)) return;
     const app = this.opts.appendable.appender();
     this.cache.forEachLive((s) => this.appendStale(app, s, t));
     this.report.appendStale(app, t);

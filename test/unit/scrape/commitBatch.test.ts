@@ -132,6 +132,42 @@ describe('scrape loops sharing a batch', () => {
     assert.equal(samplesOf(storage, 'up').size, 2, 'both targets report up');
   });
 
+  it('a loop stopped while its scrape waits in the batch stores that scrape, then its stale markers', async () => {
+    const cfg = scrapeConfig();
+    const storage = new MemoryStorage();
+    const clock = new ManualClock(1_700_000_000_000);
+    let releaseSlow!: (r: { body: Buffer; contentType: string }) => void;
+    const mk = (address: string, scrape: () => Promise<{ body: Buffer; contentType: string }>) =>
+      new ScrapeLoop({
+        honorLabels: false,
+        honorTimestamps: true,
+        limits: cfg,
+        metricRelabelConfigs: [],
+        target: targetFor(cfg, address),
+        appendable: storage,
+        clock,
+        source: { scrape },
+      });
+    const removed = mk('removed:1', async () => ({ body: Buffer.from('m{x="1"} 1\n'), contentType: TEXT }));
+    const slow = mk('slow:1', () => new Promise((r) => (releaseSlow = r)));
+    const timers = new ManualTimers();
+    const batch = new CommitBatch(timers, 250);
+    const removedDone = removed.scrapeAndReport(batch);
+    const slowDone = slow.scrapeAndReport(batch);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(samplesOf(storage, 'm').size, 0, 'the scrape waits for the batch (slow target, linger not over)');
+
+    clock.advance(1000);
+    removed.stop(true); // target removed by service discovery
+    await removedDone;
+    assert.deepEqual([...samplesOf(storage, 'm').values()], [[[1_700_000_000_000, 1], [1_700_000_001_000, 'stale']]]);
+
+    releaseSlow({ body: Buffer.from('m{x="2"} 2\n'), contentType: TEXT });
+    await slowDone;
+    assert.equal(samplesOf(storage, 'm').size, 2, 'the slow target still commits its own scrape');
+    assert.equal(timers.due.size, 0);
+  });
+
   it('a loop without a batch still commits its own scrape', async () => {
     const { storage, scrape } = loopWith(scrapeConfig());
     await scrape('m 1\n');
