@@ -72,11 +72,24 @@ export class JsonText {
 
 /** The envelope as JSON text; a JsonText `data` is spliced in as it is. */
 export function envelopeJson(result: ApiResult): string {
-  if ('error' in result || !(result.data instanceof JsonText)) return JSON.stringify(envelope(result));
+  if ('error' in result || !(result.data instanceof JsonText)) return goJson(JSON.stringify(envelope(result)));
   let out = `{"status":"success","data":${result.data.text}`;
   if (result.warnings?.length) out += `,"warnings":${JSON.stringify(result.warnings)}`;
   if (result.infos?.length) out += `,"infos":${JSON.stringify(result.infos)}`;
-  return out + '}';
+  return goJson(out + '}');
+}
+
+const GO_ESCAPED = /[<>&\u2028\u2029]/g;
+const GO_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+
+/**
+ * JSON text as Go's encoder writes it (Prometheus's API responses): `<`, `>`, `&`, U+2028 and
+ * U+2029 inside strings escaped as \u003c, \u003e, \u0026, \u2028, \u2029. These characters
+ * can only occur inside JSON strings, so replacing them everywhere is exact.
+ */
+export function goJson(json: string): string {
+  GO_ESCAPED.lastIndex = 0;
+  return GO_ESCAPED.test(json) ? json.replace(GO_ESCAPED, (c) => GO_ESCAPES[c]!) : json;
 }
 
 export function sendResult(reply: FastifyReply, result: ApiResult): FastifyReply {

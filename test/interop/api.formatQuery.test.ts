@@ -30,3 +30,18 @@ test('format_query matches Prometheus 2.42 byte for byte', async () => {
     await prom.stop();
   }
 });
+
+test('query responses are the same bytes as Prometheus 2.42, HTML-sensitive characters escaped as Go does', async () => {
+  const pl = await startPromlite();
+  const prom = await startPrometheusPeer({ config: 'global: { scrape_interval: 1m }\n' });
+  try {
+    for (const query of ['label_replace(vector(1), "x", "<&>\u2028", "", "")', 'vector(1) < 2', '1 <']) {
+      const ask = async (url: string) => (await fetch(`${url}/api/v1/query?${new URLSearchParams({ query, time: '10' })}`)).text();
+      const [mine, theirs] = await Promise.all([ask(pl.url), ask(prom.url)]);
+      assert.equal(mine, theirs, query);
+    }
+  } finally {
+    await pl.stop();
+    await prom.stop();
+  }
+});

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { renderQueryData, renderQueryDataJson } from '../../../src/api/v1/renderValue.ts';
-import { JsonText, envelope, envelopeJson } from '../../../src/api/respond.ts';
+import { JsonText, envelope, envelopeJson, goJson } from '../../../src/api/respond.ts';
 import { Labels } from '../../../src/storage/labels.ts';
 import type { QueryValue } from '../../../src/promql/values.ts';
 
@@ -47,8 +47,15 @@ test('an envelope around pre-rendered data equals the one JSON.stringify builds'
   fc.assert(
     fc.property(queryValue, fc.array(fc.string(), { maxLength: 2 }), fc.option(fc.array(fc.string(), { maxLength: 2 }), { nil: undefined }), (v, warnings, infos) => {
       const data = renderQueryDataJson(v);
-      assert.equal(envelopeJson({ data: new JsonText(data), warnings, infos }), JSON.stringify(envelope({ data: JSON.parse(data), warnings, infos })));
+      assert.equal(envelopeJson({ data: new JsonText(data), warnings, infos }), goJson(JSON.stringify(envelope({ data: JSON.parse(data), warnings, infos }))));
     }),
     { numRuns: 200 },
   );
+});
+
+test('JSON is escaped as Go writes it: <, >, &, U+2028 and U+2029 inside strings', () => {
+  const text = envelopeJson({ data: { 'a<b': 'x&y>\u2028\u2029"' }, warnings: ['<w>'] });
+  assert.equal(text, '{"status":"success","data":{"a\\u003cb":"x\\u0026y\\u003e\\u2028\\u2029\\""},"warnings":["\\u003cw\\u003e"]}');
+  assert.deepEqual(JSON.parse(text), { status: 'success', data: { 'a<b': 'x&y>\u2028\u2029"' }, warnings: ['<w>'] });
+  assert.equal(envelopeJson({ error: { type: 'bad_data', message: 'parse error at <' } }), '{"status":"error","errorType":"bad_data","error":"parse error at \\u003c"}');
 });
