@@ -21,6 +21,8 @@ export const APPLIED = 0;
 export const SAME_AS_LAST = 1;
 export const OUT_OF_ORDER = 2;
 export const DUPLICATE = 3;
+/** Applied, after closing the head chunk (now in `closed`, waiting for compaction). */
+export const APPLIED_AFTER_CUT = 4;
 
 export class HeadSeries {
   /** Whether the series row and its postings are in the database. */
@@ -65,7 +67,7 @@ export class HeadSeries {
     readonly labels: Labels,
   ) {}
 
-  /** Applies a committed sample (log order; st NaN = no start timestamp); returns APPLIED or why it was skipped. */
+  /** Applies a committed sample (log order; st NaN = no start timestamp); returns APPLIED (or APPLIED_AFTER_CUT) or why it was skipped. */
   apply(t: number, hi: number, lo: number, cut: CutPolicy, st: number): number {
     if (t <= this.lastT) {
       if (t < this.lastT) return OUT_OF_ORDER;
@@ -73,9 +75,11 @@ export class HeadSeries {
     }
     let app = this.headApp;
     const head = this.head;
+    let result = APPLIED;
     if (head === null || app === null || head.numSamples() >= cut.maxSamples || t - this.headMinT >= cut.maxRangeMs) {
       if (head !== null && head.numSamples() > 0) {
         this.closed.push({ minT: this.headMinT, maxT: this.headMaxT, data: this.headCopy(), sid: this.id });
+        result = APPLIED_AFTER_CUT;
       }
       const c = new XorChunk();
       app = c.appender();
@@ -94,7 +98,7 @@ export class HeadSeries {
     this.lastLo = lo;
     if (t < this.minT) this.minT = t;
     if (t > this.maxT) this.maxT = t;
-    return APPLIED;
+    return result;
   }
 
   /** The head chunk's bytes (ST-wrapped when it has STs): a view valid until the next append. */

@@ -22,7 +22,7 @@ import { SqliteAppender } from './sqliteAppender.ts';
 import { compareLabels, Labels } from './labels.ts';
 import type { Matcher } from './matcher.ts';
 import { SampleBatch, decodeBatch, encodeBatch, tsAt } from './appendLog.ts';
-import { APPLIED, DEFAULT_CUT_POLICY, DUPLICATE, HeadSeries, OUT_OF_ORDER, type CutPolicy } from './headSeries.ts';
+import { APPLIED, APPLIED_AFTER_CUT, DEFAULT_CUT_POLICY, DUPLICATE, HeadSeries, OUT_OF_ORDER, type CutPolicy } from './headSeries.ts';
 import { PostingsIndex } from './postings.ts';
 import { migrate, prepareNewDatabase } from './schema.ts';
 import { acquireDirLock } from './dirLock.ts';
@@ -69,6 +69,11 @@ export interface OpenStorageOptions {
   checkpointLogBytes?: number;
   /** When to cut head chunks (default 120 samples or 2 h). */
   cutPolicy?: CutPolicy;
+  /**
+   * Compact soon after a commit once this many chunks were cut since the last compaction
+   * (default 2000 when `schedule` is on, otherwise never): keeps them out of memory.
+   */
+  flushClosedChunks?: number;
   /** Bound of the LRU of decoded closed chunks shared by queries (default 32 MiB; 0 disables it). */
   decodedChunkCacheBytes?: number;
   /**
@@ -155,6 +160,9 @@ export class SqliteStorage implements Storage {
   private readonly logger: StorageLogger;
   private retention: RetentionOptions;
   private readonly maxLogBytes: number;
+  private readonly flushClosedChunks: number;
+  private closedSinceCompaction = 0;
+  private flushScheduled = false;
   private readonly checkpointLogBytes: number;
   private readonly tasks: Array<{ stop(): void | Promise<void> }> = [];
   private nextId = 1;
@@ -189,6 +197,7 @@ export class SqliteStorage implements Storage {
     this.logger = opts.logger ?? silentLogger;
     this.retention = opts.retention ?? {};
     this.maxLogBytes = opts.maxAppendLogBytes ?? 64 * 1024 * 1024;
+    this.flushClosedChunks = opts.flushClosedChunks ?? (opts.schedule === false ? Infinity : 2000);
     this.checkpointLogBytes = opts.checkpointLogBytes ?? 16 * 1024 * 1024;
     this.cut = opts.cutPolicy ?? DEFAULT_CUT_POLICY;
     this.replaySliceMs = opts.replaySliceMs ?? 10;
@@ -391,7 +400,10 @@ export class SqliteStorage implements Storage {
     const sts = b.sts;
     for (let i = 0; i < b.n; i++) {
       const s = this.byId.get(b.ids[i]);
-      if (s && s.apply(tsAt(b, i), b.vw[2 * i + 1], b.vw[2 * i], this.cut, sts === null ? NaN : sts[i]) === APPLIED) this.replayedSamples++;
+      if (s) {
+        const r = s.apply(tsAt(b, i), b.vw[2 * i + 1], b.vw[2 * i], this.cut, sts === null ? NaN : sts[i]);
+        if (r === APPLIED || r === APPLIED_AFTER_CUT) this.replayedSamples++;
+      }
     }
   }
   private replayedSamples = 0;
@@ -482,12 +494,36 @@ export class SqliteStorage implements Storage {
       if (s.deleted) continue; // deleteSeries ran while the batch was open
       const r = s.apply(ts[i], vw[2 * i + 1], vw[2 * i], this.cut, sts === null ? NaN : sts[i]);
       if (r === APPLIED) applied++;
+      else if (r === APPLIED_AFTER_CUT) {
+        applied++;
+        this.closedSinceCompaction++;
+      }
       // Another appender committed newer samples of this series in between: count, as Prometheus does.
       else if (r === OUT_OF_ORDER) this.metrics.samplesRejected.inc({ reason: 'out_of_order' });
       else if (r === DUPLICATE) this.metrics.samplesRejected.inc({ reason: 'duplicate_timestamp' });
     }
     this.metrics.samplesAppended.inc(applied);
     if (this.logBytes > this.maxLogBytes) this.compact({ checkpoint: true });
+    else if (this.closedSinceCompaction >= this.flushClosedChunks) this.scheduleFlush();
+  }
+
+  /**
+   * Writes the chunks cut from the heads out soon (next turn of the event loop, not inside the
+   * caller's commit) once many are waiting, instead of holding them in memory until the
+   * scheduled compaction: series scraped together cut together, e.g. 10k chunks at once.
+   */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      if (this.closed || !this.ready || this.closedSinceCompaction < this.flushClosedChunks) return;
+      try {
+        this.compact();
+      } catch (e) {
+        this.logger.error({ err: e }, 'storage compaction failed');
+      }
+    });
   }
 
   /**
@@ -554,6 +590,7 @@ export class SqliteStorage implements Storage {
       }
     }
     if (checkpoint) this.logBytes = 0;
+    this.closedSinceCompaction = 0;
     this.metrics.compactions.inc();
     this.logger.info({ chunks, packed, heads: withClosed.length + dirty.length, checkpoint, ms: Math.round(performance.now() - t0) }, 'storage compaction done');
   }
