@@ -478,13 +478,13 @@ export class PackedDecoder {
     const vs = this.vs;
     ts[0] = r.zz();
     r.pos = this.readTokens(data, r, n);
-    if (!replayTimestampTokens(this.tok, this.ntok, n, ts)) throw new Error('corrupt packed chunk: bad timestamp tokens');
+    if (!replayTokens(this.tok, this.ntok, n, ts, true)) throw new Error('corrupt packed chunk: bad timestamp tokens');
     const k = r.byte();
     const mode = r.byte();
     if (k > MAX_SCALE || (mode !== 1 && mode !== 2)) throw new Error('corrupt packed chunk: bad header');
     vs[0] = r.zz();
     r.pos = this.readTokens(data, r, n);
-    if (!replayValueTokens(this.tok, this.ntok, n, vs, mode === 2)) throw new Error('corrupt packed chunk: bad value tokens');
+    if (!replayTokens(this.tok, this.ntok, n, vs, mode === 2)) throw new Error('corrupt packed chunk: bad value tokens');
     const m = POW10[k];
     if (m !== 1) for (let j = 0; j < n; j++) vs[j] = vs[j] / m;
     if (hasSt) {
@@ -573,32 +573,13 @@ function unzigzag(z: number): number {
   return z <= 0x7fffffff ? (z >>> 1) ^ -(z & 1) : z & 1 ? -(z + 1) / 2 : z / 2;
 }
 
-/** Rebuilds ts[1, n) from delta-of-delta tokens (zero-run form); false when they do not fit n. */
-function replayTimestampTokens(tok: Float64Array, count: number, n: number, ts: Float64Array): boolean {
-  let t = ts[0];
-  let d = 0;
-  let i = 1;
-  for (let k = 0; k < count; k++) {
-    const z = tok[k];
-    if (z !== 0) {
-      if (i >= n) return false;
-      d += unzigzag(z);
-      ts[i++] = t += d;
-      continue;
-    }
-    const end = i + tok[++k];
-    if (!(k < count && end <= n && end > i)) return false;
-    for (; i < end; i++) ts[i] = t += d;
-  }
-  return i === n;
-}
-
 /**
- * Rebuilds vs[1, n) from delta (or, with dod, delta-of-delta) tokens; false when they do not
- * fit n. One loop per mode keeps the mode test out of the per-sample path.
+ * Rebuilds xs[1, n) from delta (or, with dod, delta-of-delta) tokens in zero-run form; false
+ * when they do not fit n. Timestamps are always delta-of-delta. One loop per mode keeps the
+ * mode test out of the per-sample path.
  */
-function replayValueTokens(tok: Float64Array, count: number, n: number, vs: Float64Array, dod: boolean): boolean {
-  let x = vs[0];
+function replayTokens(tok: Float64Array, count: number, n: number, xs: Float64Array, dod: boolean): boolean {
+  let x = xs[0];
   let i = 1;
   if (dod) {
     let dv = 0;
@@ -607,24 +588,24 @@ function replayValueTokens(tok: Float64Array, count: number, n: number, vs: Floa
       if (z !== 0) {
         if (i >= n) return false;
         dv += unzigzag(z);
-        vs[i++] = x += dv;
+        xs[i++] = x += dv;
         continue;
       }
       const end = i + tok[++k];
       if (!(k < count && end <= n && end > i)) return false;
-      for (; i < end; i++) vs[i] = x += dv;
+      for (; i < end; i++) xs[i] = x += dv;
     }
   } else {
     for (let k = 0; k < count; k++) {
       const z = tok[k];
       if (z !== 0) {
         if (i >= n) return false;
-        vs[i++] = x += unzigzag(z);
+        xs[i++] = x += unzigzag(z);
         continue;
       }
       const end = i + tok[++k];
       if (!(k < count && end <= n && end > i)) return false;
-      vs.fill(x, i, end);
+      xs.fill(x, i, end);
       i = end;
     }
   }
