@@ -4,6 +4,7 @@ import type { Alert } from '../../notify/alert.ts';
 import { gettableAlert, parseApiTime } from './render.ts';
 import { BadRequest, isObject, matchFilterLabels, parseBool, parseFilter, parseReceiverRegex } from './filters.ts';
 import type { AlertmanagerApiSource } from './source.ts';
+import type { AlertStatus } from '../../notify/notifier.ts';
 
 
 function stringMap(v: unknown, field: string): Record<string, string> {
@@ -39,26 +40,41 @@ export function parsePostableAlerts(body: unknown[]): Alert[] {
   return alerts;
 }
 
+/**
+ * The query filters GET /alerts and GET /alerts/groups share: `filter` matchers, `receiver`
+ * regex, and whether active, silenced and inhibited alerts are included (all by default).
+ */
+function alertFilter(q: Record<string, unknown>) {
+  const matchers = parseFilter(q.filter);
+  const receiverRe = parseReceiverRegex(q.receiver);
+  const active = parseBool(q.active, 'active', true);
+  const silenced = parseBool(q.silenced, 'silenced', true);
+  const inhibited = parseBool(q.inhibited, 'inhibited', true);
+  return {
+    receiverRe,
+    keeps(status: AlertStatus, labels: Record<string, string>): boolean {
+      if (!active && status.state === 'active') return false;
+      if (!silenced && status.silencedBy.length > 0) return false;
+      if (!inhibited && status.inhibitedBy.length > 0) return false;
+      return matchFilterLabels(matchers, labels);
+    },
+  };
+}
+
 export async function alertRoutes(app: FastifyInstance, opts: { notifier: AlertmanagerApiSource }): Promise<void> {
   const n = opts.notifier;
   app.get('/alerts', async (req) => {
     const q = req.query as Record<string, unknown>;
-    const matchers = parseFilter(q.filter);
-    const receiverRe = parseReceiverRegex(q.receiver);
-    const active = parseBool(q.active, 'active', true);
-    const silenced = parseBool(q.silenced, 'silenced', true);
-    const inhibited = parseBool(q.inhibited, 'inhibited', true);
+    const f = alertFilter(q);
+    const receiverRe = f.receiverRe;
     const unprocessed = parseBool(q.unprocessed, 'unprocessed', true);
     const out = [];
     for (const a of n.activeAlerts()) {
       const receivers = n.routedReceivers(a.labels);
       if (receiverRe && !receivers.some((r) => receiverRe.matches(r))) continue;
       const status = n.alertStatus(a.labels);
-      if (!active && status.state === 'active') continue;
       if (!unprocessed && status.state === 'unprocessed') continue;
-      if (!silenced && status.silencedBy.length > 0) continue;
-      if (!inhibited && status.inhibitedBy.length > 0) continue;
-      if (!matchFilterLabels(matchers, a.labels)) continue;
+      if (!f.keeps(status, a.labels)) continue;
       out.push(gettableAlert(a, status, receivers));
     }
     return out;
@@ -75,24 +91,16 @@ export async function alertRoutes(app: FastifyInstance, opts: { notifier: Alertm
   });
 
   app.get('/alerts/groups', async (req) => {
-    const q = req.query as Record<string, unknown>;
-    const matchers = parseFilter(q.filter);
-    const receiverRe = parseReceiverRegex(q.receiver);
-    const active = parseBool(q.active, 'active', true);
-    const silenced = parseBool(q.silenced, 'silenced', true);
-    const inhibited = parseBool(q.inhibited, 'inhibited', true);
+    const f = alertFilter(req.query as Record<string, unknown>);
     const now = n.now();
     const groups = [];
     for (const g of n.alertGroups()) {
-      if (receiverRe && !receiverRe.matches(g.receiver)) continue;
+      if (f.receiverRe && !f.receiverRe.matches(g.receiver)) continue;
       const alerts = [];
       for (const a of g.alerts) {
         if (a.endsAt > 0 && a.endsAt < now) continue;
         const status = n.alertStatus(a.labels);
-        if (!active && status.state === 'active') continue;
-        if (!silenced && status.silencedBy.length > 0) continue;
-        if (!inhibited && status.inhibitedBy.length > 0) continue;
-        if (!matchFilterLabels(matchers, a.labels)) continue;
+        if (!f.keeps(status, a.labels)) continue;
         alerts.push(gettableAlert(a, status, n.routedReceivers(a.labels)));
       }
       if (alerts.length === 0) continue;
