@@ -41,7 +41,7 @@ import { ConfigReloader, registerReloadMetrics } from './config/reloader.ts';
 import { Engine } from './promql/engine.ts';
 import { RemoteWriteManager } from './remote/remoteWriteManager.ts';
 import { TeeAppendable } from './remote/teeAppendable.ts';
-import { SqliteStorage, type ReplayProgress } from './storage/sqliteStorage.ts';
+import { SqliteStorage } from './storage/sqliteStorage.ts';
 import { SERVE_FLAGS, type ServeFlags } from './cli/serveFlags.ts';
 import { systemClock, type Clock } from './clock.ts';
 
@@ -124,11 +124,6 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
     retention: retentionFor(config),
     deferReplay: true,
   });
-  let replayProgress: ReplayProgress = storage.replayProgress();
-  // better-sqlite3 builds SQLite with a 16 MB page cache; promlite's reads go through its own
-  // decoded-chunk cache and writes touch the right edge of two B-trees, so 2 MB is plenty and
-  // the other 14 MB stayed resident once the database outgrew it (bench:scrape RSS -20 MB).
-  storage.db.pragma('cache_size = -2048');
 
   const tee = new TeeAppendable(storage);
   const remoteWrite = new RemoteWriteManager({ tee, db: storage.db, registry, logger: logger.child({ component: 'remote' }) });
@@ -265,7 +260,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
             storageRetention: flags.retentionTime + (retentionSizeBytes > 0 ? ` or ${flags.retentionSize}` : ''),
           }),
           tsdb: (limit: number) => storage.stats(limit),
-          walReplay: () => replayProgress,
+          walReplay: () => storage.replayProgress(),
         },
       },
       {
@@ -303,7 +298,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
   const addr = app.server.address();
   const address = typeof addr === 'object' && addr ? `${addr.address}:${addr.port}` : String(addr);
   try {
-    await storage.replay((p) => (replayProgress = p));
+    await storage.replay();
   } catch (e) {
     await app.close();
     storage.close();
