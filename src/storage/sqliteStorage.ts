@@ -8,13 +8,13 @@
  *    once the log is big enough it also checkpoints the open heads into `head_chunks` and
  *    truncates the append log — each in one transaction. Opening replays head_chunks + the log
  *    (idempotently: samples already stored are skipped).
- *  - Retention (time, size, per-selector rules) and compaction run on node-cron schedules;
+ *  - Retention (time, size, per-selector rules) and compaction run on wall-clock-aligned schedules;
  *    runRetention(now) / compact() can be called directly (tests inject a clock).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import cron from 'node-cron';
+import { everyAligned, type ScheduledJob } from './maintenanceSchedule.ts';
 import type { Registry } from 'prom-client';
 import { systemClock, type Clock } from '../clock.ts';
 import { AppendError, type Appender, type Querier, type SeriesRef, type Storage } from './interface.ts';
@@ -57,12 +57,12 @@ export interface OpenStorageOptions {
   /** prom-client registry for the promlite_tsdb_* self-metrics. */
   registry?: Registry;
   logger?: StorageLogger;
-  /** Run compaction and retention on node-cron schedules (default true; tests pass false). */
+  /** Run compaction and retention on wall-clock-aligned schedules (default true; tests pass false). */
   schedule?: boolean;
-  /** Cron expression for compaction (default every 5 minutes). */
-  compactCron?: string;
-  /** Cron expression for retention (default every 15 minutes). */
-  retentionCron?: string;
+  /** Compaction period in ms (default 5 minutes, at every multiple of it since the epoch). */
+  compactEveryMs?: number;
+  /** Retention period in ms (default 15 minutes). */
+  retentionEveryMs?: number;
   /** Compact with a checkpoint right after a commit once the append log exceeds this many bytes (default 64 MiB). */
   maxAppendLogBytes?: number;
   /** Scheduled compactions also checkpoint heads and truncate the log once it exceeds this (default 16 MiB). */
@@ -166,7 +166,7 @@ export class SqliteStorage implements Storage {
   private closedSinceCompaction = 0;
   private flushScheduled = false;
   private readonly checkpointLogBytes: number;
-  private readonly tasks: Array<{ stop(): void | Promise<void> }> = [];
+  private readonly tasks: ScheduledJob[] = [];
   private nextId = 1;
   private batchStamp = 0;
   private lastLogId = 0;
@@ -273,8 +273,8 @@ export class SqliteStorage implements Storage {
           this.logger.error({ err: e }, `storage ${what} failed`);
         }
       };
-      this.tasks.push(cron.schedule(opts.compactCron ?? '*/5 * * * *', guard('compaction', () => this.compact()), { noOverlap: true }));
-      this.tasks.push(cron.schedule(opts.retentionCron ?? '*/15 * * * *', guard('retention', () => this.runRetention()), { noOverlap: true }));
+      this.tasks.push(everyAligned(opts.compactEveryMs ?? 5 * 60_000, guard('compaction', () => this.compact())));
+      this.tasks.push(everyAligned(opts.retentionEveryMs ?? 15 * 60_000, guard('retention', () => this.runRetention())));
     }
   }
 
@@ -804,7 +804,7 @@ export class SqliteStorage implements Storage {
   /** Stops schedules, compacts (so the next open replays little) and closes the database. */
   close(): void {
     if (this.closed) return;
-    for (const t of this.tasks) void t.stop();
+    for (const t of this.tasks) t.stop();
     try {
       this.compact({ checkpoint: true });
       this.releaseFreePages(0);
