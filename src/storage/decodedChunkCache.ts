@@ -87,7 +87,8 @@ export class DecodedChunkCache {
       sid,
       minT,
       maxT,
-      data,
+      // A view into a shared block (copyChunkBytes) would keep the whole block alive.
+      data: data.byteLength < data.buffer.byteLength ? data.slice() : data,
       bytes: cost,
       prev: null,
       next: null,

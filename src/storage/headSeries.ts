@@ -4,6 +4,7 @@
  */
 import type { Labels } from './labels.ts';
 import type { ChunkRef } from './chunkSeqIterator.ts';
+import { copyChunkBytes, headChunkArena } from './chunkArena.ts';
 import { XorChunk, XorIterator, type XorAppender } from './xorChunk.ts';
 import { splitChunk, StColumn, wrapStChunk } from './startTimestamps.ts';
 
@@ -78,10 +79,12 @@ export class HeadSeries {
     let result = APPLIED;
     if (head === null || app === null || head.numSamples() >= cut.maxSamples || t - this.headMinT >= cut.maxRangeMs) {
       if (head !== null && head.numSamples() > 0) {
-        this.closed.push({ minT: this.headMinT, maxT: this.headMaxT, data: this.headCopy(), sid: this.id });
+        this.closed.push({ minT: this.headMinT, maxT: this.headMaxT, data: this.headSnapshot(), sid: this.id });
         result = APPLIED_AFTER_CUT;
       }
-      const c = new XorChunk();
+      // Series keep their shape from chunk to chunk: start where the last one ended (+ the writer's pad).
+      const c = new XorChunk(undefined, headChunkArena, head === null ? undefined : head.bytes().length + 16);
+      head?.release();
       app = c.appender();
       this.head = c;
       this.headApp = app;
@@ -107,19 +110,16 @@ export class HeadSeries {
     return this.headSt === null ? xor : wrapStChunk(xor, this.headSt.bytes());
   }
 
-  /** The head chunk as of now, unaffected by later appends (copy-on-write for plain XOR heads). */
+  /** A copy of the head chunk (ST-wrapped when it has STs), unaffected by later appends and cuts. */
   headSnapshot(): Uint8Array {
-    return this.headSt === null ? this.head!.snapshot() : wrapStChunk(this.head!.bytes(), this.headSt.bytes());
-  }
-
-  private headCopy(): Uint8Array {
-    return this.headSt === null ? this.head!.bytes().slice() : wrapStChunk(this.head!.bytes(), this.headSt.bytes());
+    return this.headSt === null ? copyChunkBytes(this.head!.bytes()) : wrapStChunk(this.head!.bytes(), this.headSt.bytes());
   }
 
   /** Restores the head from a checkpointed chunk (plain or ST-wrapped XOR). */
   restoreHead(data: Uint8Array, minT: number, maxT: number): void {
     const { xor, st } = splitChunk(data);
-    const c = new XorChunk(xor);
+    this.head?.release();
+    const c = new XorChunk(xor, headChunkArena);
     this.headApp = c.appender();
     this.head = c;
     this.headSt = null;
@@ -135,6 +135,7 @@ export class HeadSeries {
   }
 
   dropHead(): void {
+    this.head?.release();
     this.head = null;
     this.headApp = null;
     this.headSt = null;

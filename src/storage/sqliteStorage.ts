@@ -716,6 +716,7 @@ export class SqliteStorage implements Storage {
     this.byRef[s.id] = undefined;
     this.byKey.delete(s.labels.key());
     s.deleted = true;
+    s.dropHead();
   }
 
   /** Online backup of the whole database (consistent snapshot) into a new file. */
@@ -813,6 +814,7 @@ export class SqliteStorage implements Storage {
       this.closed = true;
       this.db.close();
       this.releaseLock();
+      for (const s of this.byId.values()) s.dropHead(); // their bytes go back to the shared arena
     }
   }
 }

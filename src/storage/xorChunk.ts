@@ -14,12 +14,17 @@
  * Values are handled as two uint32 words (hi, lo) so every float64 round-trips bit-exactly
  * (-0, ±Inf, NaN payloads, the stale marker). The caller decides when to cut a chunk.
  */
+import { ARENA_MAX_BYTES, NO_SLOT, type ChunkArena } from './chunkArena.ts';
 import { STALE_NAN_BITS_HI, STALE_NAN_BITS_LO } from './staleMarker.ts';
 
 const TWO32 = 4294967296;
 /** Bytes after the data that readers may touch; padded copies make bounds checks unnecessary. */
 const READ_PAD = 8;
 const MAX_SAMPLES = 0xffff;
+
+/** Room for a new chunk's first samples; it grows by doubling (cheaply, in the arena). */
+const INITIAL_BYTES = 128;
+const EMPTY = new Uint8Array(0);
 
 const cvtF64 = new Float64Array(1);
 const cvtU32 = new Uint32Array(cvtF64.buffer);
@@ -29,18 +34,27 @@ export class XorChunk {
   buf: Uint8Array;
   /** @internal bits written after the 2-byte header (exact only for chunks built by appending). */
   bitLen: number;
-  /** @internal a snapshot() view shares buf: the next append writes into a copy instead. */
-  shared = false;
+  /** @internal the arena slot buf occupies, or NO_SLOT when buf is its own allocation. */
+  slot = NO_SLOT;
 
-  /** An empty chunk, or one read from `data` (as returned by bytes()). `data` is not copied. */
-  constructor(data?: Uint8Array) {
+  /**
+   * An empty chunk, or one read from `data` (as returned by bytes()). `data` is not copied.
+   * With an arena (head chunks), the chunk keeps its bytes there and must be `release()`d.
+   */
+  constructor(
+    data?: Uint8Array,
+    private readonly arena: ChunkArena | null = null,
+    /** Room to start with when empty: a series' previous chunk size saves regrowing (default 128). */
+    initialBytes = INITIAL_BYTES,
+  ) {
     if (data) {
       if (data.length < 2) throw new Error(`corrupt XOR chunk: ${data.length} bytes`);
       this.buf = data;
       this.bitLen = (data.length - 2) * 8;
     } else {
-      this.buf = new Uint8Array(256); // a typical 120-sample chunk fits without regrowing
+      this.buf = EMPTY;
       this.bitLen = 0;
+      this.resize(Math.max(32, initialBytes));
     }
   }
 
@@ -51,15 +65,6 @@ export class XorChunk {
   /** The encoded chunk. A view: valid until the next append. */
   bytes(): Uint8Array {
     return this.buf.subarray(0, 2 + ((this.bitLen + 7) >>> 3));
-  }
-
-  /**
-   * The encoded chunk as of now, unaffected by later appends (copy-on-write: the copy is made
-   * by the next append, if any, so snapshotting a head that is never appended to again is free).
-   */
-  snapshot(): Uint8Array {
-    this.shared = true;
-    return this.bytes();
   }
 
   /** An appender continuing after the last sample (decodes the chunk once if it was read from bytes). */
@@ -73,6 +78,31 @@ export class XorChunk {
     const it = reuse ?? new XorIterator();
     it.reset(this.bytes());
     return it;
+  }
+
+  /** Returns an arena chunk's bytes to the arena; the chunk must not be used afterwards. */
+  release(): void {
+    if (this.slot !== NO_SLOT) this.arena!.free(this.slot);
+    this.slot = NO_SLOT;
+    this.buf = EMPTY;
+    this.bitLen = 0;
+  }
+
+  /** @internal moves the bytes into a zeroed buffer of at least `size` bytes (prefix copied). */
+  resize(size: number): void {
+    const old = this.buf;
+    const oldSlot = this.slot;
+    let nb: Uint8Array;
+    if (this.arena !== null && size <= ARENA_MAX_BYTES) {
+      this.slot = this.arena.alloc(size);
+      nb = this.arena.view(this.slot);
+    } else {
+      this.slot = NO_SLOT;
+      nb = new Uint8Array(size);
+    }
+    nb.set(old.length <= nb.length ? old : old.subarray(0, nb.length));
+    this.buf = nb;
+    if (oldSlot !== NO_SLOT) this.arena!.free(oldSlot);
   }
 }
 
@@ -104,13 +134,11 @@ export class XorAppender {
     this.trailing = st.trailing;
     // Own a growable buffer holding exactly the decoded bits.
     const nbytes = 2 + ((st.bitPos + 7) >>> 3);
-    const buf = new Uint8Array(Math.max(32, nbytes * 2));
-    buf.set(bytes.subarray(0, nbytes));
+    c.buf = bytes.subarray(0, nbytes);
+    c.resize(Math.max(32, nbytes * 2)); // copies those bytes, frees the slot they were in (if any)
     const tail = st.bitPos & 7;
-    if (tail) buf[nbytes - 1] &= 0xff << (8 - tail);
-    c.buf = buf;
+    if (tail) c.buf[nbytes - 1] &= 0xff << (8 - tail);
     c.bitLen = st.bitPos;
-    c.shared = false;
   }
 
   /** Appends a sample; t must be an integer greater than the previous one (checked by the caller). */
@@ -217,12 +245,7 @@ export class XorAppender {
   private ensure(bits: number): void {
     const c = this.c;
     const need = 2 + ((c.bitLen + bits + 7) >>> 3) + 8;
-    if (need > c.buf.length || c.shared) {
-      const nb = new Uint8Array(need > c.buf.length ? Math.max(need, c.buf.length * 2) : c.buf.length);
-      nb.set(c.buf);
-      c.buf = nb;
-      c.shared = false;
-    }
+    if (need > c.buf.length) c.resize(Math.max(need, c.buf.length * 2));
   }
 
   /**

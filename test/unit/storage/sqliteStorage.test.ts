@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStorage, SqliteStorage } from '../../../src/storage/sqliteStorage.ts';
-import type { Storage } from '../../../src/storage/interface.ts';
+import type { SampleIterator, Storage } from '../../../src/storage/interface.ts';
+import { Matcher } from '../../../src/storage/matcher.ts';
 import { Labels } from '../../../src/storage/labels.ts';
 import { runQuerierSuite } from './querierSuite.ts';
 import { SCHEMA_VERSION } from '../../../src/storage/schema.ts';
@@ -76,6 +77,32 @@ describe('SqliteStorage', () => {
     s.compact();
     const packed = s.db.prepare("SELECT COUNT(*) FROM chunks WHERE substr(data, 1, 2) = x'0000'").pluck().get() as number;
     assert.equal(packed, 3, '24 closed chunks of 8 samples -> 3 runs of 8');
+    s.close();
+  });
+
+  it('gives a query heads that later appends, cuts and reuse of their memory do not change', () => {
+    const s = openStorage({ path: freshDir(), schedule: false, cutPolicy: { maxSamples: 10, maxRangeMs: 3600_000 } });
+    const series = Array.from({ length: 50 }, (_, k) => Labels.fromObject({ __name__: 'g', k: String(k) }));
+    const refs = series.map(() => 0);
+    const appendRound = (i: number, value: (k: number) => number) => {
+      const a = s.appender();
+      for (let k = 0; k < series.length; k++) refs[k] = a.append(refs[k], series[k], i * 1000, value(k));
+      a.commit();
+    };
+    for (let i = 0; i < 15; i++) appendRound(i, (k) => k * 100 + i); // heads hold samples 10..14
+    const set = s.querier(0, 1_000_000).select([new Matcher('=', '__name__', 'g')]);
+    const its: SampleIterator[] = [];
+    while (set.next()) its.push(set.at().iterator());
+    // Cut every head (its arena slot is freed) and fill new heads with other values, reusing those slots.
+    for (let i = 15; i < 40; i++) appendRound(i, (k) => -k - i);
+    for (const it of its) {
+      const seen: Array<[number, number]> = [];
+      while (it.next()) seen.push([it.atT(), it.atV()]);
+      assert.equal(it.err(), null);
+      const k = seen[0][1] / 100;
+      assert.deepEqual(seen, Array.from({ length: 15 }, (_, i) => [i * 1000, k * 100 + i]));
+    }
+    assert.equal(its.length, 50);
     s.close();
   });
 

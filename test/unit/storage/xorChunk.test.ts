@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { XorChunk } from '../../../src/storage/xorChunk.ts';
+import { ChunkArena } from '../../../src/storage/chunkArena.ts';
+import { XorChunk, type XorAppender } from '../../../src/storage/xorChunk.ts';
 import { STALE_NAN } from '../../../src/storage/staleMarker.ts';
 
 const dv = new DataView(new ArrayBuffer(8));
@@ -118,25 +119,49 @@ describe('XorChunk', () => {
     );
   });
 
-  it('keeps snapshots unchanged by later appends (copy-on-write)', () => {
+  it('encodes the same bytes in an arena, with chunks growing, released and reused in any interleaving', () => {
     fc.assert(
-      fc.property(fc.array(arbBits, { minLength: 2, maxLength: 200 }), fc.array(fc.integer({ min: 1, max: 199 }), { maxLength: 4 }), (bits, cuts) => {
-        const ts = bits.map((_, i) => i * 15000 + (i % 3));
-        const c = new XorChunk();
-        const a = c.appender();
-        const snaps: Array<{ n: number; copy: Uint8Array; view: Uint8Array }> = [];
-        for (let i = 0; i < ts.length; i++) {
-          if (cuts.includes(i)) {
-            const view = c.snapshot();
-            snaps.push({ n: i, copy: view.slice(), view });
+      fc.property(
+        fc.array(fc.record({ chunk: fc.integer({ min: 0, max: 5 }), bits: arbBits, release: fc.boolean() }), { minLength: 1, maxLength: 600 }),
+        (steps) => {
+          const arena = new ChunkArena();
+          const live: Array<{ c: XorChunk; a: XorAppender; ts: number[]; bits: Array<[number, number]> } | null> = Array(6).fill(null);
+          const check = (k: number) => assert.deepEqual(live[k]!.c.bytes(), encode(live[k]!.ts, live[k]!.bits, false).bytes());
+          for (const { chunk, bits, release } of steps) {
+            let e = live[chunk];
+            if (e === null) {
+              const c = new XorChunk(undefined, arena);
+              e = live[chunk] = { c, a: c.appender(), ts: [], bits: [] };
+            }
+            const t = e.ts.length * 15000 + (e.ts.length % 7);
+            e.a.appendBits(t, bits[0], bits[1]);
+            e.ts.push(t);
+            e.bits.push(bits);
+            if (release) {
+              check(chunk);
+              e.c.release();
+              live[chunk] = null;
+            }
           }
-          a.appendBits(ts[i], bits[i][0], bits[i][1]);
-        }
-        for (const s of snaps) assert.deepEqual(s.view, s.copy, `snapshot after ${s.n} samples changed`);
-        assert.deepEqual(c.bytes(), encode(ts, bits, false).bytes());
-      }),
+          for (let k = 0; k < live.length; k++) if (live[k] !== null) check(k);
+          assert.equal(arena.slotsInUse, live.filter((e) => e !== null).length);
+        },
+      ),
       { numRuns: 200 },
     );
+  });
+
+  it('resumes an arena chunk from stored bytes, which it copies into the arena', () => {
+    const stored = encode([1000, 2000, 3000], [[0, 1], [0, 2], [0, 3]], false).bytes().slice();
+    const before = stored.slice();
+    const arena = new ChunkArena();
+    const c = new XorChunk(stored, arena);
+    c.appender().appendBits(4000, 0, 4);
+    assert.deepEqual(stored, before, 'the stored bytes are not written to');
+    assert.equal(arena.slotsInUse, 1);
+    assert.deepEqual(c.bytes(), encode([1000, 2000, 3000, 4000], [[0, 1], [0, 2], [0, 3], [0, 4]], false).bytes());
+    c.release();
+    assert.equal(arena.slotsInUse, 0);
   });
 
   it('is compact on regular counters: one bit per unchanged timestamp step', () => {

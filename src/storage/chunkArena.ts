@@ -1,0 +1,133 @@
+/**
+ * Memory for in-memory chunk bytes without one ArrayBuffer per chunk.
+ *
+ * Every `new Uint8Array(n)` past 64 bytes is its own malloc'd backing store plus a V8
+ * ArrayBuffer and a C++ BackingStore record (~230 bytes of overhead). Head chunks are long
+ * lived and all series of a target cut at the same scrape, so 10k heads were re-allocated in
+ * one burst every 2 minutes, interleaved with the copies of the chunks just cut: glibc's heap
+ * then kept ~17 MB free but unreturnable between live blocks (bench:scrape, malloc_stats).
+ *
+ * - ChunkArena: head chunks, which have exactly one owner and a known end of life (cut, drop).
+ *   Size classes of 64..4096 bytes carved from 64 KB slabs; a freed slot is zeroed and reused,
+ *   a slab with no slot in use is released.
+ * - copyChunkBytes: copies that are only read (chunks cut and waiting to be written, head
+ *   snapshots handed to queries). They are packed one after another into shared 64 KB blocks;
+ *   a block goes back to the allocator when the garbage collector finds no copy in it in use.
+ */
+
+const SLAB_BYTES = 64 * 1024;
+/** Size classes in half steps (waste under a third): 64, 96, 128, 192, ..., 3072, 4096 bytes. */
+const CLASS_BYTES = [64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096];
+const CLASSES = CLASS_BYTES.length;
+
+/** Largest buffer the arena hands out; bigger chunks get their own allocation. */
+export const ARENA_MAX_BYTES = CLASS_BYTES[CLASSES - 1];
+
+/** No slot: the buffer is its own allocation. */
+export const NO_SLOT = -1;
+
+const NO_SLAB = new Uint8Array(0);
+
+export class ChunkArena {
+  /** Slab i holds slots i * SLAB_BYTES + offset; a released slab is NO_SLAB until reused. */
+  private readonly slabs: Uint8Array[] = [];
+  private readonly slabClass: number[] = [];
+  private readonly slabUsed: number[] = [];
+  private readonly vacantSlabs: number[] = [];
+  private readonly freeSlots: number[][] = Array.from({ length: CLASSES }, () => []);
+  /** Per class: the slab being carved (-1: none) and the next unused offset in it. */
+  private readonly carveSlab = new Int32Array(CLASSES).fill(-1);
+  private readonly carveNext = new Int32Array(CLASSES);
+  /** Slots handed out and not freed. */
+  slotsInUse = 0;
+
+  private static classOf(size: number): number {
+    for (let c = 0; c < CLASSES; c++) if (size <= CLASS_BYTES[c]) return c;
+    throw new Error(`chunk arena: ${size} bytes is past the largest class`);
+  }
+
+  /** A slot of at least `size` (<= ARENA_MAX_BYTES) zeroed bytes; view it with `view`. */
+  alloc(size: number): number {
+    const c = ChunkArena.classOf(size);
+    this.slotsInUse++;
+    const free = this.freeSlots[c];
+    if (free.length > 0) {
+      const slot = free.pop()!;
+      this.slabUsed[Math.floor(slot / SLAB_BYTES)]++;
+      return slot;
+    }
+    const bytes = CLASS_BYTES[c];
+    let slab = this.carveSlab[c];
+    if (slab < 0 || this.carveNext[c] + bytes > SLAB_BYTES) {
+      slab = this.vacantSlabs.pop() ?? this.slabs.length;
+      this.slabs[slab] = new Uint8Array(SLAB_BYTES);
+      this.slabClass[slab] = c;
+      this.slabUsed[slab] = 0;
+      this.carveSlab[c] = slab;
+      this.carveNext[c] = 0;
+    }
+    const off = this.carveNext[c];
+    this.carveNext[c] = off + bytes;
+    this.slabUsed[slab]++;
+    return slab * SLAB_BYTES + off;
+  }
+
+  /** The slot's bytes (a view; valid until the slot is freed). */
+  view(slot: number): Uint8Array {
+    const slab = Math.floor(slot / SLAB_BYTES);
+    const off = slot - slab * SLAB_BYTES;
+    return this.slabs[slab].subarray(off, off + CLASS_BYTES[this.slabClass[slab]]);
+  }
+
+  /**
+   * Returns a slot for reuse; its bytes are zeroed now, so `alloc` hands out clean memory. A
+   * slab left without slots in use goes back to the allocator (series that shrank, or went).
+   */
+  free(slot: number): void {
+    const slab = Math.floor(slot / SLAB_BYTES);
+    const off = slot - slab * SLAB_BYTES;
+    const c = this.slabClass[slab];
+    this.slabs[slab].fill(0, off, off + CLASS_BYTES[c]);
+    this.freeSlots[c].push(slot);
+    this.slotsInUse--;
+    if (--this.slabUsed[slab] === 0 && this.carveSlab[c] !== slab) this.releaseSlab(slab, c);
+  }
+
+  private releaseSlab(slab: number, c: number): void {
+    const lo = slab * SLAB_BYTES;
+    const hi = lo + SLAB_BYTES;
+    this.freeSlots[c] = this.freeSlots[c].filter((s) => s < lo || s >= hi);
+    this.slabs[slab] = NO_SLAB;
+    this.vacantSlabs.push(slab);
+  }
+
+  /** Bytes of slab memory held (in use or free). */
+  bytesReserved(): number {
+    let n = 0;
+    for (const s of this.slabs) n += s.length;
+    return n;
+  }
+}
+
+/** Head chunks of every storage in the process. */
+export const headChunkArena = new ChunkArena();
+
+const COPY_BLOCK_BYTES = 64 * 1024;
+/** Copies at least this big get their own allocation (they would waste a block's tail). */
+const COPY_OWN_BYTES = 8 * 1024;
+let copyBlock = new Uint8Array(0);
+let copyNext = 0;
+
+/** A read-only copy of chunk bytes, packed into a shared block (see the file comment). */
+export function copyChunkBytes(bytes: Uint8Array): Uint8Array {
+  const n = bytes.length;
+  if (n >= COPY_OWN_BYTES) return bytes.slice();
+  if (copyNext + n > copyBlock.length) {
+    copyBlock = new Uint8Array(COPY_BLOCK_BYTES);
+    copyNext = 0;
+  }
+  const out = copyBlock.subarray(copyNext, copyNext + n);
+  out.set(bytes);
+  copyNext += n;
+  return out;
+}

@@ -1,0 +1,65 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ARENA_MAX_BYTES, ChunkArena, copyChunkBytes } from '../../../src/storage/chunkArena.ts';
+
+describe('ChunkArena', () => {
+  it('hands out zeroed slots of the size class and reuses freed ones', () => {
+    const arena = new ChunkArena();
+    const a = arena.alloc(100);
+    assert.equal(arena.view(a).length, 128);
+    arena.view(a).fill(0xab);
+    const b = arena.alloc(100);
+    assert.notEqual(a, b);
+    assert.ok(arena.view(b).every((x) => x === 0), 'a neighbour is untouched');
+    arena.free(a);
+    const c = arena.alloc(128);
+    assert.equal(c, a, 'the freed slot is reused');
+    assert.ok(arena.view(c).every((x) => x === 0), 'and zeroed');
+    assert.equal(arena.slotsInUse, 2);
+    assert.equal(arena.view(arena.alloc(1)).length, 64);
+    assert.equal(arena.view(arena.alloc(ARENA_MAX_BYTES)).length, ARENA_MAX_BYTES);
+    assert.throws(() => arena.alloc(ARENA_MAX_BYTES + 1), /past the largest class/);
+  });
+
+  it('keeps slots of different classes and slabs apart', () => {
+    const arena = new ChunkArena();
+    const slots: Array<{ slot: number; fill: number; size: number }> = [];
+    for (let i = 0; i < 2000; i++) {
+      const size = 64 << (i % 7);
+      const slot = arena.alloc(size);
+      arena.view(slot).fill(i & 0xff);
+      slots.push({ slot, fill: i & 0xff, size });
+    }
+    for (const { slot, fill, size } of slots) {
+      const v = arena.view(slot);
+      assert.equal(v.length, size);
+      assert.ok(v.every((x) => x === fill), `slot ${slot} was overwritten`);
+    }
+    assert.ok(arena.bytesReserved() >= slots.reduce((n, s) => n + s.size, 0));
+  });
+  it('releases a slab once none of its slots is in use, and carves a new one later', () => {
+    const arena = new ChunkArena();
+    const slots = Array.from({ length: 1000 }, () => arena.alloc(200)); // 256-byte class: 256 per slab
+    assert.equal(arena.bytesReserved(), 4 * 64 * 1024);
+    for (const s of slots) arena.free(s);
+    assert.equal(arena.bytesReserved(), 64 * 1024, 'only the slab being carved is kept');
+    assert.equal(arena.slotsInUse, 0);
+    const again = Array.from({ length: 1000 }, () => arena.alloc(200));
+    for (const s of again) arena.view(s).fill(7);
+    assert.equal(new Set(again).size, 1000, 'no slot handed out twice');
+    for (const s of again) assert.ok(arena.view(s).every((x) => x === 7));
+  });
+});
+
+describe('copyChunkBytes', () => {
+  it('copies: later writes to the source do not show, and copies do not overlap', () => {
+    const src = new Uint8Array(300).map((_, i) => i & 0xff);
+    const copies = Array.from({ length: 500 }, () => copyChunkBytes(src));
+    src.fill(0);
+    for (const c of copies) assert.deepEqual([...c.subarray(0, 4)], [0, 1, 2, 3]);
+    copies[0].fill(9);
+    assert.equal(copies[1][0], 0);
+    const big = new Uint8Array(20_000).fill(5);
+    assert.deepEqual(copyChunkBytes(big), big);
+  });
+});
