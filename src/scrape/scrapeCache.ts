@@ -19,6 +19,7 @@
  */
 import type { SeriesRef } from '../storage/interface.ts';
 import type { Labels } from '../storage/labels.ts';
+import { LabelsMap } from '../storage/labelsMap.ts';
 import type { MetricType } from './expositionParser.ts';
 
 export class SeriesState {
@@ -124,7 +125,7 @@ export class ScrapeCache {
   // ---- series and metadata ----
   /** Series seen in this scrape: commit() looks for vanished series only when not all were. */
   private marked = 0;
-  private readonly series = new Map<string, SeriesState>();
+  private readonly series = new LabelsMap<SeriesState>((s) => s.labels);
   /** Metric family metadata from HELP/TYPE/UNIT lines, keyed by family name. */
   private readonly meta = new Map<string, FamilyMeta>();
 
@@ -215,11 +216,10 @@ export class ScrapeCache {
   addSeries(b: Uint8Array, s: number, e: number, labels: Labels | null): number {
     let state: SeriesState | null = null;
     if (labels !== null) {
-      const key = labels.key();
-      state = this.series.get(key) ?? null;
+      state = this.series.get(labels) ?? null;
       if (state === null) {
         state = new SeriesState(labels);
-        this.series.set(key, state);
+        this.series.set(state);
       }
     }
     return this.addEntry(b, s, e, state, null);
@@ -363,10 +363,12 @@ export class ScrapeCache {
   commit(stale: (s: SeriesState) => void): void {
     const prev = this.iter - 1;
     if (this.marked !== this.series.size) {
-      this.series.forEach((s, key) => {
+      const gone: SeriesState[] = [];
+      for (const s of this.series.values()) {
         if (s.lastIter === prev && s.tracked) stale(s);
-        if (s.lastIter < prev) this.series.delete(key);
-      });
+        if (s.lastIter < prev) gone.push(s);
+      }
+      for (const s of gone) this.series.delete(s.labels);
     }
     if (this.touched !== this.n - this.dead) this.sweep(prev);
     this.meta.forEach((m, name) => {

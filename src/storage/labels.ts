@@ -12,8 +12,15 @@ const SEP = '\uDFFF';
 
 export const METRIC_NAME = '__name__';
 
+/** FNV-1a over UTF-16 code units, then a terminator so ("ab","c") and ("a","bc") differ. */
+function hashString(h: number, str: string): number {
+  for (let i = 0; i < str.length; i++) h = Math.imul(h ^ str.charCodeAt(i), 0x01000193);
+  return Math.imul(h ^ 0xffff, 0x01000193);
+}
+
 export class Labels {
   private _key: string | undefined;
+  private _hash = 0;
 
   /** names sorted ascending and unique; values[i] belongs to names[i]. Not copied: do not mutate. */
   private constructor(
@@ -102,6 +109,31 @@ export class Labels {
 
   equals(other: Labels): boolean {
     return this === other || this.key() === other.key();
+  }
+
+  /**
+   * A 31-bit hash of the pairs (cached; never 0), for maps that should not keep a key string
+   * per label set (LabelsMap). Equal label sets hash equally; different ones may collide.
+   */
+  hash(): number {
+    if (this._hash === 0) {
+      let h = 0x811c9dc5;
+      for (let i = 0; i < this.names.length; i++) {
+        h = hashString(h, this.names[i]);
+        h = hashString(h, this.values[i]);
+      }
+      this._hash = (h & 0x7fffffff) || 1;
+    }
+    return this._hash;
+  }
+
+  /** Same pairs as `other`, compared without building keys. */
+  sameAs(other: Labels): boolean {
+    if (this === other) return true;
+    const n = this.names.length;
+    if (n !== other.names.length) return false;
+    for (let i = 0; i < n; i++) if (this.names[i] !== other.names[i] || this.values[i] !== other.values[i]) return false;
+    return true;
   }
 
   /** A copy without the given label names. */

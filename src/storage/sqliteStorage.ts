@@ -20,6 +20,7 @@ import { systemClock, type Clock } from '../clock.ts';
 import { AppendError, type Appender, type Querier, type SeriesRef, type Storage } from './interface.ts';
 import { SqliteAppender } from './sqliteAppender.ts';
 import { compareLabels, Labels } from './labels.ts';
+import { LabelsMap } from './labelsMap.ts';
 import type { Matcher } from './matcher.ts';
 import { SampleBatch, decodeBatch, encodeBatch, tsAt } from './appendLog.ts';
 import { APPLIED, APPLIED_AFTER_CUT, DEFAULT_CUT_POLICY, DUPLICATE, HeadSeries, OUT_OF_ORDER, type CutPolicy } from './headSeries.ts';
@@ -156,7 +157,7 @@ export class SqliteStorage implements Storage {
   /** @internal */ readonly packer: Packer;
   /** @internal decoded samples of closed chunks, reused across queries. */
   readonly chunkCache: DecodedChunkCache;
-  private readonly byKey = new Map<string, HeadSeries>();
+  private readonly byLabels = new LabelsMap<HeadSeries>((s) => s.labels);
   /** byId as an array indexed by id (ids are dense): the per-sample ref lookup of appends. */
   private readonly byRef: Array<HeadSeries | undefined> = [];
   private readonly logger: StorageLogger;
@@ -287,7 +288,7 @@ export class SqliteStorage implements Storage {
       s.persisted = true;
       this.byId.set(s.id, s);
       this.byRef[s.id] = s;
-      this.byKey.set(s.labels.key(), s);
+      this.byLabels.set(s);
       s.labels.forEach((n, v) => this.postings.index(n, v, s.id));
       if (s.id >= this.nextId) this.nextId = s.id + 1;
     }
@@ -437,14 +438,13 @@ export class SqliteStorage implements Storage {
       const s = this.byRef[ref];
       if (s !== undefined) return s;
     }
-    const key = labels.key();
-    let s = this.byKey.get(key);
+    let s = this.byLabels.get(labels);
     if (!s) {
       if (labels.size === 0) this.reject('invalid_labels', 'empty label set');
       s = new HeadSeries(this.nextId++, labels);
       this.byId.set(s.id, s);
       this.byRef[s.id] = s;
-      this.byKey.set(key, s);
+      this.byLabels.set(s);
     }
     return s;
   }
@@ -714,7 +714,7 @@ export class SqliteStorage implements Storage {
     this.postings.remove(s.id, s.labels);
     this.byId.delete(s.id);
     this.byRef[s.id] = undefined;
-    this.byKey.delete(s.labels.key());
+    this.byLabels.delete(s.labels);
     s.deleted = true;
     s.dropHead();
   }
