@@ -25,19 +25,21 @@ function sharedNames(names: string[]): readonly string[] {
  * again until the name is free).
  */
 export function withTargetLabels(scraped: Labels, target: Labels, honorLabels: boolean): Labels {
-  const names: string[] = [];
-  const values: string[] = [];
+  // Sized exactly: these arrays live as long as the series (push would leave up to 2x capacity).
+  const names = new Array<string>(scraped.size + target.size);
+  const values = new Array<string>(scraped.size + target.size);
   let i = 0;
   let j = 0;
+  let k = 0;
   while (i < scraped.size || j < target.size) {
     const a = i < scraped.size ? scraped.nameAt(i) : null;
     const b = j < target.size ? target.nameAt(j) : null;
     if (a !== null && (b === null || a < b)) {
-      names.push(a);
-      values.push(scraped.valueAt(i++));
+      names[k] = a;
+      values[k++] = scraped.valueAt(i++);
     } else if (b !== null && (a === null || b < a)) {
-      names.push(b);
-      values.push(target.valueAt(j++));
+      names[k] = b;
+      values[k++] = target.valueAt(j++);
     } else {
       return withConflicts(scraped, target, honorLabels); // rare: a name in both
     }

@@ -137,11 +137,11 @@ function labelsToText(l: Labels): string {
 
 function labelsFromText(s: string): Labels {
   const flat = JSON.parse(s) as string[];
-  const names: string[] = [];
-  const values: string[] = [];
+  const names = new Array<string>(flat.length >> 1); // exact size: they live as long as the series
+  const values = new Array<string>(flat.length >> 1);
   for (let i = 0; i < flat.length; i += 2) {
-    names.push(flat[i]);
-    values.push(flat[i + 1]);
+    names[i >> 1] = flat[i];
+    values[i >> 1] = flat[i + 1];
   }
   return Labels.fromSortedArrays(names, values);
 }
