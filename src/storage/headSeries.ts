@@ -118,9 +118,9 @@ export class HeadSeries {
   /** Restores the head from a checkpointed chunk (plain or ST-wrapped XOR). */
   restoreHead(data: Uint8Array, minT: number, maxT: number): void {
     const { xor, st } = splitChunk(data);
-    this.head?.release();
     const c = new XorChunk(xor, headChunkArena);
-    this.headApp = c.appender();
+    this.headApp = c.appender(); // copies the bytes into the arena...
+    this.head?.release(); // ...before the old head's slot is zeroed (data may be a view of it)
     this.head = c;
     this.headSt = null;
     if (st !== null) {
