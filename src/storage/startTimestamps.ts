@@ -31,16 +31,9 @@ export function isStChunk(data: Uint8Array): boolean {
 /** Splits a chunk (plain XOR or ST-wrapped) into its XOR bytes and ST stream (null if none). */
 export function splitChunk(data: Uint8Array): { xor: Uint8Array; st: Uint8Array | null } {
   if (!isStChunk(data)) return { xor: data, st: null };
-  let pos = 3;
-  let len = 0;
-  let mul = 1;
-  for (;;) {
-    const c = data[pos++];
-    if (c === undefined) throw new Error('corrupt ST chunk: truncated length');
-    len += (c & 0x7f) * mul;
-    if (c < 0x80) break;
-    mul *= 128;
-  }
+  const r = { pos: 3 };
+  const len = getVarint(data, r, 'corrupt ST chunk');
+  const pos = r.pos;
   if (len < 2 || pos + len > data.length) throw new Error('corrupt ST chunk: bad XOR length');
   return { xor: data.subarray(pos, pos + len), st: data.subarray(pos + len) };
 }
@@ -51,13 +44,7 @@ export function wrapStChunk(xor: Uint8Array, st: Uint8Array): Uint8Array {
   for (let x = xor.length; x >= 0x80; x = Math.floor(x / 128)) lenBytes++;
   const out = new Uint8Array(3 + lenBytes + xor.length + st.length);
   out[2] = FORMAT_XOR_ST;
-  let pos = 3;
-  let x = xor.length;
-  while (x >= 0x80) {
-    out[pos++] = (x & 0x7f) | 0x80;
-    x = Math.floor(x / 128);
-  }
-  out[pos++] = x;
+  const pos = putVarint(out, 3, xor.length);
   out.set(xor, pos);
   out.set(st, pos + xor.length);
   return out;
@@ -206,15 +193,16 @@ function putVarint(out: Uint8Array, pos: number, x: number): number {
   return pos;
 }
 
-function getVarint(b: Uint8Array, r: { pos: number }): number {
+/** Reads a varint at r.pos (advancing it); errors start with `corrupt`. */
+function getVarint(b: Uint8Array, r: { pos: number }, corrupt = 'corrupt ST stream'): number {
   let x = 0;
   let mul = 1;
   for (let k = 0; k < 8; k++) {
     const c = b[r.pos++];
-    if (c === undefined) throw new Error('corrupt ST stream: truncated');
+    if (c === undefined) throw new Error(`${corrupt}: truncated`);
     x += (c & 0x7f) * mul;
     if (c < 0x80) return x;
     mul *= 128;
   }
-  throw new Error('corrupt ST stream: varint too long');
+  throw new Error(`${corrupt}: varint too long`);
 }
