@@ -9,7 +9,7 @@
  *
  * - ChunkArena: head chunks, which have exactly one owner and a known end of life (cut, drop).
  *   Size classes of 64..4096 bytes carved from 64 KB slabs; a freed slot is zeroed and reused,
- *   a slab with no slot in use is released.
+ *   a slab with no slot in use is kept as a spare (a few) or released.
  * - copyChunkBytes: copies that are only read (chunks cut and waiting to be written, head
  *   snapshots handed to queries). They are packed one after another into shared 64 KB blocks;
  *   a block goes back to the allocator when the garbage collector finds no copy in it in use.
@@ -19,6 +19,14 @@ const SLAB_BYTES = 64 * 1024;
 /** Size classes in half steps (waste under a third): 64, 96, 128, 192, ..., 3072, 4096 bytes. */
 const CLASS_BYTES = [64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096];
 const CLASSES = CLASS_BYTES.length;
+
+/**
+ * Empty slabs kept for reuse instead of released. Heads grow in step (series scraped together
+ * move to the next size class in the same scrape), so the slab one class empties is the one the
+ * next class needs a moment later; a few spares cover that without a malloc/free per slab. Past
+ * this, empty slabs go back to the allocator (after a cut most of the heads' memory is free).
+ */
+const MAX_SPARE_SLABS = 8;
 
 /** Largest buffer the arena hands out; bigger chunks get their own allocation. */
 export const ARENA_MAX_BYTES = CLASS_BYTES[CLASSES - 1];
@@ -34,6 +42,8 @@ export class ChunkArena {
   private readonly slabClass: number[] = [];
   private readonly slabUsed: number[] = [];
   private readonly vacantSlabs: number[] = [];
+  /** Released slabs' memory (all zero) kept for the next slab of any class; see MAX_SPARE_SLABS. */
+  private readonly spareSlabs: Uint8Array[] = [];
   private readonly freeSlots: number[][] = Array.from({ length: CLASSES }, () => []);
   /** Per class: the slab being carved (-1: none) and the next unused offset in it. */
   private readonly carveSlab = new Int32Array(CLASSES).fill(-1);
@@ -60,7 +70,7 @@ export class ChunkArena {
     let slab = this.carveSlab[c];
     if (slab < 0 || this.carveNext[c] + bytes > SLAB_BYTES) {
       slab = this.vacantSlabs.pop() ?? this.slabs.length;
-      this.slabs[slab] = new Uint8Array(SLAB_BYTES);
+      this.slabs[slab] = this.spareSlabs.pop() ?? new Uint8Array(SLAB_BYTES);
       this.slabClass[slab] = c;
       this.slabUsed[slab] = 0;
       this.carveSlab[c] = slab;
@@ -97,6 +107,7 @@ export class ChunkArena {
     const lo = slab * SLAB_BYTES;
     const hi = lo + SLAB_BYTES;
     this.freeSlots[c] = this.freeSlots[c].filter((s) => s < lo || s >= hi);
+    if (this.spareSlabs.length < MAX_SPARE_SLABS) this.spareSlabs.push(this.slabs[slab]);
     this.slabs[slab] = NO_SLAB;
     this.vacantSlabs.push(slab);
   }
@@ -105,7 +116,7 @@ export class ChunkArena {
   bytesReserved(): number {
     let n = 0;
     for (const s of this.slabs) n += s.length;
-    return n;
+    return n + this.spareSlabs.length * SLAB_BYTES;
   }
 }
 

@@ -15,6 +15,9 @@ export interface CutPolicy {
   maxRangeMs: number;
 }
 
+/** Room a new head chunk starts with (its first few samples); it grows a size class at a time. */
+const HEAD_INITIAL_BYTES = 64;
+
 export const DEFAULT_CUT_POLICY: CutPolicy = { maxSamples: 120, maxRangeMs: 2 * 3600_000 };
 
 /** Outcome of applying a committed sample. */
@@ -82,8 +85,9 @@ export class HeadSeries {
         this.closed.push({ minT: this.headMinT, maxT: this.headMaxT, data: this.headSnapshot(), sid: this.id });
         result = APPLIED_AFTER_CUT;
       }
-      // Series keep their shape from chunk to chunk: start where the last one ended (+ the writer's pad).
-      const c = new XorChunk(undefined, headChunkArena, head === null ? undefined : head.bytes().length + 16);
+      // Start small: all series of a target cut at the same scrape, and heads reserved at their
+      // final size would hold (for 10k series) megabytes that only fill up over the next chunk.
+      const c = new XorChunk(undefined, headChunkArena, HEAD_INITIAL_BYTES);
       head?.release();
       app = c.appender();
       this.head = c;

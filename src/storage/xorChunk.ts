@@ -80,6 +80,15 @@ export class XorChunk {
     return it;
   }
 
+  /**
+   * Whether the bytes live in the arena. There a chunk grows one size class at a time (the
+   * class rounds the size up): a copy of a few hundred bytes per step costs less than holding
+   * up to twice the bytes, as doubling would, across every head of the store.
+   */
+  inArena(): boolean {
+    return this.arena !== null && this.buf.length < ARENA_MAX_BYTES;
+  }
+
   /** Returns an arena chunk's bytes to the arena; the chunk must not be used afterwards. */
   release(): void {
     if (this.slot !== NO_SLOT) this.arena!.free(this.slot);
@@ -135,7 +144,7 @@ export class XorAppender {
     // Own a growable buffer holding exactly the decoded bits.
     const nbytes = 2 + ((st.bitPos + 7) >>> 3);
     c.buf = bytes.subarray(0, nbytes);
-    c.resize(Math.max(32, nbytes * 2)); // copies those bytes, frees the slot they were in (if any)
+    c.resize(Math.max(32, nbytes)); // copies those bytes, frees the slot they were in (if any); appends grow it
     const tail = st.bitPos & 7;
     if (tail) c.buf[nbytes - 1] &= 0xff << (8 - tail);
     c.bitLen = st.bitPos;
@@ -245,7 +254,7 @@ export class XorAppender {
   private ensure(bits: number): void {
     const c = this.c;
     const need = 2 + ((c.bitLen + bits + 7) >>> 3) + 8;
-    if (need > c.buf.length) c.resize(Math.max(need, c.buf.length * 2));
+    if (need > c.buf.length) c.resize(c.inArena() ? need : Math.max(need, c.buf.length * 2));
   }
 
   /**

@@ -37,17 +37,30 @@ describe('ChunkArena', () => {
     }
     assert.ok(arena.bytesReserved() >= slots.reduce((n, s) => n + s.size, 0));
   });
-  it('releases a slab once none of its slots is in use, and carves a new one later', () => {
+  it('releases slabs once none of their slots is in use (keeping a few spares), and carves new ones later', () => {
     const arena = new ChunkArena();
-    const slots = Array.from({ length: 1000 }, () => arena.alloc(200)); // 256-byte class: 256 per slab
-    assert.equal(arena.bytesReserved(), 4 * 64 * 1024);
+    const slots = Array.from({ length: 10_000 }, () => arena.alloc(200)); // 256-byte class: 256 per slab
+    assert.equal(arena.bytesReserved(), 40 * 64 * 1024);
     for (const s of slots) arena.free(s);
-    assert.equal(arena.bytesReserved(), 64 * 1024, 'only the slab being carved is kept');
+    assert.equal(arena.bytesReserved(), (1 + 8) * 64 * 1024, 'the slab being carved and 8 spares are kept');
     assert.equal(arena.slotsInUse, 0);
-    const again = Array.from({ length: 1000 }, () => arena.alloc(200));
+    const again = Array.from({ length: 10_000 }, () => arena.alloc(200));
     for (const s of again) arena.view(s).fill(7);
-    assert.equal(new Set(again).size, 1000, 'no slot handed out twice');
+    assert.equal(new Set(again).size, 10_000, 'no slot handed out twice');
     for (const s of again) assert.ok(arena.view(s).every((x) => x === 7));
+  });
+
+  it('gives the memory of an emptied slab to the next slab of any class, zeroed', () => {
+    const arena = new ChunkArena();
+    const first = Array.from({ length: 256 }, () => arena.alloc(256)); // exactly one slab
+    const second = arena.alloc(256); // a second slab is now the one being carved
+    const memory = arena.view(first[0]).buffer;
+    for (const s of first) arena.view(s).fill(0xee);
+    for (const s of first) arena.free(s);
+    const big = arena.alloc(1000);
+    assert.equal(arena.view(big).buffer, memory, 'the 1024-byte class carves the spare, not a new allocation');
+    assert.ok(new Uint8Array(memory).every((x) => x === 0), 'and all of it is zero');
+    assert.notEqual(arena.view(second).buffer, memory);
   });
 });
 
