@@ -7,6 +7,10 @@ import type { ChunkRef } from './chunkSeqIterator.ts';
 import { copyChunkBytes, headChunkArena } from './chunkArena.ts';
 import { XorChunk, XorIterator, type XorAppender } from './xorChunk.ts';
 import { splitChunk, StColumn, wrapStChunk } from './startTimestamps.ts';
+import {
+  DB_MAX_T, DB_MIN_T, DETACHED_ROW, F64_PER_ROW, HEAD_MAX_T, HEAD_MIN_T, LAST_HI, LAST_LO, LAST_T, MAX_T, MIN_T,
+  PACK_CURSOR, PEND_HI, PEND_LO, PEND_STAMP, PEND_T, U32_PER_ROW, type HeadColumns,
+} from './headColumns.ts';
 
 export interface CutPolicy {
   /** Cut the head chunk once it holds this many samples. */
@@ -37,52 +41,83 @@ export class HeadSeries {
   private headApp: XorAppender | null = null;
   /** Start timestamps of the head's samples; null until one of them has an ST. */
   private headSt: StColumn | null = null;
-  headMinT = 0;
-  headMaxT = 0;
   /** Head changed since it was last checkpointed into head_chunks. */
   headDirty = false;
   /** Whether head_chunks holds a row for this series. */
   headRowStored = false;
   /** Chunks cut from the head and not yet written to the chunks table. */
   closed: ChunkRef[] = [];
-
   /** XOR rows in the chunks table newer than packCursor (candidates for packing). */
   xorRowsInDb = 0;
-  /** Rows with min_t <= packCursor are packed (or were found not worth packing). */
-  packCursor = -Infinity;
-
-  lastT = -Infinity;
-  lastHi = 0;
-  lastLo = 0;
-  /** Last sample appended within the batch stamped pendStamp (not yet committed). */
-  pendStamp = 0;
-  pendT = 0;
-  pendHi = 0;
-  pendLo = 0;
-  /** Bounds over all stored samples (chunks table, closed and head). */
-  minT = Infinity;
-  maxT = -Infinity;
-  /** Bounds of the rows in the chunks table; may be wider than them (deletions do not shrink it). */
-  dbMinT = Infinity;
-  dbMaxT = -Infinity;
+  /** This series' row in the store's HeadColumns (its numeric state, see the accessors below). */
+  private row: number;
 
   constructor(
     readonly id: number,
     readonly labels: Labels,
-  ) {}
+    private readonly cols: HeadColumns,
+  ) {
+    this.row = cols.alloc();
+  }
+
+  /** Gives the series' row back to the store's columns (the series was dropped). */
+  detach(): void {
+    this.cols.free(this.row);
+    this.row = DETACHED_ROW;
+  }
+
+  /** Time bounds of the head chunk. */
+  get headMinT(): number { return this.cols.f64[this.row * F64_PER_ROW + HEAD_MIN_T]; }
+  set headMinT(t: number) { this.cols.f64[this.row * F64_PER_ROW + HEAD_MIN_T] = t; }
+  get headMaxT(): number { return this.cols.f64[this.row * F64_PER_ROW + HEAD_MAX_T]; }
+  set headMaxT(t: number) { this.cols.f64[this.row * F64_PER_ROW + HEAD_MAX_T] = t; }
+  /** Rows with min_t <= packCursor are packed (or were found not worth packing). */
+  get packCursor(): number { return this.cols.f64[this.row * F64_PER_ROW + PACK_CURSOR]; }
+  set packCursor(t: number) { this.cols.f64[this.row * F64_PER_ROW + PACK_CURSOR] = t; }
+  /** Last committed sample: timestamp and value bits. */
+  get lastT(): number { return this.cols.f64[this.row * F64_PER_ROW + LAST_T]; }
+  set lastT(t: number) { this.cols.f64[this.row * F64_PER_ROW + LAST_T] = t; }
+  get lastHi(): number { return this.cols.u32[this.row * U32_PER_ROW + LAST_HI]; }
+  set lastHi(w: number) { this.cols.u32[this.row * U32_PER_ROW + LAST_HI] = w; }
+  get lastLo(): number { return this.cols.u32[this.row * U32_PER_ROW + LAST_LO]; }
+  set lastLo(w: number) { this.cols.u32[this.row * U32_PER_ROW + LAST_LO] = w; }
+  /** Last sample appended within the batch stamped pendStamp (not yet committed). */
+  get pendStamp(): number { return this.cols.f64[this.row * F64_PER_ROW + PEND_STAMP]; }
+  set pendStamp(n: number) { this.cols.f64[this.row * F64_PER_ROW + PEND_STAMP] = n; }
+  get pendT(): number { return this.cols.f64[this.row * F64_PER_ROW + PEND_T]; }
+  set pendT(t: number) { this.cols.f64[this.row * F64_PER_ROW + PEND_T] = t; }
+  get pendHi(): number { return this.cols.u32[this.row * U32_PER_ROW + PEND_HI]; }
+  set pendHi(w: number) { this.cols.u32[this.row * U32_PER_ROW + PEND_HI] = w; }
+  get pendLo(): number { return this.cols.u32[this.row * U32_PER_ROW + PEND_LO]; }
+  set pendLo(w: number) { this.cols.u32[this.row * U32_PER_ROW + PEND_LO] = w; }
+  /** Bounds over all stored samples (chunks table, closed and head). */
+  get minT(): number { return this.cols.f64[this.row * F64_PER_ROW + MIN_T]; }
+  set minT(t: number) { this.cols.f64[this.row * F64_PER_ROW + MIN_T] = t; }
+  get maxT(): number { return this.cols.f64[this.row * F64_PER_ROW + MAX_T]; }
+  set maxT(t: number) { this.cols.f64[this.row * F64_PER_ROW + MAX_T] = t; }
+  /** Bounds of the rows in the chunks table; may be wider than them (deletions do not shrink it). */
+  get dbMinT(): number { return this.cols.f64[this.row * F64_PER_ROW + DB_MIN_T]; }
+  set dbMinT(t: number) { this.cols.f64[this.row * F64_PER_ROW + DB_MIN_T] = t; }
+  get dbMaxT(): number { return this.cols.f64[this.row * F64_PER_ROW + DB_MAX_T]; }
+  set dbMaxT(t: number) { this.cols.f64[this.row * F64_PER_ROW + DB_MAX_T] = t; }
 
   /** Applies a committed sample (log order; st NaN = no start timestamp); returns APPLIED (or APPLIED_AFTER_CUT) or why it was skipped. */
   apply(t: number, hi: number, lo: number, cut: CutPolicy, st: number): number {
-    if (t <= this.lastT) {
-      if (t < this.lastT) return OUT_OF_ORDER;
-      return hi === this.lastHi && lo === this.lastLo ? SAME_AS_LAST : DUPLICATE;
+    const f64 = this.cols.f64;
+    const u32 = this.cols.u32;
+    const f = this.row * F64_PER_ROW;
+    const w = this.row * U32_PER_ROW;
+    const lastT = f64[f + LAST_T];
+    if (t <= lastT) {
+      if (t < lastT) return OUT_OF_ORDER;
+      return hi === u32[w + LAST_HI] && lo === u32[w + LAST_LO] ? SAME_AS_LAST : DUPLICATE;
     }
     let app = this.headApp;
     const head = this.head;
     let result = APPLIED;
-    if (head === null || app === null || head.numSamples() >= cut.maxSamples || t - this.headMinT >= cut.maxRangeMs) {
+    if (head === null || app === null || head.numSamples() >= cut.maxSamples || t - f64[f + HEAD_MIN_T] >= cut.maxRangeMs) {
       if (head !== null && head.numSamples() > 0) {
-        this.closed.push({ minT: this.headMinT, maxT: this.headMaxT, data: this.headSnapshot(), sid: this.id });
+        this.closed.push({ minT: f64[f + HEAD_MIN_T], maxT: f64[f + HEAD_MAX_T], data: this.headSnapshot(), sid: this.id });
         result = APPLIED_AFTER_CUT;
       }
       // Start small: all series of a target cut at the same scrape, and heads reserved at their
@@ -93,18 +128,18 @@ export class HeadSeries {
       this.head = c;
       this.headApp = app;
       this.headSt = null;
-      this.headMinT = t;
+      f64[f + HEAD_MIN_T] = t;
     }
     app.appendBits(t, hi, lo);
     if (st === st) (this.headSt ??= StColumn.withAbsentPrefix(this.head!.numSamples() - 1)).append(t, st);
     else if (this.headSt !== null) this.headSt.append(t, st);
-    this.headMaxT = t;
+    f64[f + HEAD_MAX_T] = t;
     this.headDirty = true;
-    this.lastT = t;
-    this.lastHi = hi;
-    this.lastLo = lo;
-    if (t < this.minT) this.minT = t;
-    if (t > this.maxT) this.maxT = t;
+    f64[f + LAST_T] = t;
+    u32[w + LAST_HI] = hi;
+    u32[w + LAST_LO] = lo;
+    if (t < f64[f + MIN_T]) f64[f + MIN_T] = t;
+    if (t > f64[f + MAX_T]) f64[f + MAX_T] = t;
     return result;
   }
 

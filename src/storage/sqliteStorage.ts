@@ -39,6 +39,7 @@ import { DecodedChunkCache, DEFAULT_DECODED_CHUNK_CACHE_BYTES } from './decodedC
 import { applyRetention, type RetentionOptions, type RetentionResult } from './retention.ts';
 import { computeTsdbStats, type TsdbStats } from './tsdbStats.ts';
 import { deleteSeriesData } from './deleteSeries.ts';
+import { HeadColumns } from './headColumns.ts';
 
 export type { RetentionOptions, RetentionRule, RetentionResult } from './retention.ts';
 export type { TsdbStats } from './tsdbStats.ts';
@@ -157,6 +158,8 @@ export class SqliteStorage implements Storage {
   /** @internal */ readonly packer: Packer;
   /** @internal decoded samples of closed chunks, reused across queries. */
   readonly chunkCache: DecodedChunkCache;
+  /** Numeric state of the head series (one row each). */
+  private readonly headColumns = new HeadColumns();
   private readonly byLabels = new LabelsMap<HeadSeries>((s) => s.labels);
   /** byId as an array indexed by id (ids are dense): the per-sample ref lookup of appends. */
   private readonly byRef: Array<HeadSeries | undefined> = [];
@@ -284,7 +287,7 @@ export class SqliteStorage implements Storage {
   private load(): void {
     const t0 = performance.now();
     for (const row of this.db.prepare<[], { id: number; labels: string }>('SELECT id, labels FROM series').iterate()) {
-      const s = new HeadSeries(row.id, labelsFromText(row.labels));
+      const s = new HeadSeries(row.id, labelsFromText(row.labels), this.headColumns);
       s.persisted = true;
       this.byId.set(s.id, s);
       this.byRef[s.id] = s;
@@ -441,7 +444,7 @@ export class SqliteStorage implements Storage {
     let s = this.byLabels.get(labels);
     if (!s) {
       if (labels.size === 0) this.reject('invalid_labels', 'empty label set');
-      s = new HeadSeries(this.nextId++, labels);
+      s = new HeadSeries(this.nextId++, labels, this.headColumns);
       this.byId.set(s.id, s);
       this.byRef[s.id] = s;
       this.byLabels.set(s);
@@ -717,6 +720,7 @@ export class SqliteStorage implements Storage {
     this.byLabels.delete(s.labels);
     s.deleted = true;
     s.dropHead();
+    s.detach();
   }
 
   /** Online backup of the whole database (consistent snapshot) into a new file. */
