@@ -82,6 +82,20 @@ export class ChunkArena {
     return slab * SLAB_BYTES + off;
   }
 
+  /** The slab holding the slot (its bytes are slab[offset(slot) .. offset(slot) + size(slot)]). */
+  slab(slot: number): Uint8Array {
+    return this.slabs[Math.floor(slot / SLAB_BYTES)];
+  }
+
+  offset(slot: number): number {
+    return slot % SLAB_BYTES;
+  }
+
+  /** Bytes in the slot (its size class). */
+  size(slot: number): number {
+    return CLASS_BYTES[this.slabClass[Math.floor(slot / SLAB_BYTES)]];
+  }
+
   /** The slot's bytes (a view; valid until the slot is freed). */
   view(slot: number): Uint8Array {
     const slab = Math.floor(slot / SLAB_BYTES);

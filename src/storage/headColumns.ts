@@ -4,7 +4,8 @@
  * A timestamp or a float64's bits held in an object field is a boxed number on the V8 heap
  * (16 bytes, plus the field); HeadSeries had thirteen of them, ~330 bytes per series with the
  * fields, 3 MB for 10k series. In a column it is 8 (or 4) bytes and no object. HeadSeries reads
- * and writes its row through accessors, so callers keep using `s.lastT`.
+ * and writes its row through accessors, so callers keep using `s.lastT`. The head chunk's
+ * encoder state is here too, so a series needs no XorAppender object of its own.
  */
 
 /** Float64 fields of a row (timestamps, bounds, stamps). */
@@ -18,14 +19,22 @@ export const MIN_T = 6;
 export const MAX_T = 7;
 export const DB_MIN_T = 8;
 export const DB_MAX_T = 9;
-export const F64_PER_ROW = 10;
+/** The head chunk's XOR encoder: last timestamp and delta. */
+export const ENC_T = 10;
+export const ENC_T_DELTA = 11;
+export const F64_PER_ROW = 12;
 
 /** Uint32 fields of a row (a float64 value as its high and low words). */
 export const LAST_HI = 0;
 export const LAST_LO = 1;
 export const PEND_HI = 2;
 export const PEND_LO = 3;
-export const U32_PER_ROW = 4;
+/** The head chunk's XOR encoder: last value's bits, and the current XOR window. */
+export const ENC_V_HI = 4;
+export const ENC_V_LO = 5;
+export const ENC_LEADING = 6;
+export const ENC_TRAILING = 7;
+export const U32_PER_ROW = 8;
 
 /** What a new row holds: no samples yet (empty bounds), nothing packed. */
 const F64_DEFAULTS = new Float64Array(F64_PER_ROW);

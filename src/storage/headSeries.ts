@@ -5,11 +5,12 @@
 import type { Labels } from './labels.ts';
 import type { ChunkRef } from './chunkSeqIterator.ts';
 import { copyChunkBytes, headChunkArena } from './chunkArena.ts';
-import { XorChunk, XorIterator, type XorAppender } from './xorChunk.ts';
+import { XorAppender, XorChunk, XorIterator } from './xorChunk.ts';
 import { splitChunk, StColumn, wrapStChunk } from './startTimestamps.ts';
 import {
-  DB_MAX_T, DB_MIN_T, DETACHED_ROW, F64_PER_ROW, HEAD_MAX_T, HEAD_MIN_T, LAST_HI, LAST_LO, LAST_T, MAX_T, MIN_T,
-  PACK_CURSOR, PEND_HI, PEND_LO, PEND_STAMP, PEND_T, U32_PER_ROW, type HeadColumns,
+  DB_MAX_T, DB_MIN_T, DETACHED_ROW, ENC_LEADING, ENC_T, ENC_T_DELTA, ENC_TRAILING, ENC_V_HI, ENC_V_LO, F64_PER_ROW,
+  HEAD_MAX_T, HEAD_MIN_T, LAST_HI, LAST_LO, LAST_T, MAX_T, MIN_T, PACK_CURSOR, PEND_HI, PEND_LO, PEND_STAMP, PEND_T,
+  U32_PER_ROW, type HeadColumns,
 } from './headColumns.ts';
 
 export interface CutPolicy {
@@ -21,6 +22,9 @@ export interface CutPolicy {
 
 /** Room a new head chunk starts with (its first few samples); it grows a size class at a time. */
 const HEAD_INITIAL_BYTES = 64;
+
+/** Appends to every head chunk in the process (see apply). */
+const headAppender = new XorAppender(new XorChunk());
 
 export const DEFAULT_CUT_POLICY: CutPolicy = { maxSamples: 120, maxRangeMs: 2 * 3600_000 };
 
@@ -37,8 +41,8 @@ export class HeadSeries {
   persisted = false;
   /** Set when deleteSeries/retention removed the series (appenders may still hold it). */
   deleted = false;
+  /** The open chunk (its bytes in the head chunk arena; its encoder state in the columns). */
   head: XorChunk | null = null;
-  private headApp: XorAppender | null = null;
   /** Start timestamps of the head's samples; null until one of them has an ST. */
   private headSt: StColumn | null = null;
   /** Head changed since it was last checkpointed into head_chunks. */
@@ -112,25 +116,38 @@ export class HeadSeries {
       if (t < lastT) return OUT_OF_ORDER;
       return hi === u32[w + LAST_HI] && lo === u32[w + LAST_LO] ? SAME_AS_LAST : DUPLICATE;
     }
-    let app = this.headApp;
-    const head = this.head;
+    let head = this.head;
     let result = APPLIED;
-    if (head === null || app === null || head.numSamples() >= cut.maxSamples || t - f64[f + HEAD_MIN_T] >= cut.maxRangeMs) {
+    if (head === null || head.numSamples() >= cut.maxSamples || t - f64[f + HEAD_MIN_T] >= cut.maxRangeMs) {
       if (head !== null && head.numSamples() > 0) {
         this.closed.push({ minT: f64[f + HEAD_MIN_T], maxT: f64[f + HEAD_MAX_T], data: this.headSnapshot(), sid: this.id });
         result = APPLIED_AFTER_CUT;
       }
       // Start small: all series of a target cut at the same scrape, and heads reserved at their
       // final size would hold (for 10k series) megabytes that only fill up over the next chunk.
-      const c = new XorChunk(undefined, headChunkArena, HEAD_INITIAL_BYTES);
-      head?.release();
-      app = c.appender();
-      this.head = c;
-      this.headApp = app;
+      if (head === null) head = this.head = new XorChunk(undefined, headChunkArena, HEAD_INITIAL_BYTES);
+      else head.restart(HEAD_INITIAL_BYTES);
+      u32[w + ENC_LEADING] = 0xff; // no XOR window yet (the other encoder fields are set by the first sample)
       this.headSt = null;
       f64[f + HEAD_MIN_T] = t;
     }
+    // The one shared appender takes this series' encoder state, appends, and gives it back.
+    const app = headAppender;
+    app.c = head;
+    app.n = head.numSamples();
+    app.t = f64[f + ENC_T];
+    app.tDelta = f64[f + ENC_T_DELTA];
+    app.vHi = u32[w + ENC_V_HI];
+    app.vLo = u32[w + ENC_V_LO];
+    app.leading = u32[w + ENC_LEADING];
+    app.trailing = u32[w + ENC_TRAILING];
     app.appendBits(t, hi, lo);
+    f64[f + ENC_T] = app.t;
+    f64[f + ENC_T_DELTA] = app.tDelta;
+    u32[w + ENC_V_HI] = app.vHi;
+    u32[w + ENC_V_LO] = app.vLo;
+    u32[w + ENC_LEADING] = app.leading;
+    u32[w + ENC_TRAILING] = app.trailing;
     if (st === st) (this.headSt ??= StColumn.withAbsentPrefix(this.head!.numSamples() - 1)).append(t, st);
     else if (this.headSt !== null) this.headSt.append(t, st);
     f64[f + HEAD_MAX_T] = t;
@@ -158,9 +175,10 @@ export class HeadSeries {
   restoreHead(data: Uint8Array, minT: number, maxT: number): void {
     const { xor, st } = splitChunk(data);
     const c = new XorChunk(xor, headChunkArena);
-    this.headApp = c.appender(); // copies the bytes into the arena...
+    const app = c.appender(); // copies the bytes into the arena...
     this.head?.release(); // ...before the old head's slot is zeroed (data may be a view of it)
     this.head = c;
+    this.saveEncoderState(app);
     this.headSt = null;
     if (st !== null) {
       const it = new XorIterator();
@@ -173,10 +191,20 @@ export class HeadSeries {
     this.headDirty = false;
   }
 
+  private saveEncoderState(app: XorAppender): void {
+    const f = this.row * F64_PER_ROW;
+    const w = this.row * U32_PER_ROW;
+    this.cols.f64[f + ENC_T] = app.t;
+    this.cols.f64[f + ENC_T_DELTA] = app.tDelta;
+    this.cols.u32[w + ENC_V_HI] = app.vHi;
+    this.cols.u32[w + ENC_V_LO] = app.vLo;
+    this.cols.u32[w + ENC_LEADING] = app.leading;
+    this.cols.u32[w + ENC_TRAILING] = app.trailing;
+  }
+
   dropHead(): void {
     this.head?.release();
     this.head = null;
-    this.headApp = null;
     this.headSt = null;
     this.headDirty = true;
   }

@@ -30,11 +30,15 @@ const cvtF64 = new Float64Array(1);
 const cvtU32 = new Uint32Array(cvtF64.buffer);
 
 export class XorChunk {
-  /** @internal bit-stream bytes; grows while appending. */
+  /** @internal holds the chunk's bytes from `base` on (an arena slab, or the chunk's own buffer). */
   buf: Uint8Array;
+  /** @internal where the chunk starts in buf. */
+  base = 0;
+  /** @internal bytes from base the chunk may grow into. */
+  cap: number;
   /** @internal bits written after the 2-byte header (exact only for chunks built by appending). */
   bitLen: number;
-  /** @internal the arena slot buf occupies, or NO_SLOT when buf is its own allocation. */
+  /** @internal the arena slot the bytes occupy, or NO_SLOT when buf is the chunk's own allocation. */
   slot = NO_SLOT;
 
   /**
@@ -44,27 +48,29 @@ export class XorChunk {
   constructor(
     data?: Uint8Array,
     private readonly arena: ChunkArena | null = null,
-    /** Room to start with when empty: a series' previous chunk size saves regrowing (default 128). */
+    /** Room to start with when empty (default 128); it grows as samples are appended. */
     initialBytes = INITIAL_BYTES,
   ) {
     if (data) {
       if (data.length < 2) throw new Error(`corrupt XOR chunk: ${data.length} bytes`);
       this.buf = data;
+      this.cap = data.length;
       this.bitLen = (data.length - 2) * 8;
     } else {
       this.buf = EMPTY;
+      this.cap = 0;
       this.bitLen = 0;
       this.resize(Math.max(32, initialBytes));
     }
   }
 
   numSamples(): number {
-    return (this.buf[0] << 8) | this.buf[1];
+    return (this.buf[this.base] << 8) | this.buf[this.base + 1];
   }
 
   /** The encoded chunk. A view: valid until the next append. */
   bytes(): Uint8Array {
-    return this.buf.subarray(0, 2 + ((this.bitLen + 7) >>> 3));
+    return this.buf.subarray(this.base, this.base + 2 + ((this.bitLen + 7) >>> 3));
   }
 
   /** An appender continuing after the last sample (decodes the chunk once if it was read from bytes). */
@@ -86,54 +92,76 @@ export class XorChunk {
    * up to twice the bytes, as doubling would, across every head of the store.
    */
   inArena(): boolean {
-    return this.arena !== null && this.buf.length < ARENA_MAX_BYTES;
+    return this.arena !== null && this.cap < ARENA_MAX_BYTES;
   }
 
-  /** Returns an arena chunk's bytes to the arena; the chunk must not be used afterwards. */
+  /** Returns an arena chunk's bytes to the arena; the chunk must not be used afterwards (but may be `restart`ed). */
   release(): void {
     if (this.slot !== NO_SLOT) this.arena!.free(this.slot);
     this.slot = NO_SLOT;
     this.buf = EMPTY;
+    this.base = 0;
+    this.cap = 0;
     this.bitLen = 0;
   }
 
-  /** @internal moves the bytes into a zeroed buffer of at least `size` bytes (prefix copied). */
+  /** Empties the chunk in place (new storage of `initialBytes`, the old bytes released): a head starting over after a cut. */
+  restart(initialBytes = INITIAL_BYTES): void {
+    this.release();
+    this.resize(Math.max(32, initialBytes));
+  }
+
+  /** @internal moves the bytes into zeroed storage of at least `size` bytes (prefix copied). */
   resize(size: number): void {
-    const old = this.buf;
+    const old = this.buf.subarray(this.base, this.base + Math.min(this.cap, size));
     const oldSlot = this.slot;
-    let nb: Uint8Array;
-    if (this.arena !== null && size <= ARENA_MAX_BYTES) {
-      this.slot = this.arena.alloc(size);
-      nb = this.arena.view(this.slot);
+    const arena = this.arena;
+    if (arena !== null && size <= ARENA_MAX_BYTES) {
+      const slot = arena.alloc(size);
+      this.slot = slot;
+      this.buf = arena.slab(slot);
+      this.base = arena.offset(slot);
+      this.cap = arena.size(slot);
     } else {
       this.slot = NO_SLOT;
-      nb = new Uint8Array(size);
+      this.buf = new Uint8Array(size);
+      this.base = 0;
+      this.cap = size;
     }
-    nb.set(old.length <= nb.length ? old : old.subarray(0, nb.length));
-    this.buf = nb;
-    if (oldSlot !== NO_SLOT) this.arena!.free(oldSlot);
+    this.buf.set(old, this.base);
+    if (oldSlot !== NO_SLOT) arena!.free(oldSlot);
   }
 }
 
+/**
+ * Encodes samples onto the end of a XorChunk. The encoder state is public to the storage
+ * package: a store's head series keep theirs in columns (HeadColumns) and share one appender,
+ * loading a series' state before an append and saving it after.
+ */
 export class XorAppender {
-  private t = 0;
-  private tDelta = 0;
-  private vHi = 0;
-  private vLo = 0;
-  /** Leading/trailing zeros of the current XOR window; 0xff = no window yet. */
-  private leading = 0xff;
-  private trailing = 0;
-  private n: number;
+  /** @internal last timestamp and delta. */
+  t = 0;
+  tDelta = 0;
+  /** @internal last value's bits. */
+  vHi = 0;
+  vLo = 0;
+  /** @internal leading/trailing zeros of the current XOR window; 0xff = no window yet. */
+  leading = 0xff;
+  trailing = 0;
+  /** @internal samples in the chunk. */
+  n: number;
 
-  constructor(private readonly c: XorChunk) {
+  constructor(
+    /** @internal the chunk appended to. */
+    public c: XorChunk,
+  ) {
     this.n = c.numSamples();
   }
 
   /** @internal rebuild the encoder state by decoding the chunk. */
   restoreFrom(c: XorChunk): void {
     const it = new XorIterator();
-    const bytes = c.buf;
-    it.reset(bytes);
+    it.reset(c.bytes());
     const st = it.decodeState;
     this.t = st.t;
     this.tDelta = st.tDelta;
@@ -141,12 +169,13 @@ export class XorAppender {
     this.vLo = st.vLo;
     this.leading = st.leading;
     this.trailing = st.trailing;
+    this.n = c.numSamples();
     // Own a growable buffer holding exactly the decoded bits.
     const nbytes = 2 + ((st.bitPos + 7) >>> 3);
-    c.buf = bytes.subarray(0, nbytes);
+    c.cap = Math.min(c.cap, nbytes);
     c.resize(Math.max(32, nbytes)); // copies those bytes, frees the slot they were in (if any); appends grow it
     const tail = st.bitPos & 7;
-    if (tail) c.buf[nbytes - 1] &= 0xff << (8 - tail);
+    if (tail) c.buf[c.base + nbytes - 1] &= 0xff << (8 - tail);
     c.bitLen = st.bitPos;
   }
 
@@ -196,8 +225,8 @@ export class XorAppender {
     this.vHi = hi;
     this.vLo = lo;
     this.n++;
-    c.buf[0] = this.n >>> 8;
-    c.buf[1] = this.n & 0xff;
+    c.buf[c.base] = this.n >>> 8;
+    c.buf[c.base + 1] = this.n & 0xff;
   }
 
   private writeValue(hi: number, lo: number): void {
@@ -254,7 +283,7 @@ export class XorAppender {
   private ensure(bits: number): void {
     const c = this.c;
     const need = 2 + ((c.bitLen + bits + 7) >>> 3) + 8;
-    if (need > c.buf.length) c.resize(c.inArena() ? need : Math.max(need, c.buf.length * 2));
+    if (need > c.cap) c.resize(c.inArena() ? need : Math.max(need, c.cap * 2));
   }
 
   /**
@@ -269,7 +298,7 @@ export class XorAppender {
     if (n < 32) v &= (1 << n) - 1;
     if (v === 0) return;
     const buf = c.buf;
-    let idx = 2 + (pos >>> 3);
+    let idx = c.base + 2 + (pos >>> 3);
     const free = 8 - (pos & 7);
     if (n <= free) {
       buf[idx] |= v << (free - n);

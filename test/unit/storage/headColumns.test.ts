@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { DETACHED_ROW, HeadColumns } from '../../../src/storage/headColumns.ts';
 import { HeadSeries, DEFAULT_CUT_POLICY, APPLIED } from '../../../src/storage/headSeries.ts';
 import { Labels } from '../../../src/storage/labels.ts';
+import { XorIterator } from '../../../src/storage/xorChunk.ts';
+import { mulberry32 } from '../../support/random.ts';
 
 const series = (cols: HeadColumns, id: number) => new HeadSeries(id, Labels.fromObject({ __name__: 'm', id: String(id) }), cols);
 
@@ -53,5 +55,42 @@ describe('HeadColumns', () => {
     assert.equal(next.lastT, -Infinity);
     cols.free(DETACHED_ROW); // never handed out, so never freed either
     assert.equal(cols.rowsInUse(), 1);
+  });
+});
+
+describe('HeadSeries with the shared head appender', () => {
+  it('encodes interleaved series across cuts and restores exactly what each was given', () => {
+    const rand = mulberry32(7);
+    const cols = new HeadColumns(8);
+    const cut = { maxSamples: 37, maxRangeMs: 3_600_000 };
+    const all = Array.from({ length: 40 }, (_, i) => series(cols, i));
+    const want = all.map(() => [] as Array<[number, number, number]>);
+    const words = new Uint32Array(2);
+    for (let round = 0; round < 300; round++) {
+      // Each round visits the series in a different order, so the appender's state moves between them.
+      const order = all.map((_, i) => i).sort(() => rand() - 0.5);
+      for (const i of order) {
+        const s = all[i];
+        const t = 1_700_000_000_000 + round * 15_000 + Math.floor(rand() * 2000);
+        const kind = rand();
+        if (kind < 0.3) [words[0], words[1]] = [want[i].at(-1)?.[1] ?? 0, want[i].at(-1)?.[2] ?? 0]; // same value
+        else if (kind < 0.6) [words[0], words[1]] = [0x40590000 + (round & 0xff), 0]; // small changes
+        else [words[0], words[1]] = [Math.floor(rand() * 2 ** 32), Math.floor(rand() * 2 ** 32)]; // anything, NaNs included
+        assert.ok(s.apply(t, words[0], words[1], cut, NaN) === APPLIED || s.closed.length > 0);
+        want[i].push([t, words[0], words[1]]);
+        // Now and then a series is restored from its own checkpoint, as on restart.
+        if (rand() < 0.01) s.restoreHead(s.headSnapshot(), s.headMinT, s.headMaxT);
+      }
+    }
+    for (const [i, s] of all.entries()) {
+      const got: Array<[number, number, number]> = [];
+      const it = new XorIterator();
+      for (const c of [...s.closed.map((c) => c.data), s.headSnapshot()]) {
+        it.reset(c);
+        assert.equal(it.err(), null);
+        while (it.next()) got.push([it.atT(), it.atVHi(), it.atVLo()]);
+      }
+      assert.deepEqual(got, want[i], `series ${i}: every sample's timestamp and value bits`);
+    }
   });
 });
