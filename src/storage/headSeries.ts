@@ -23,6 +23,12 @@ export interface CutPolicy {
 /** Room a new head chunk starts with (its first few samples); it grows a size class at a time. */
 const HEAD_INITIAL_BYTES = 64;
 
+/**
+ * The closed list of every series without cut chunks, which is nearly all of them between
+ * compactions: one empty array per series was 10k arrays. Frozen: apply replaces it before a push.
+ */
+export const NO_CHUNKS = Object.freeze([]) as unknown as ChunkRef[];
+
 /** Appends to every head chunk in the process (see apply). */
 const headAppender = new XorAppender(new XorChunk());
 
@@ -49,8 +55,8 @@ export class HeadSeries {
   headDirty = false;
   /** Whether head_chunks holds a row for this series. */
   headRowStored = false;
-  /** Chunks cut from the head and not yet written to the chunks table. */
-  closed: ChunkRef[] = [];
+  /** Chunks cut from the head and not yet written to the chunks table (NO_CHUNKS, shared, when none). */
+  closed: ChunkRef[] = NO_CHUNKS;
   /** XOR rows in the chunks table newer than packCursor (candidates for packing). */
   xorRowsInDb = 0;
   /** This series' row in the store's HeadColumns (its numeric state, see the accessors below). */
@@ -120,6 +126,7 @@ export class HeadSeries {
     let result = APPLIED;
     if (head === null || head.numSamples() >= cut.maxSamples || t - f64[f + HEAD_MIN_T] >= cut.maxRangeMs) {
       if (head !== null && head.numSamples() > 0) {
+        if (this.closed === NO_CHUNKS) this.closed = [];
         this.closed.push({ minT: f64[f + HEAD_MIN_T], maxT: f64[f + HEAD_MAX_T], data: this.headSnapshot(), sid: this.id });
         result = APPLIED_AFTER_CUT;
       }

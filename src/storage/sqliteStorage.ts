@@ -23,7 +23,7 @@ import { compareLabels, Labels } from './labels.ts';
 import { LabelsMap } from './labelsMap.ts';
 import type { Matcher } from './matcher.ts';
 import { SampleBatch, decodeBatch, encodeBatch, tsAt } from './appendLog.ts';
-import { APPLIED, APPLIED_AFTER_CUT, DEFAULT_CUT_POLICY, DUPLICATE, HeadSeries, OUT_OF_ORDER, type CutPolicy } from './headSeries.ts';
+import { APPLIED, APPLIED_AFTER_CUT, DEFAULT_CUT_POLICY, DUPLICATE, HeadSeries, NO_CHUNKS, OUT_OF_ORDER, type CutPolicy } from './headSeries.ts';
 import { PostingsIndex } from './postings.ts';
 import { migrate, prepareNewDatabase } from './schema.ts';
 import { acquireDirLock } from './dirLock.ts';
@@ -40,6 +40,7 @@ import { applyRetention, type RetentionOptions, type RetentionResult } from './r
 import { computeTsdbStats, type TsdbStats } from './tsdbStats.ts';
 import { deleteSeriesData } from './deleteSeries.ts';
 import { HeadColumns } from './headColumns.ts';
+import { SeriesById } from './seriesById.ts';
 
 export type { RetentionOptions, RetentionRule, RetentionResult } from './retention.ts';
 export type { TsdbStats } from './tsdbStats.ts';
@@ -153,7 +154,7 @@ export class SqliteStorage implements Storage {
   readonly clock: Clock;
   readonly metrics: StorageMetrics;
   /** @internal */ readonly postings: PostingsIndex;
-  /** @internal */ readonly byId = new Map<number, HeadSeries>();
+  /** @internal */ readonly byId = new SeriesById<HeadSeries>();
   /** @internal */ readonly cut: CutPolicy;
   /** @internal */ readonly packer: Packer;
   /** @internal decoded samples of closed chunks, reused across queries. */
@@ -161,8 +162,6 @@ export class SqliteStorage implements Storage {
   /** Numeric state of the head series (one row each). */
   private readonly headColumns = new HeadColumns();
   private readonly byLabels = new LabelsMap<HeadSeries>((s) => s.labels);
-  /** byId as an array indexed by id (ids are dense): the per-sample ref lookup of appends. */
-  private readonly byRef: Array<HeadSeries | undefined> = [];
   private readonly logger: StorageLogger;
   private retention: RetentionOptions;
   private readonly maxLogBytes: number;
@@ -289,8 +288,7 @@ export class SqliteStorage implements Storage {
     for (const row of this.db.prepare<[], { id: number; labels: string }>('SELECT id, labels FROM series').iterate()) {
       const s = new HeadSeries(row.id, labelsFromText(row.labels), this.headColumns);
       s.persisted = true;
-      this.byId.set(s.id, s);
-      this.byRef[s.id] = s;
+      this.byId.set(s);
       this.byLabels.set(s);
       s.labels.forEach((n, v) => this.postings.index(n, v, s.id));
       if (s.id >= this.nextId) this.nextId = s.id + 1;
@@ -438,15 +436,14 @@ export class SqliteStorage implements Storage {
   /** @internal */
   seriesFor(ref: SeriesRef, labels: Labels): HeadSeries {
     if (ref !== 0) {
-      const s = this.byRef[ref];
+      const s = this.byId.get(ref);
       if (s !== undefined) return s;
     }
     let s = this.byLabels.get(labels);
     if (!s) {
       if (labels.size === 0) this.reject('invalid_labels', 'empty label set');
       s = new HeadSeries(this.nextId++, labels, this.headColumns);
-      this.byId.set(s.id, s);
-      this.byRef[s.id] = s;
+      this.byId.set(s);
       this.byLabels.set(s);
     }
     return s;
@@ -589,7 +586,7 @@ export class SqliteStorage implements Storage {
     }
     for (const list of [withClosed, dirty]) {
       for (const s of list) {
-        s.closed = [];
+        s.closed = NO_CHUNKS;
         if (checkpoint) {
           s.headDirty = false;
           s.headRowStored = s.head !== null && s.head.numSamples() > 0;
@@ -716,7 +713,6 @@ export class SqliteStorage implements Storage {
     this.db.prepare('DELETE FROM series WHERE id = ?').run(s.id);
     this.postings.remove(s.id, s.labels);
     this.byId.delete(s.id);
-    this.byRef[s.id] = undefined;
     this.byLabels.delete(s.labels);
     s.deleted = true;
     s.dropHead();
