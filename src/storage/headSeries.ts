@@ -55,8 +55,15 @@ export class HeadSeries {
   headDirty = false;
   /** Whether head_chunks holds a row for this series. */
   headRowStored = false;
-  /** Chunks cut from the head and not yet written to the chunks table (NO_CHUNKS, shared, when none). */
+  /**
+   * Chunks cut from the head and not yet written to the chunks table (NO_CHUNKS, shared, when
+   * none). Right after a cut their data are views of the old head's arena bytes, held by
+   * cutOwners: the store writes them before any query can see them and then calls
+   * closedWritten(), or, if the write failed, keepClosedInMemory() (copies).
+   */
   closed: ChunkRef[] = NO_CHUNKS;
+  /** Head chunks cut and not yet written or copied: their arena slots back `closed` data. */
+  private cutOwners: XorChunk[] | null = null;
   /** XOR rows in the chunks table newer than packCursor (candidates for packing). */
   xorRowsInDb = 0;
   /** This series' row in the store's HeadColumns (its numeric state, see the accessors below). */
@@ -125,14 +132,18 @@ export class HeadSeries {
     let head = this.head;
     let result = APPLIED;
     if (head === null || head.numSamples() >= cut.maxSamples || t - f64[f + HEAD_MIN_T] >= cut.maxRangeMs) {
-      if (head !== null && head.numSamples() > 0) {
-        if (this.closed === NO_CHUNKS) this.closed = [];
-        this.closed.push({ minT: f64[f + HEAD_MIN_T], maxT: f64[f + HEAD_MAX_T], data: this.headSnapshot(), sid: this.id });
-        result = APPLIED_AFTER_CUT;
-      }
       // Start small: all series of a target cut at the same scrape, and heads reserved at their
       // final size would hold (for 10k series) megabytes that only fill up over the next chunk.
-      if (head === null) head = this.head = new XorChunk(undefined, headChunkArena, HEAD_INITIAL_BYTES);
+      if (head !== null && head.numSamples() > 0) {
+        // The cut chunk keeps its arena bytes (no copy) until the store has written it, which it
+        // does before the call that applied this sample returns (see closedWritten).
+        if (this.closed === NO_CHUNKS) this.closed = [];
+        const data = this.headSt === null ? head.bytes() : wrapStChunk(head.bytes(), this.headSt.bytes());
+        this.closed.push({ minT: f64[f + HEAD_MIN_T], maxT: f64[f + HEAD_MAX_T], data, sid: this.id });
+        (this.cutOwners ??= []).push(head);
+        head = this.head = new XorChunk(undefined, headChunkArena, HEAD_INITIAL_BYTES);
+        result = APPLIED_AFTER_CUT;
+      } else if (head === null) head = this.head = new XorChunk(undefined, headChunkArena, HEAD_INITIAL_BYTES);
       else head.restart(HEAD_INITIAL_BYTES);
       u32[w + ENC_LEADING] = 0xff; // no XOR window yet (the other encoder fields are set by the first sample)
       this.headSt = null;
@@ -214,6 +225,25 @@ export class HeadSeries {
     this.head = null;
     this.headSt = null;
     this.headDirty = true;
+  }
+
+  /** The closed chunks are in the chunks table: forget them and free the arena bytes they used. */
+  closedWritten(): void {
+    this.releaseCutOwners();
+    this.closed = NO_CHUNKS;
+  }
+
+  /** The closed chunks could not be written now: keep copies of them for the next compaction. */
+  keepClosedInMemory(): void {
+    if (this.cutOwners === null) return;
+    for (const c of this.closed) c.data = copyChunkBytes(c.data);
+    this.releaseCutOwners();
+  }
+
+  private releaseCutOwners(): void {
+    if (this.cutOwners === null) return;
+    for (const c of this.cutOwners) c.release();
+    this.cutOwners = null;
   }
 
   /** Number of in-memory chunks (head + cut, not yet compacted). */

@@ -23,7 +23,7 @@ import { compareLabels, Labels } from './labels.ts';
 import { LabelsMap } from './labelsMap.ts';
 import type { Matcher } from './matcher.ts';
 import { SampleBatch, decodeBatch, encodeBatch, tsAt } from './appendLog.ts';
-import { APPLIED, APPLIED_AFTER_CUT, DEFAULT_CUT_POLICY, DUPLICATE, HeadSeries, NO_CHUNKS, OUT_OF_ORDER, type CutPolicy } from './headSeries.ts';
+import { APPLIED, APPLIED_AFTER_CUT, DEFAULT_CUT_POLICY, DUPLICATE, HeadSeries, OUT_OF_ORDER, type CutPolicy } from './headSeries.ts';
 import { PostingsIndex } from './postings.ts';
 import { migrate, prepareNewDatabase } from './schema.ts';
 import { acquireDirLock } from './dirLock.ts';
@@ -406,13 +406,19 @@ export class SqliteStorage implements Storage {
       return;
     }
     const sts = b.sts;
+    let cut: Set<HeadSeries> | null = null;
     for (let i = 0; i < b.n; i++) {
       const s = this.byId.get(b.ids[i]);
       if (s) {
         const r = s.apply(tsAt(b, i), b.vw[2 * i + 1], b.vw[2 * i], this.cut, sts === null ? NaN : sts[i]);
-        if (r === APPLIED || r === APPLIED_AFTER_CUT) this.replayedSamples++;
+        if (r === APPLIED) this.replayedSamples++;
+        else if (r === APPLIED_AFTER_CUT) {
+          this.replayedSamples++;
+          (cut ??= new Set()).add(s);
+        }
       }
     }
+    if (cut !== null) this.writeCutChunks(cut);
   }
   private replayedSamples = 0;
 
@@ -493,6 +499,7 @@ export class SqliteStorage implements Storage {
     if (blob === null) return;
     this.logBytes += blob.length;
     let applied = 0;
+    let cut: Set<HeadSeries> | null = null;
     const { series, ts, vw } = batch;
     const sts = batch.hasSt ? batch.sts : null;
     for (let i = 0; i < batch.n; i++) {
@@ -502,12 +509,13 @@ export class SqliteStorage implements Storage {
       if (r === APPLIED) applied++;
       else if (r === APPLIED_AFTER_CUT) {
         applied++;
-        this.closedSinceCompaction++;
+        (cut ??= new Set()).add(s);
       }
       // Another appender committed newer samples of this series in between: count, as Prometheus does.
       else if (r === OUT_OF_ORDER) this.metrics.samplesRejected.inc({ reason: 'out_of_order' });
       else if (r === DUPLICATE) this.metrics.samplesRejected.inc({ reason: 'duplicate_timestamp' });
     }
+    if (cut !== null) this.writeCutChunks(cut);
     this.metrics.samplesAppended.inc(applied);
     if (this.logBytes > this.maxLogBytes) this.compact({ checkpoint: true });
     else if (this.closedSinceCompaction >= this.flushClosedChunks) this.scheduleFlush();
@@ -563,17 +571,8 @@ export class SqliteStorage implements Storage {
     try {
       this.db.transaction(() => {
         for (const s of withClosed) {
-          for (const c of s.closed) {
-            this.stmt.insertChunk.run(s.id, c.minT, c.maxT, c.data);
-            if (c.minT < s.dbMinT) s.dbMinT = c.minT;
-            if (c.maxT > s.dbMaxT) s.dbMaxT = c.maxT;
-            chunks++;
-          }
-          s.xorRowsInDb += s.closed.length;
-          packed += this.packer.packSeries(s);
-          // Its head_chunks row may hold samples now in these chunks. Without a checkpoint the
-          // log still holds the whole head, so dropping the row is enough (and cheaper than
-          // rewriting it at every cut).
+          chunks += s.closed.length;
+          packed += this.writeClosed(s);
           if (checkpoint) saveHead(s);
           else if (s.headRowStored) this.stmt.deleteHead.run(s.id);
         }
@@ -586,7 +585,7 @@ export class SqliteStorage implements Storage {
     }
     for (const list of [withClosed, dirty]) {
       for (const s of list) {
-        s.closed = NO_CHUNKS;
+        s.closedWritten();
         if (checkpoint) {
           s.headDirty = false;
           s.headRowStored = s.head !== null && s.head.numSamples() > 0;
@@ -599,6 +598,52 @@ export class SqliteStorage implements Storage {
     this.closedSinceCompaction = 0;
     this.metrics.compactions.inc();
     this.logger.info({ chunks, packed, heads: withClosed.length + dirty.length, checkpoint, ms: Math.round(performance.now() - t0) }, 'storage compaction done');
+  }
+
+  /**
+   * Writes a series' closed chunks into `chunks` and packs its XOR rows when enough have
+   * gathered (call inside a transaction); returns the packed rows written. Its head_chunks row
+   * may hold samples now in these chunks: the caller drops or rewrites it. (Without a
+   * checkpoint the log still holds the whole head, so dropping the row is enough, and cheaper
+   * than rewriting it at every cut.)
+   */
+  private writeClosed(s: HeadSeries): number {
+    for (const c of s.closed) {
+      this.stmt.insertChunk.run(s.id, c.minT, c.maxT, c.data);
+      if (c.minT < s.dbMinT) s.dbMinT = c.minT;
+      if (c.maxT > s.dbMaxT) s.dbMaxT = c.maxT;
+    }
+    s.xorRowsInDb += s.closed.length;
+    return this.packer.packSeries(s);
+  }
+
+  /**
+   * Writes the chunks just cut from these series' heads, before the commit (or replay step)
+   * that cut them returns: no query can have seen them yet, so they need no copy, and the
+   * heads' arena bytes they still use are freed right after. A failed write keeps copies in
+   * memory for the next compaction to retry.
+   */
+  private writeCutChunks(cut: Iterable<HeadSeries>): void {
+    try {
+      this.db.transaction(() => {
+        for (const s of cut) {
+          this.writeClosed(s);
+          if (s.headRowStored) this.stmt.deleteHead.run(s.id);
+        }
+      })();
+    } catch (e) {
+      this.metrics.compactionFailures.inc();
+      this.logger.error({ err: e }, 'writing cut chunks failed; keeping them in memory for the next compaction');
+      for (const s of cut) {
+        s.keepClosedInMemory();
+        this.closedSinceCompaction += s.closed.length;
+      }
+      return;
+    }
+    for (const s of cut) {
+      s.closedWritten();
+      s.headRowStored = false;
+    }
   }
 
   /** Gives free pages back to the OS once they exceed `fraction` of the file (the log reuses the rest). */
@@ -715,6 +760,7 @@ export class SqliteStorage implements Storage {
     this.byId.delete(s.id);
     this.byLabels.delete(s.labels);
     s.deleted = true;
+    s.closedWritten(); // its closed chunks go with it
     s.dropHead();
     s.detach();
   }

@@ -1,0 +1,86 @@
+/**
+ * Chunks cut from the heads are written by the commit that cut them (no copy held in memory);
+ * one that cannot be written stays readable in memory and the next flush writes it.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { headChunkArena } from '../../../src/storage/chunkArena.ts';
+import { Labels } from '../../../src/storage/labels.ts';
+import { Matcher } from '../../../src/storage/matcher.ts';
+import { openStorage, type SqliteStorage } from '../../../src/storage/sqliteStorage.ts';
+
+const tick = () => new Promise((r) => setImmediate(r));
+const series = [0, 1, 2, 3].map((i) => Labels.fromObject({ __name__: 'm', i: String(i) }));
+
+function storeWithCommits(opts: { flushClosedChunks?: number } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'promlite-cut-'));
+  const s = openStorage({ path: dir, schedule: false, cutPolicy: { maxSamples: 2, maxRangeMs: 3600_000 }, ...opts });
+  const refs = [0, 0, 0, 0];
+  const commitAt = (t: number, which: number[]) => {
+    const app = s.appender();
+    for (const i of which) refs[i] = app.append(refs[i]!, series[i]!, t, t / 1000);
+    app.commit();
+  };
+  const done = () => {
+    s.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { s, commitAt, done };
+}
+
+const chunkRows = (s: SqliteStorage) => s.db.prepare('SELECT COUNT(*) FROM chunks').pluck().get() as number;
+
+function samplesRead(s: SqliteStorage): number {
+  const q = s.querier(0, 100_000);
+  const set = q.select([new Matcher('=', '__name__', 'm')]);
+  let n = 0;
+  while (set.next()) for (const it = set.at().iterator(); it.next(); ) n++;
+  q.close();
+  return n;
+}
+
+test('the commit that cuts a chunk writes it: nothing is left in memory for compaction', () => {
+  const { s, commitAt, done } = storeWithCommits();
+  try {
+    const headSlots = headChunkArena.slotsInUse;
+    commitAt(1000, [0, 1, 2, 3]);
+    commitAt(2000, [0, 1, 2, 3]);
+    assert.equal(chunkRows(s), 0);
+    commitAt(3000, [0, 1, 2]); // three cuts
+    assert.equal(chunkRows(s), 3, 'written when the commit returns');
+    assert.equal(s.numMemChunks(), 4, 'only the four heads are in memory');
+    assert.equal(headChunkArena.slotsInUse - headSlots, 4, 'the cut heads gave their arena bytes back');
+    commitAt(3000, [3]);
+    assert.equal(chunkRows(s), 4);
+    assert.equal(samplesRead(s), 12, 'every sample reads back');
+  } finally {
+    done();
+  }
+});
+
+test('a cut chunk that cannot be written stays readable in memory, and the next flush writes it', async () => {
+  const { s, commitAt, done } = storeWithCommits({ flushClosedChunks: 1 });
+  try {
+    commitAt(1000, [0, 1]);
+    commitAt(2000, [0, 1]);
+    s.db.exec(`CREATE TRIGGER no_chunks BEFORE INSERT ON chunks BEGIN SELECT RAISE(FAIL, 'disk full (test)'); END`);
+    const failures = () => (s.metrics.compactionFailures as unknown as { hashMap: Record<string, { value: number }> }).hashMap['']?.value ?? 0;
+    commitAt(3000, [0, 1]); // cuts both; the write fails
+    assert.equal(chunkRows(s), 0);
+    assert.equal(failures(), 1);
+    assert.equal(s.numMemChunks(), 4, 'two cut chunks kept (as copies) beside two heads');
+    // Whatever the arena does with the old heads' bytes now, the kept chunks read back intact.
+    commitAt(4000, [0, 1]);
+    commitAt(5000, [0, 1]);
+    assert.equal(samplesRead(s), 10);
+    s.db.exec('DROP TRIGGER no_chunks');
+    await tick(); // the flush scheduled by the failed write runs now
+    assert.ok(chunkRows(s) >= 2, `kept chunks written (${chunkRows(s)} rows)`);
+    assert.equal(samplesRead(s), 10);
+  } finally {
+    done();
+  }
+});
