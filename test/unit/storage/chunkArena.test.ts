@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ARENA_MAX_BYTES, ChunkArena, copyChunkBytes } from '../../../src/storage/chunkArena.ts';
+import { mulberry32 } from '../../support/random.ts';
 
 describe('ChunkArena', () => {
   it('hands out zeroed slots of the size class and reuses freed ones', () => {
@@ -48,6 +49,34 @@ describe('ChunkArena', () => {
     for (const s of again) arena.view(s).fill(7);
     assert.equal(new Set(again).size, 10_000, 'no slot handed out twice');
     for (const s of again) assert.ok(arena.view(s).every((x) => x === 7));
+  });
+
+  it('never hands out a slot in use, under random allocations and frees of every class', () => {
+    const rand = mulberry32(11);
+    const arena = new ChunkArena();
+    const live = new Map<number, { fill: number; size: number }>();
+    for (let op = 0; op < 50_000; op++) {
+      if (live.size > 0 && rand() < 0.48) {
+        const keys = [...live.keys()];
+        const slot = keys[Math.floor(rand() * keys.length)];
+        const { fill, size } = live.get(slot)!;
+        const v = arena.view(slot);
+        assert.equal(v.length, size);
+        assert.ok(v.every((x) => x === fill), `slot ${slot} kept its bytes until freed`);
+        arena.free(slot);
+        live.delete(slot);
+      } else {
+        const size = 1 + Math.floor(rand() * ARENA_MAX_BYTES);
+        const slot = arena.alloc(size);
+        assert.ok(!live.has(slot), `slot ${slot} handed out twice`);
+        const v = arena.view(slot);
+        assert.ok(v.length >= size && v.every((x) => x === 0), 'a new slot is zeroed and big enough');
+        const fill = 1 + (op % 255);
+        v.fill(fill);
+        live.set(slot, { fill, size: v.length });
+      }
+    }
+    assert.equal(arena.slotsInUse, live.size);
   });
 
   it('gives the memory of an emptied slab to the next slab of any class, zeroed', () => {
