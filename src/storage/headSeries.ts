@@ -4,7 +4,7 @@
  */
 import type { Labels } from './labels.ts';
 import type { ChunkRef } from './chunkSeqIterator.ts';
-import { copyChunkBytes, headChunkArena } from './chunkArena.ts';
+import { copyChunkBytes, headChunkArena, NO_SLOT } from './chunkArena.ts';
 import { XorAppender, XorChunk, XorIterator } from './xorChunk.ts';
 import { splitChunk, StColumn, wrapStChunk } from './startTimestamps.ts';
 import {
@@ -57,13 +57,13 @@ export class HeadSeries {
   headRowStored = false;
   /**
    * Chunks cut from the head and not yet written to the chunks table (NO_CHUNKS, shared, when
-   * none). Right after a cut their data are views of the old head's arena bytes, held by
-   * cutOwners: the store writes them before any query can see them and then calls
+   * none). Right after a cut their data are views of the old head's arena slot, held in
+   * cutSlots: the store writes them before any query can see them and then calls
    * closedWritten(), or, if the write failed, keepClosedInMemory() (copies).
    */
   closed: ChunkRef[] = NO_CHUNKS;
-  /** Head chunks cut and not yet written or copied: their arena slots back `closed` data. */
-  private cutOwners: XorChunk[] | null = null;
+  /** Arena slots of head chunks cut and not yet written or copied (they back `closed` data). */
+  private cutSlots: number[] | null = null;
   /** XOR rows in the chunks table newer than packCursor (candidates for packing). */
   xorRowsInDb = 0;
   /** This series' row in the store's HeadColumns (its numeric state, see the accessors below). */
@@ -140,10 +140,10 @@ export class HeadSeries {
         if (this.closed === NO_CHUNKS) this.closed = [];
         const data = this.headSt === null ? head.bytes() : wrapStChunk(head.bytes(), this.headSt.bytes());
         this.closed.push({ minT: f64[f + HEAD_MIN_T], maxT: f64[f + HEAD_MAX_T], data, sid: this.id });
-        (this.cutOwners ??= []).push(head);
-        head = this.head = new XorChunk(undefined, headChunkArena, HEAD_INITIAL_BYTES);
+        (this.cutSlots ??= []).push(head.takeSlot());
         result = APPLIED_AFTER_CUT;
-      } else if (head === null) head = this.head = new XorChunk(undefined, headChunkArena, HEAD_INITIAL_BYTES);
+      }
+      if (head === null) head = this.head = new XorChunk(undefined, headChunkArena, HEAD_INITIAL_BYTES);
       else head.restart(HEAD_INITIAL_BYTES);
       u32[w + ENC_LEADING] = 0xff; // no XOR window yet (the other encoder fields are set by the first sample)
       this.headSt = null;
@@ -229,21 +229,21 @@ export class HeadSeries {
 
   /** The closed chunks are in the chunks table: forget them and free the arena bytes they used. */
   closedWritten(): void {
-    this.releaseCutOwners();
+    this.releaseCutSlots();
     this.closed = NO_CHUNKS;
   }
 
   /** The closed chunks could not be written now: keep copies of them for the next compaction. */
   keepClosedInMemory(): void {
-    if (this.cutOwners === null) return;
+    if (this.cutSlots === null) return;
     for (const c of this.closed) c.data = copyChunkBytes(c.data);
-    this.releaseCutOwners();
+    this.releaseCutSlots();
   }
 
-  private releaseCutOwners(): void {
-    if (this.cutOwners === null) return;
-    for (const c of this.cutOwners) c.release();
-    this.cutOwners = null;
+  private releaseCutSlots(): void {
+    if (this.cutSlots === null) return;
+    for (const slot of this.cutSlots) if (slot !== NO_SLOT) headChunkArena.free(slot);
+    this.cutSlots = null;
   }
 
   /** Number of in-memory chunks (head + cut, not yet compacted). */

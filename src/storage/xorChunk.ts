@@ -105,6 +105,17 @@ export class XorChunk {
     this.bitLen = 0;
   }
 
+  /**
+   * Hands the arena slot (or NO_SLOT) to the caller, who frees it when done with views of
+   * the bytes, and leaves the chunk empty (`restart` it to append again).
+   */
+  takeSlot(): number {
+    const slot = this.slot;
+    this.slot = NO_SLOT;
+    this.release();
+    return slot;
+  }
+
   /** Empties the chunk in place (new storage of `initialBytes`, the old bytes released): a head starting over after a cut. */
   restart(initialBytes = INITIAL_BYTES): void {
     this.release();
