@@ -1,6 +1,7 @@
 /**
- * In-memory state of one series: its open head chunk, chunks cut since the last compaction,
- * the last committed sample (for out-of-order / duplicate checks) and its time bounds.
+ * In-memory state of one series: its open head chunk, chunks cut and not yet written, the last
+ * committed sample (for out-of-order / duplicate checks) and its time bounds. The numbers live in
+ * the store's HeadColumns (see headColumns.ts), the head's bytes in the chunk arena.
  */
 import type { Labels } from './labels.ts';
 import type { ChunkRef } from './chunkSeqIterator.ts';

@@ -4,9 +4,10 @@
  *  - series + postings tables index label sets; all series are also kept in memory (HeadSeries).
  *  - Samples go into an in-memory XOR head chunk per series. Each commit writes ONE append_log
  *    row (the whole batch) in one transaction, so a committed batch survives kill -9.
- *  - compact() writes chunks cut from the heads into `chunks` and packs runs of them (stage two);
- *    once the log is big enough it also checkpoints the open heads into `head_chunks` and
- *    truncates the append log — each in one transaction. Opening replays head_chunks + the log
+ *  - A commit that cuts head chunks writes them into `chunks` (and packs runs of them, stage
+ *    two) before it returns. compact() writes any whose write failed and, once the log is big
+ *    enough, checkpoints the open heads into `head_chunks` and truncates the append log — each
+ *    in one transaction. Opening replays head_chunks + the log
  *    (idempotently: samples already stored are skipped).
  *  - Retention (time, size, per-selector rules) and compaction run on wall-clock-aligned schedules;
  *    runRetention(now) / compact() can be called directly (tests inject a clock).
@@ -75,8 +76,9 @@ export interface OpenStorageOptions {
   /** SQLite's page cache (default 2 MiB). */
   pageCacheBytes?: number;
   /**
-   * Compact soon after a commit once this many chunks were cut since the last compaction
-   * (default 2000 when `schedule` is on, otherwise never): keeps them out of memory.
+   * Cut chunks are written by the commit that cut them; those whose write failed wait in
+   * memory. Compact soon after a commit once this many wait (default 2000 when `schedule` is
+   * on, otherwise never).
    */
   flushClosedChunks?: number;
   /** Bound of the LRU of decoded closed chunks shared by queries (default 32 MiB; 0 disables it). */
@@ -522,9 +524,9 @@ export class SqliteStorage implements Storage {
   }
 
   /**
-   * Writes the chunks cut from the heads out soon (next turn of the event loop, not inside the
-   * caller's commit) once many are waiting, instead of holding them in memory until the
-   * scheduled compaction: series scraped together cut together, e.g. 10k chunks at once.
+   * Retries the cut chunks whose write failed soon (next turn of the event loop, not inside
+   * the caller's commit) once many are waiting, instead of holding them in memory until the
+   * scheduled compaction.
    */
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
