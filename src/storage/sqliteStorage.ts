@@ -627,12 +627,14 @@ export class SqliteStorage implements Storage {
    */
   private writeCutChunks(cut: Iterable<HeadSeries>): void {
     try {
-      this.db.transaction(() => {
-        for (const s of cut) {
+      // Created once, like commitTx: better-sqlite3 builds a wrapper per db.transaction() call.
+      this.writeCutTx ??= this.db.transaction((list: Iterable<HeadSeries>) => {
+        for (const s of list) {
           this.writeClosed(s);
           if (s.headRowStored) this.stmt.deleteHead.run(s.id);
         }
-      })();
+      });
+      this.writeCutTx(cut);
     } catch (e) {
       this.metrics.compactionFailures.inc();
       this.logger.error({ err: e }, 'writing cut chunks failed; keeping them in memory for the next compaction');
@@ -647,6 +649,8 @@ export class SqliteStorage implements Storage {
       s.headRowStored = false;
     }
   }
+
+  private writeCutTx: ((cut: Iterable<HeadSeries>) => void) | undefined;
 
   /** Gives free pages back to the OS once they exceed `fraction` of the file (the log reuses the rest). */
   /** @internal */
