@@ -107,6 +107,13 @@ export const DB_FILE_NAME = 'promlite.db';
 
 /** Append-log rows read per statement during replay (bounds memory held per read). */
 const REPLAY_ROWS_PER_READ = 64;
+/**
+ * A commit writes the chunks it cuts in groups of this many series, not all at its end. The
+ * scrape manager commits every target of a wake-up in one batch, so a cut wave is one commit of
+ * 10k cuts; holding all their chunk records until its end got them promoted to the old
+ * generation (~6 MB of garbage waiting there for the next major GC).
+ */
+const CUT_WRITE_GROUP = 256;
 
 const silentLogger: StorageLogger = { info() {}, warn() {}, error() {} };
 
@@ -417,10 +424,11 @@ export class SqliteStorage implements Storage {
         else if (r === APPLIED_AFTER_CUT) {
           this.replayedSamples++;
           (cut ??= new Set()).add(s);
+          if (cut.size >= CUT_WRITE_GROUP) this.writeCutChunks(cut);
         }
       }
     }
-    if (cut !== null) this.writeCutChunks(cut);
+    if (cut !== null && cut.size > 0) this.writeCutChunks(cut);
   }
   private replayedSamples = 0;
 
@@ -512,12 +520,13 @@ export class SqliteStorage implements Storage {
       else if (r === APPLIED_AFTER_CUT) {
         applied++;
         (cut ??= new Set()).add(s);
+        if (cut.size >= CUT_WRITE_GROUP) this.writeCutChunks(cut);
       }
       // Another appender committed newer samples of this series in between: count, as Prometheus does.
       else if (r === OUT_OF_ORDER) this.metrics.samplesRejected.inc({ reason: 'out_of_order' });
       else if (r === DUPLICATE) this.metrics.samplesRejected.inc({ reason: 'duplicate_timestamp' });
     }
-    if (cut !== null) this.writeCutChunks(cut);
+    if (cut !== null && cut.size > 0) this.writeCutChunks(cut);
     this.metrics.samplesAppended.inc(applied);
     if (this.logBytes > this.maxLogBytes) this.compact({ checkpoint: true });
     else if (this.closedSinceCompaction >= this.flushClosedChunks) this.scheduleFlush();
@@ -623,9 +632,9 @@ export class SqliteStorage implements Storage {
    * Writes the chunks just cut from these series' heads, before the commit (or replay step)
    * that cut them returns: no query can have seen them yet, so they need no copy, and the
    * heads' arena bytes they still use are freed right after. A failed write keeps copies in
-   * memory for the next compaction to retry.
+   * memory for the next compaction to retry. Empties `cut`.
    */
-  private writeCutChunks(cut: Iterable<HeadSeries>): void {
+  private writeCutChunks(cut: Set<HeadSeries>): void {
     try {
       // Created once, like commitTx: better-sqlite3 builds a wrapper per db.transaction() call.
       this.writeCutTx ??= this.db.transaction((list: Iterable<HeadSeries>) => {
@@ -642,12 +651,14 @@ export class SqliteStorage implements Storage {
         s.keepClosedInMemory();
         this.closedSinceCompaction += s.closed.length;
       }
+      cut.clear();
       return;
     }
     for (const s of cut) {
       s.closedWritten();
       s.headRowStored = false;
     }
+    cut.clear();
   }
 
   private writeCutTx: ((cut: Iterable<HeadSeries>) => void) | undefined;

@@ -84,3 +84,23 @@ test('a cut chunk that cannot be written stays readable in memory, and the next 
     done();
   }
 });
+
+test('a commit cutting more series than one write group writes every group', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'promlite-cut-'));
+  const s = openStorage({ path: dir, schedule: false, cutPolicy: { maxSamples: 2, maxRangeMs: 3600_000 } });
+  try {
+    const many = Array.from({ length: 600 }, (_, i) => Labels.fromObject({ __name__: 'm', i: String(i) }));
+    const refs = many.map(() => 0);
+    for (const t of [1000, 2000, 3000]) {
+      const app = s.appender();
+      many.forEach((l, i) => (refs[i] = app.append(refs[i], l, t, i + t)));
+      app.commit();
+    }
+    assert.equal(chunkRows(s), 600, 'one chunk per series, from one commit');
+    assert.equal(s.numMemChunks(), 600, 'only the heads are in memory');
+    assert.equal(samplesRead(s), 1800);
+  } finally {
+    s.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
