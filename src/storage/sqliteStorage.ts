@@ -366,11 +366,14 @@ export class SqliteStorage implements Storage {
   replay(onProgress?: (p: ReplayProgress) => void): Promise<void> {
     if (this.ready) return Promise.resolve();
     this.replaying ??= (async () => {
+      let reported = -1;
       for (;;) {
         if (this.closed) return; // closed meanwhile: ready stays false
         const done = this.replaySlice(this.replaySliceMs);
         if (done) this.finishReplay();
-        onProgress?.(this.replayProgress());
+        // A slice that replayed nothing (the log ended with the previous one) reports nothing new.
+        if (this.progress.current !== reported) onProgress?.(this.replayProgress());
+        reported = this.progress.current;
         if (done) return;
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
@@ -393,10 +396,14 @@ export class SqliteStorage implements Storage {
       // Small reads: no statement stays open across a yield, so other statements may run in between.
       const rows = rowsAfter.all(this.replayedId, REPLAY_ROWS_PER_READ);
       if (rows.length === 0) return true;
-      for (const row of rows) {
-        this.replayRow(row.id, row.data);
-        if (performance.now() >= stop) return false;
+      // A short read is the end of the log (nothing appends before replay is done): say so
+      // with the last row, rather than in a slice of its own that would replay nothing.
+      const last = rows.length < REPLAY_ROWS_PER_READ;
+      for (let i = 0; i < rows.length; i++) {
+        this.replayRow(rows[i].id, rows[i].data);
+        if (performance.now() >= stop) return last && i === rows.length - 1;
       }
+      if (last) return true;
     }
   }
   private stmtReplay: Database.Statement<[number, number], { id: number; data: Buffer }> | undefined;
