@@ -78,8 +78,11 @@ export class HeadSeries {
     this.row = cols.alloc();
   }
 
-  /** Gives the series' row back to the store's columns (the series was dropped). */
+  /** The series was dropped: frees its cut chunks' and head's arena bytes and gives its row back to the columns. */
   detach(): void {
+    this.releaseCutSlots();
+    this.closed = NO_CHUNKS;
+    this.dropHead();
     this.cols.free(this.row);
     this.row = DETACHED_ROW;
   }
@@ -161,12 +164,7 @@ export class HeadSeries {
     app.leading = u32[w + ENC_LEADING];
     app.trailing = u32[w + ENC_TRAILING];
     app.appendBits(t, hi, lo);
-    f64[f + ENC_T] = app.t;
-    f64[f + ENC_T_DELTA] = app.tDelta;
-    u32[w + ENC_V_HI] = app.vHi;
-    u32[w + ENC_V_LO] = app.vLo;
-    u32[w + ENC_LEADING] = app.leading;
-    u32[w + ENC_TRAILING] = app.trailing;
+    this.saveEncoderState(app);
     if (st === st) (this.headSt ??= StColumn.withAbsentPrefix(this.head!.numSamples() - 1)).append(t, st);
     else if (this.headSt !== null) this.headSt.append(t, st);
     f64[f + HEAD_MAX_T] = t;

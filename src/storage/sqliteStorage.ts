@@ -422,7 +422,6 @@ export class SqliteStorage implements Storage {
       return;
     }
     const sts = b.sts;
-    let cut: Set<HeadSeries> | null = null;
     for (let i = 0; i < b.n; i++) {
       const s = this.byId.get(b.ids[i]);
       if (s) {
@@ -430,12 +429,11 @@ export class SqliteStorage implements Storage {
         if (r === APPLIED) this.replayedSamples++;
         else if (r === APPLIED_AFTER_CUT) {
           this.replayedSamples++;
-          (cut ??= new Set()).add(s);
-          if (cut.size >= CUT_WRITE_GROUP) this.writeCutChunks(cut);
+          this.cutApplied(s);
         }
       }
     }
-    if (cut !== null && cut.size > 0) this.writeCutChunks(cut);
+    this.writeCutChunks();
   }
   private replayedSamples = 0;
 
@@ -516,7 +514,6 @@ export class SqliteStorage implements Storage {
     if (blob === null) return;
     this.logBytes += blob.length;
     let applied = 0;
-    let cut: Set<HeadSeries> | null = null;
     const { series, ts, vw } = batch;
     const sts = batch.hasSt ? batch.sts : null;
     for (let i = 0; i < batch.n; i++) {
@@ -526,14 +523,13 @@ export class SqliteStorage implements Storage {
       if (r === APPLIED) applied++;
       else if (r === APPLIED_AFTER_CUT) {
         applied++;
-        (cut ??= new Set()).add(s);
-        if (cut.size >= CUT_WRITE_GROUP) this.writeCutChunks(cut);
+        this.cutApplied(s);
       }
       // Another appender committed newer samples of this series in between: count, as Prometheus does.
       else if (r === OUT_OF_ORDER) this.metrics.samplesRejected.inc({ reason: 'out_of_order' });
       else if (r === DUPLICATE) this.metrics.samplesRejected.inc({ reason: 'duplicate_timestamp' });
     }
-    if (cut !== null && cut.size > 0) this.writeCutChunks(cut);
+    this.writeCutChunks();
     this.metrics.samplesAppended.inc(applied);
     if (this.logBytes > this.maxLogBytes) this.compact({ checkpoint: true });
     else if (this.closedSinceCompaction >= this.flushClosedChunks) this.scheduleFlush();
@@ -635,13 +631,21 @@ export class SqliteStorage implements Storage {
     return this.packer.packSeries(s);
   }
 
+  /** Notes a series whose head was just cut; its chunk is written with the group it falls in. */
+  private cutApplied(s: HeadSeries): void {
+    this.pendingCuts.add(s);
+    if (this.pendingCuts.size >= CUT_WRITE_GROUP) this.writeCutChunks();
+  }
+
   /**
-   * Writes the chunks just cut from these series' heads, before the commit (or replay step)
-   * that cut them returns: no query can have seen them yet, so they need no copy, and the
+   * Writes the chunks just cut from the pending series' heads, before the commit (or replay
+   * step) that cut them returns: no query can have seen them yet, so they need no copy, and the
    * heads' arena bytes they still use are freed right after. A failed write keeps copies in
-   * memory for the next compaction to retry. Empties `cut`.
+   * memory for the next compaction to retry.
    */
-  private writeCutChunks(cut: Set<HeadSeries>): void {
+  private writeCutChunks(): void {
+    const cut = this.pendingCuts;
+    if (cut.size === 0) return;
     try {
       // Created once, like commitTx: better-sqlite3 builds a wrapper per db.transaction() call.
       this.writeCutTx ??= this.db.transaction((list: Iterable<HeadSeries>) => {
@@ -669,6 +673,8 @@ export class SqliteStorage implements Storage {
   }
 
   private writeCutTx: ((cut: Iterable<HeadSeries>) => void) | undefined;
+  /** Series cut by the commit or replay step in progress, not yet written (see cutApplied). */
+  private readonly pendingCuts = new Set<HeadSeries>();
 
   /** Gives free pages back to the OS once they exceed `fraction` of the file (the log reuses the rest). */
   /** @internal */
@@ -784,8 +790,6 @@ export class SqliteStorage implements Storage {
     this.byId.delete(s.id);
     this.byLabels.delete(s.labels);
     s.deleted = true;
-    s.closedWritten(); // its closed chunks go with it
-    s.dropHead();
     s.detach();
   }
 

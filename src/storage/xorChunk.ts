@@ -22,7 +22,7 @@ const TWO32 = 4294967296;
 const READ_PAD = 8;
 const MAX_SAMPLES = 0xffff;
 
-/** Room for a new chunk's first samples; it grows by doubling (cheaply, in the arena). */
+/** Room for a new chunk's first samples; it grows by doubling (by size class, in an arena). */
 const INITIAL_BYTES = 128;
 const EMPTY = new Uint8Array(0);
 
