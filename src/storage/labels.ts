@@ -107,8 +107,13 @@ export class Labels {
     return this._key;
   }
 
+  /** Same pairs as `other`, compared pair by pair (no key strings built). */
   equals(other: Labels): boolean {
-    return this === other || this.key() === other.key();
+    if (this === other) return true;
+    const n = this.names.length;
+    if (n !== other.names.length) return false;
+    for (let i = 0; i < n; i++) if (this.names[i] !== other.names[i] || this.values[i] !== other.values[i]) return false;
+    return true;
   }
 
   /**
@@ -125,15 +130,6 @@ export class Labels {
       this._hash = (h & 0x7fffffff) || 1;
     }
     return this._hash;
-  }
-
-  /** Same pairs as `other`, compared without building keys. */
-  sameAs(other: Labels): boolean {
-    if (this === other) return true;
-    const n = this.names.length;
-    if (n !== other.names.length) return false;
-    for (let i = 0; i < n; i++) if (this.names[i] !== other.names[i] || this.values[i] !== other.values[i]) return false;
-    return true;
   }
 
   /** A copy without the given label names. */

@@ -20,8 +20,8 @@ export class LabelsMap<V extends object> {
   get(labels: Labels): V | undefined {
     const b = this.buckets.get(labels.hash());
     if (b === undefined) return undefined;
-    if (!Array.isArray(b)) return this.labelsOf(b).sameAs(labels) ? b : undefined;
-    for (const v of b) if (this.labelsOf(v).sameAs(labels)) return v;
+    if (!Array.isArray(b)) return this.labelsOf(b).equals(labels) ? b : undefined;
+    for (const v of b) if (this.labelsOf(v).equals(labels)) return v;
     return undefined;
   }
 
@@ -34,13 +34,13 @@ export class LabelsMap<V extends object> {
       this.buckets.set(h, v);
       this.count++;
     } else if (!Array.isArray(b)) {
-      if (this.labelsOf(b).sameAs(labels)) this.buckets.set(h, v);
+      if (this.labelsOf(b).equals(labels)) this.buckets.set(h, v);
       else {
         this.buckets.set(h, [b, v]);
         this.count++;
       }
     } else {
-      const i = b.findIndex((x) => this.labelsOf(x).sameAs(labels));
+      const i = b.findIndex((x) => this.labelsOf(x).equals(labels));
       if (i >= 0) b[i] = v;
       else {
         b.push(v);
@@ -54,10 +54,10 @@ export class LabelsMap<V extends object> {
     const b = this.buckets.get(h);
     if (b === undefined) return false;
     if (!Array.isArray(b)) {
-      if (!this.labelsOf(b).sameAs(labels)) return false;
+      if (!this.labelsOf(b).equals(labels)) return false;
       this.buckets.delete(h);
     } else {
-      const i = b.findIndex((x) => this.labelsOf(x).sameAs(labels));
+      const i = b.findIndex((x) => this.labelsOf(x).equals(labels));
       if (i < 0) return false;
       b.splice(i, 1);
       if (b.length === 1) this.buckets.set(h, b[0]);
