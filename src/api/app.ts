@@ -20,6 +20,12 @@ export interface AppDeps {
   https?: import('node:https').ServerOptions;
 }
 
+// No route declares a JSON schema, so fastify's default compilers (ajv and
+// fast-json-stringify, ~120 modules and ~1 MB of heap) are never needed; these stand in.
+const noSchemaCompiler = () => () => {
+  throw new Error('route schemas are not used in promlite');
+};
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const loggerOpt =
     deps.logger && typeof (deps.logger as { info?: unknown }).info === 'function'
@@ -33,6 +39,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     // Prometheus clients put `match[]` in query strings; keep repeated keys as arrays.
     routerOptions: { ignoreTrailingSlash: true },
+    schemaController: { compilersFactory: { buildValidator: noSchemaCompiler, buildSerializer: noSchemaCompiler } },
   });
 
   // Form-encoded POST bodies (Grafana, promtool and Prometheus send them); parsed without a plugin.
