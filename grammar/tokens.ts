@@ -260,4 +260,9 @@ export const allTokens: TokenType[] = [
   NumberLiteral,
 ];
 
-export const PromQLLexer = new Lexer(allTokens, { ensureOptimizations: true, positionTracking: 'full' });
+let lexer: Lexer | undefined;
+
+/** The PromQL lexer, built on first use (its optimized tables take ~1 MB of heap). */
+export function promqlLexer(): Lexer {
+  return (lexer ??= new Lexer(allTokens, { ensureOptimizations: true, positionTracking: 'full' }));
+}

@@ -32,10 +32,15 @@ import { syntaxErrorMessages } from './syntaxErrors.ts';
 import { durationExprProblem, foldDuration, type DurationValue } from './durationExpr.ts';
 import { getFunctionSignature } from './functionSignatures.ts';
 
-/** The one parser instance (chevrotain parsers are built once and reset via `.input`). */
-export const cstParser = new PromQLParser(syntaxErrorMessages);
+let parserInstance: PromQLParser | undefined;
 
-const BaseVisitor = cstParser.getBaseCstVisitorConstructor<void, unknown>();
+/**
+ * The one parser instance (chevrotain parsers are built once and reset via `.input`). It is
+ * built on first use: a server with no rules that is never queried does not pay for it.
+ */
+export function cstParser(): PromQLParser {
+  return (parserInstance ??= new PromQLParser(syntaxErrorMessages));
+}
 
 interface BinModifiers {
   returnBool: boolean;
@@ -48,14 +53,21 @@ interface BinModifiers {
 /** Nodes whose offset / @ was set explicitly (to reject setting them twice). */
 type Modifiable = VectorSelector | SubqueryExpr;
 
-export class AstBuilder extends BaseVisitor {
+/**
+ * A visitor in chevrotain's shape (one method per grammar rule, named as the rule), written
+ * without chevrotain's visitor base class, which would need the parser instance at load time.
+ * The grammar test checks that every rule has its method.
+ */
+export class AstBuilder {
   private problems = new ProblemList();
   private offsetSet = new WeakSet<Modifiable>();
   private atSet = new WeakSet<Modifiable>();
 
-  constructor() {
-    super();
-    this.validateVisitor();
+  /** As chevrotain's `visit`: the first node of an array, undefined for an absent child. */
+  visit(node: CstNode | CstNode[] | undefined): unknown {
+    const n = Array.isArray(node) ? node[0] : node;
+    if (n === undefined) return undefined;
+    return (this as unknown as Record<string, (children: unknown) => unknown>)[n.name](n.children);
   }
 
   /** Builds the AST of a `query` CST node; problems go to `problems`. */

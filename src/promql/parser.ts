@@ -2,7 +2,7 @@
  * PromQL text -> type-checked AST. `parseExpr` is the entry point for the engine, rules and
  * the API; every user mistake becomes one `PromQLParseError` carrying all problems found.
  */
-import { PromQLLexer } from '../../grammar/tokens.ts';
+import { promqlLexer } from '../../grammar/tokens.ts';
 import type { Expr, VectorSelector } from './ast.ts';
 import type { Matcher } from '../storage/matcher.ts';
 import { AstBuilder, cstParser } from './astBuilder.ts';
@@ -49,7 +49,7 @@ function parseChecked(input: string): Expr {
 }
 
 function parseWith(input: string, rule: 'query' | 'vectorSelector'): Expr {
-  const lexed = PromQLLexer.tokenize(input);
+  const lexed = promqlLexer().tokenize(input);
   const syntax: ParseProblem[] = lexed.errors.map((e) => lexerProblem(e, input));
 
   if (lexed.tokens.length === 0 && syntax.length === 0) {
@@ -61,9 +61,10 @@ function parseWith(input: string, rule: 'query' | 'vectorSelector'): Expr {
   syntax.push(...contextual);
   const parserLimit = Math.min(Infinity, ...contextual.map((p) => p.posRange.start - 1));
 
-  cstParser.input = lexed.tokens;
-  const cst = rule === 'query' ? cstParser.query() : cstParser.vectorSelector();
-  for (const e of cstParser.errors) {
+  const parser = cstParser();
+  parser.input = lexed.tokens;
+  const cst = rule === 'query' ? parser.query() : parser.vectorSelector();
+  for (const e of parser.errors) {
     const problem = parserProblem(e, input, lexed.tokens);
     if (problem.posRange.start < parserLimit) syntax.push(problem);
   }

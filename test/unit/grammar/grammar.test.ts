@@ -2,11 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createSyntaxDiagramsCode, generateCstDts } from 'chevrotain';
-import { PromQLLexer } from '../../../grammar/tokens.ts';
+import { promqlLexer } from '../../../grammar/tokens.ts';
 import { PromQLParser } from '../../../grammar/parser.ts';
+import { AstBuilder } from '../../../src/promql/astBuilder.ts';
 
 function tokenTypes(input: string): string[] {
-  const r = PromQLLexer.tokenize(input);
+  const r = promqlLexer().tokenize(input);
   assert.deepEqual(r.errors, []);
   return r.tokens.map((t) => `${t.tokenType.name}:${t.image}`);
 }
@@ -69,7 +70,7 @@ test('operators lex longest first', () => {
 });
 
 test('lexer errors are reported, not dropped', () => {
-  const r = PromQLLexer.tokenize('foo é "open');
+  const r = promqlLexer().tokenize('foo é "open');
   assert.equal(r.errors.length, 2);
   assert.deepEqual(
     r.errors.map((e) => e.offset),
@@ -90,4 +91,11 @@ test('railroad diagrams cover every rule', () => {
   for (const rule of ['expression', 'aggregateExpr', 'vectorSelector', 'labelMatcher', 'bracketSuffix', 'offsetSuffix', 'atSuffix']) {
     assert.ok(html.includes(`"${rule}"`), rule);
   }
+});
+
+test('the AST builder has a visitor method for every grammar rule', () => {
+  const rules = Object.keys(new PromQLParser().getGAstProductions());
+  assert.ok(rules.length > 20, `only ${rules.length} rules`);
+  const missing = rules.filter((r) => typeof (AstBuilder.prototype as unknown as Record<string, unknown>)[r] !== 'function');
+  assert.deepEqual(missing, []);
 });
