@@ -2,21 +2,20 @@
  * Samples of one scrape held back until the whole payload has parsed and passed the limits
  * (ScrapeLoop), so storage only ever sees complete scrapes. Parsing and appending a payload is
  * synchronous, so one stage serves every loop; its arrays grow to the largest scrape and stay.
+ * Series are the scrape cache's series ids, valid until the cache's next begin().
  */
-import type { SeriesState } from './scrapeCache.ts';
-
 export class SampleStage {
   static readonly shared = new SampleStage();
 
   n = 0;
-  states: SeriesState[] = [];
+  series = new Int32Array(1024);
   ts = new Float64Array(1024);
   vs = new Float64Array(1024);
 
-  add(state: SeriesState, t: number, v: number): void {
+  add(series: number, t: number, v: number): void {
     const n = this.n;
     if (n === this.ts.length) this.grow();
-    this.states[n] = state;
+    this.series[n] = series;
     this.ts[n] = t;
     this.vs[n] = v;
     this.n = n + 1;
@@ -27,10 +26,14 @@ export class SampleStage {
   }
 
   private grow(): void {
-    const ts = new Float64Array(this.ts.length * 2);
+    const size = this.ts.length * 2;
+    const series = new Int32Array(size);
+    series.set(this.series);
+    const ts = new Float64Array(size);
     ts.set(this.ts);
-    const vs = new Float64Array(this.vs.length * 2);
+    const vs = new Float64Array(size);
     vs.set(this.vs);
+    this.series = series;
     this.ts = ts;
     this.vs = vs;
   }

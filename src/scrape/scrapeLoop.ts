@@ -22,7 +22,7 @@ import type { RelabelConfig } from '../config/relabelConfig.ts';
 import { relabel } from './relabel.ts';
 import { withTargetLabels } from './sampleLabels.ts';
 import { ReportSeries } from './reportSeries.ts';
-import { NO_ENTRY, ScrapeCache, type SeriesState } from './scrapeCache.ts';
+import { NO_ENTRY, NO_SERIES, ScrapeCache } from './scrapeCache.ts';
 import type { Target } from './target.ts';
 import { TextParser } from './textParser.ts';
 
@@ -196,18 +196,19 @@ export class ScrapeLoop {
   /** Appends staged samples; returns how many storage took (rejections are counted in `counts`). */
   private appendStaged(app: Appender, stage: SampleStage, counts: AppendCounts): number {
     let added = 0;
-    const { states, ts, vs } = stage;
+    const cache = this.cache;
+    const { series, ts, vs } = stage;
     for (let i = 0; i < stage.n; i++) {
-      const state = states[i];
+      const s = series[i];
       try {
-        state.ref = app.append(state.ref, state.labels, ts[i], vs[i]);
+        cache.setRef(s, app.append(cache.refOf(s), cache.labelsOf(s), ts[i], vs[i]));
       } catch (e) {
         if (!(e instanceof AppendError)) throw e;
         counts.rejected++;
         continue;
       }
       added++;
-      if (this.cache.isNew(state)) counts.seriesAdded++;
+      if (cache.isNew(s)) counts.seriesAdded++;
     }
     return added;
   }
@@ -247,23 +248,24 @@ export class ScrapeLoop {
           id = cache.find(p.buf, p.seriesStart, p.seriesEnd);
           if (id === NO_ENTRY) id = cache.addSeries(p.buf, p.seriesStart, p.seriesEnd, this.sampleLabels(p.labels()));
         }
-        const state = cache.stateOf(id);
-        if (state === null) continue; // dropped by metric_relabel_configs
+        const series = cache.seriesOf(id);
+        if (series === NO_SERIES) continue; // dropped by metric_relabel_configs
         const explicit = honorTs && p.hasTimestamp;
         if (explicit && p.timestamp > maxT) {
           counts.rejected++; // too far in the future: storage would refuse it later anyway
           continue;
         }
-        if (!cache.mark(state, explicit)) {
-          throw new ExpositionError(`duplicate series in the same scrape: ${state.labels.toString()}`, lineAt(p.buf, p.seriesStart));
+        if (!cache.mark(series, explicit)) {
+          throw new ExpositionError(`duplicate series in the same scrape: ${cache.labelsOf(series).toString()}`, lineAt(p.buf, p.seriesStart));
         }
         if (sampleLimit > 0 && stage.n >= sampleLimit) throw new ScrapeLimitError(`sample limit exceeded (limit: ${sampleLimit})`);
-        if (state.ref === 0) {
+        if (cache.refOf(series) === 0) {
           // Checked until storage has the series (as Prometheus, only for series it does not know).
-          if (labelLimits) checkLabelLimits(state.labels, labelLimit, labelNameLengthLimit, labelValueLengthLimit);
-          if (state.labels.size === 0) throw new AppendError('invalid_labels', 'empty label set');
+          const labels = cache.labelsOf(series);
+          if (labelLimits) checkLabelLimits(labels, labelLimit, labelNameLengthLimit, labelValueLengthLimit);
+          if (labels.size === 0) throw new AppendError('invalid_labels', 'empty label set');
         }
-        stage.add(state, explicit ? p.timestamp : t, p.value);
+        stage.add(series, explicit ? p.timestamp : t, p.value);
         counts.added++;
       } else if (kind === Entry.EOF) {
         return counts;
@@ -285,9 +287,11 @@ export class ScrapeLoop {
     return out === null || out.size === 0 ? null : out;
   }
 
-  private appendStale(app: Appender, s: SeriesState, t: number): void {
+  /** Appends a stale marker for a series of the cache. */
+  private appendStale(app: Appender, series: number, t: number): void {
+    const cache = this.cache;
     try {
-      s.ref = app.append(s.ref, s.labels, t, STALE_NAN);
+      cache.setRef(series, app.append(cache.refOf(series), cache.labelsOf(series), t, STALE_NAN));
     } catch {
       // A newer sample already exists (explicit timestamps): no marker needed.
     }

@@ -18,7 +18,7 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { parsePrometheusConfig } from '../../src/config/prometheusConfig.ts';
 import { Entry } from '../../src/scrape/expositionParser.ts';
-import { NO_ENTRY, ScrapeCache } from '../../src/scrape/scrapeCache.ts';
+import { NO_ENTRY, NO_SERIES, ScrapeCache } from '../../src/scrape/scrapeCache.ts';
 import { ScrapeManager } from '../../src/scrape/targetManager.ts';
 import { TextParser } from '../../src/scrape/textParser.ts';
 import type { Appendable, Appender } from '../../src/storage/interface.ts';
@@ -215,8 +215,8 @@ async function parserThroughput(): Promise<{ mbPerSec: number; samplesPerSec: nu
       n++;
       if (id === NO_ENTRY) id = cache.find(p.buf, p.seriesStart, p.seriesEnd);
       if (id === NO_ENTRY) id = cache.addSeries(p.buf, p.seriesStart, p.seriesEnd, p.labels());
-      const state = cache.stateOf(id);
-      if (state) cache.mark(state, p.hasTimestamp);
+      const series = cache.seriesOf(id);
+      if (series !== NO_SERIES) cache.mark(series, p.hasTimestamp);
     }
     cache.commit(() => {});
     return n;

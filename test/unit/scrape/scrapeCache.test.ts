@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Entry } from '../../../src/scrape/expositionParser.ts';
-import { NO_ENTRY, ScrapeCache } from '../../../src/scrape/scrapeCache.ts';
+import { NO_ENTRY, NO_SERIES, ScrapeCache } from '../../../src/scrape/scrapeCache.ts';
 import { TextParser } from '../../../src/scrape/textParser.ts';
 import { ScrapeLoop } from '../../../src/scrape/scrapeLoop.ts';
 import { ManualClock } from '../../../src/clock.ts';
@@ -33,12 +33,13 @@ describe('scrape cache line table', () => {
     const a = add(c, 'm{a="1",b="2"}', lbl('m', { a: '1', b: '2' }));
     const a2 = add(c, 'm{b="2",a="1"}', lbl('m', { a: '1', b: '2' }));
     assert.notEqual(a, a2);
-    assert.equal(c.stateOf(a), c.stateOf(a2));
+    assert.equal(c.seriesOf(a2), c.seriesOf(a));
+    assert.equal(c.labelsOf(c.seriesOf(a)).toString(), 'm{a="1", b="2"}');
     assert.equal(find(c, 'm{a="1",b="2"}'), a);
     assert.equal(find(c, 'm{a="1",b="3"}'), NO_ENTRY);
     assert.equal(find(c, 'm{a="1",b="2"'), NO_ENTRY, 'a prefix is another line');
     const dropped = add(c, 'x', null);
-    assert.equal(c.stateOf(dropped), null);
+    assert.equal(c.seriesOf(dropped), NO_SERIES);
   });
 
   it('keeps thousands of lines findable through table growth and a slice of the bytes', () => {
@@ -75,9 +76,9 @@ describe('scrape cache line table', () => {
   it('sweeps lines unseen for two scrapes, compacts, and reports vanished series stale once', () => {
     const c = new ScrapeCache();
     const stale: string[] = [];
-    const onStale = (s: { labels: Labels }) => stale.push(s.labels.metricName());
+    const onStale = (s: number) => stale.push(c.labelsOf(s).metricName());
     c.begin();
-    for (let i = 0; i < 100; i++) c.mark(c.stateOf(add(c, `s${i}`))!, false);
+    for (let i = 0; i < 100; i++) c.mark(c.seriesOf(add(c, `s${i}`)), false);
     c.commit(onStale);
     assert.equal(c.lineCount, 100);
     // Only the first 10 remain.
@@ -86,7 +87,7 @@ describe('scrape cache line table', () => {
       for (let i = 0; i < 10; i++) {
         const id = find(c, `s${i}`);
         assert.notEqual(id, NO_ENTRY, `s${i} round ${round}`);
-        c.mark(c.stateOf(id)!, false);
+        c.mark(c.seriesOf(id), false);
       }
       c.commit(onStale);
     }
@@ -103,8 +104,136 @@ describe('scrape cache line table', () => {
     // A swept line comes back as a new entry with a new series.
     c.begin();
     const back = add(c, 's50');
-    assert.equal(c.mark(c.stateOf(back)!, false), true);
-    assert.equal(c.isNew(c.stateOf(back)!), true);
+    assert.equal(c.mark(c.seriesOf(back), false), true);
+    assert.equal(c.isNew(c.seriesOf(back)), true);
+  });
+
+  it('keeps a series while any spelling of it is marked, and forgets all spellings with it', () => {
+    const c = new ScrapeCache();
+    const stale: number[] = [];
+    const labels = lbl('m', { a: '1', b: '2' });
+    c.begin();
+    const first = add(c, 'm{a="1",b="2"}', labels);
+    const s = c.seriesOf(first);
+    c.mark(s, false);
+    c.setRef(s, 42);
+    c.commit((x) => stale.push(x));
+    // Only the second spelling from now on: the series (and its first entry) stays.
+    for (let round = 0; round < 4; round++) {
+      c.begin();
+      const id = find(c, 'm{b="2",a="1"}');
+      const second = id === NO_ENTRY ? add(c, 'm{b="2",a="1"}', labels) : id;
+      assert.equal(c.seriesOf(second), s, `round ${round}`);
+      assert.equal(c.mark(s, false), true);
+      assert.equal(c.isNew(s), false);
+      c.commit((x) => stale.push(x));
+    }
+    assert.equal(c.refOf(s), 42);
+    assert.equal(stale.length, 0);
+    assert.equal(c.lineCount, 2, 'the unseen first spelling stays as the series entry');
+    // The series vanishes: one stale marker, then both spellings are forgotten.
+    c.begin();
+    c.commit((x) => stale.push(x));
+    assert.deepEqual(stale, [s]);
+    c.begin();
+    c.commit((x) => stale.push(x));
+    assert.equal(c.lineCount, 0);
+    c.begin();
+    assert.equal(find(c, 'm{b="2",a="1"}'), NO_ENTRY);
+    const back = c.seriesOf(add(c, 'm{a="1",b="2"}', labels));
+    assert.equal(c.refOf(back), 0, 'a new series');
+  });
+
+  it('abort() restores the marks of the last good scrape and forgets refs of series the failed scrape created', () => {
+    const c = new ScrapeCache();
+    const stale: string[] = [];
+    const onStale = (s: number) => stale.push(c.labelsOf(s).metricName());
+    c.begin();
+    const a = c.seriesOf(add(c, 'a'));
+    const b = c.seriesOf(add(c, 'b'));
+    c.mark(a, false);
+    c.mark(b, true); // explicit timestamp: never stale
+    c.setRef(a, 11);
+    c.setRef(b, 12);
+    c.commit(onStale);
+    // The failed scrape flips both timestamps and brings a new series.
+    c.begin();
+    c.mark(c.seriesOf(find(c, 'a')), true);
+    c.mark(c.seriesOf(find(c, 'b')), false);
+    const n = c.seriesOf(add(c, 'n'));
+    c.mark(n, false);
+    c.setRef(n, 13);
+    c.abort(onStale);
+    assert.deepEqual(stale, ['a'], 'as the last good scrape left them: a tracked, b not, n absent');
+    assert.equal(c.refOf(a), 11);
+    assert.equal(c.refOf(n), 0, "the failed batch's ref may not exist");
+    // The next good scrape starts from there; marking again works (no duplicate).
+    stale.length = 0;
+    c.begin();
+    for (const line of ['a', 'b', 'n']) assert.equal(c.mark(c.seriesOf(find(c, line)), false), true);
+    c.commit(onStale);
+    c.begin();
+    c.commit(onStale);
+    assert.deepEqual(stale.sort(), ['a', 'b', 'n']);
+  });
+
+  it('compaction keeps every series with its ref, labels, marks, spellings and metadata', () => {
+    const c = new ScrapeCache();
+    const N = 300;
+    const kept = (i: number) => i % 5 === 2;
+    const first = (i: number) => `m{i="${i}"}`;
+    const second = (i: number) => `m{ i="${i}" }`;
+    const help = (i: number) => `HELP f${i} Family ${i}.`;
+    const stale: string[] = [];
+    const onStale = (s: number) => stale.push(c.labelsOf(s).get('i'));
+    const before = new Map<number, number>();
+    c.begin();
+    for (let i = 0; i < N; i++) {
+      if (i % 10 === 2) c.setMetadata(b(help(i)), 0, help(i).length, `f${i}`, 'help', `Family ${i}.`);
+      const id = add(c, first(i), lbl('m', { i: String(i) }));
+      before.set(i, id);
+      const s = c.seriesOf(id);
+      c.mark(s, i % 3 === 0); // every third has an explicit timestamp: not tracked
+      c.setRef(s, 1000 + i);
+      if (i % 2 === 0) assert.equal(c.seriesOf(add(c, second(i), lbl('m', { i: String(i) }))), s);
+    }
+    c.commit(onStale);
+    // Only every fifth series stays, seen through its second spelling where it has one.
+    const scrape = () => {
+      c.begin();
+      for (let i = 0; i < N; i++) {
+        if (i % 10 === 2) assert.equal(c.metaSeen(b(help(i)), 0, help(i).length), true);
+        if (!kept(i)) continue;
+        const id = find(c, i % 2 === 0 ? second(i) : first(i));
+        assert.notEqual(id, NO_ENTRY, `series ${i}`);
+        assert.equal(c.mark(c.seriesOf(id), i % 3 === 0), true);
+      }
+    };
+    for (let round = 0; round < 2; round++) {
+      scrape();
+      c.commit(onStale); // the second sweeps the other lines: 4/5 of them are dead
+    }
+    const tracked = (i: number) => i % 3 !== 0;
+    const want = [...Array(N).keys()].filter((i) => !kept(i) && tracked(i)).map(String);
+    assert.deepEqual(stale.sort(), want.sort(), 'each vanished tracked series stale once');
+    scrape(); // begin() compacts: ids move down
+    assert.ok(find(c, first(N - 3)) < before.get(N - 3)!, 'compacted');
+    for (let i = 0; i < N; i++) {
+      if (!kept(i)) {
+        assert.equal(find(c, first(i)), NO_ENTRY);
+        continue;
+      }
+      const s = c.seriesOf(find(c, first(i)));
+      assert.equal(c.labelsOf(s).get('i'), String(i));
+      assert.equal(c.refOf(s), 1000 + i);
+      assert.equal(c.isNew(s), false);
+      if (i % 2 === 0) assert.equal(c.seriesOf(find(c, second(i))), s);
+    }
+    assert.equal(c.metadata().get('f12')?.help, 'Family 12.');
+    // The flags moved with their series: a failed scrape reports exactly the kept tracked ones.
+    stale.length = 0;
+    c.abort(onStale);
+    assert.deepEqual(stale.sort(), [...Array(N).keys()].filter((i) => kept(i) && tracked(i)).map(String).sort());
   });
 
   it('caches metadata lines and re-applies them when the text changes back', () => {

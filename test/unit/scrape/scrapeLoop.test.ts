@@ -107,6 +107,16 @@ describe('scrape loop', () => {
     assert.deepEqual([...samplesOf(ignored.storage, 'a').values()][0], [[T0, 1]]);
   });
 
+  it('marks a series stale once it vanishes, also after scrapes that rejected its sample as too far ahead', async () => {
+    const { storage, scrape } = loopWith(scrapeConfig());
+    const future = T0 + 3_600_000;
+    await scrape(`a 1 ${future}\nb 1\n`);
+    await scrape(`a 2 ${future}\nb 1\n`);
+    await scrape('a 3\nb 1\n');
+    await scrape('b 1\n');
+    assert.deepEqual([...samplesOf(storage, 'a').values()][0], [[T0 + 20000, 3], [T0 + 30000, 'stale']]);
+  });
+
   it('applies metric_relabel_configs (drop and rewrite) and counts post-relabel samples', async () => {
     const cfg = scrapeConfig(`metric_relabel_configs:
   - source_labels: [__name__]
