@@ -35,7 +35,12 @@ const FORMAT_SCALED_BITS = 6;
 /** Format-byte flag: the payload ends with an ST stream. */
 const FORMAT_HAS_ST = 0x80;
 const MAX_SCALE = 12;
-const MAX_SCALED = 2 ** 50;
+/**
+ * Largest |value × 10^k| (and |timestamp|) of a scaled row. Deltas of such numbers reach 2^50,
+ * delta-of-deltas 2^51, and their zigzag tokens 2^52: within the 53 bits a token may take
+ * (bitPacking.ts).
+ */
+const MAX_SCALED = 2 ** 49;
 
 export function isPacked(data: Uint8Array): boolean {
   return data.length >= 3 && data[0] === 0 && data[1] === 0 && data[2] !== FORMAT_XOR_ST;
@@ -147,21 +152,29 @@ class ByteReader {
 
 const POW10 = Array.from({ length: MAX_SCALE + 1 }, (_, k) => 10 ** k);
 
-/** Smallest k such that every value is exactly an integer / 10^k (bit for bit), or -1. */
+/**
+ * Smallest k such that every value is exactly an integer / 10^k (bit for bit) of at most
+ * MAX_SCALED, or -1. A value that needs a larger k sends the scan back to the first value: the
+ * values already passed must hold at the new k too (a large integer may not fit once scaled).
+ */
 function decimalScale(vs: Float64Array, n: number): number {
   let k = 0;
   for (let i = 0; i < n; i++) {
-    const v = vs[i];
-    for (;;) {
-      const m = POW10[k];
-      const x = Math.round(v * m);
-      // Equal doubles have equal bits except 0 and -0 (NaN never equals): -0 is refused, so
-      // decoding x / m gives back exactly v.
-      if (x / m === v && Math.abs(x) <= MAX_SCALED && (v !== 0 || 1 / v > 0)) break;
-      if (++k > MAX_SCALE) return -1;
-    }
+    if (scalesExactly(vs[i], POW10[k])) continue;
+    do if (++k > MAX_SCALE) return -1;
+    while (!scalesExactly(vs[i], POW10[k]));
+    i = -1;
   }
   return k;
+}
+
+/**
+ * Whether round(v × m) / m gives back v bit for bit within MAX_SCALED. Equal doubles have equal
+ * bits except 0 and -0 (NaN never equals itself), so -0 is refused.
+ */
+function scalesExactly(v: number, m: number): boolean {
+  const x = Math.round(v * m);
+  return x / m === v && Math.abs(x) <= MAX_SCALED && (v !== 0 || 1 / v > 0);
 }
 
 /** Packs consecutive XOR chunks, plain or ST-wrapped (oldest first), into one row. */
@@ -199,28 +212,53 @@ export function packRun(chunks: readonly Uint8Array[], maxBytes: number): { data
     ends.push(n);
   }
   const minTake = Math.min(2, chunks.length);
-  if (decimalScale(vs, n) < 0) {
-    // Plain XOR runs: the size is known up front, so take the longest prefix that fits.
-    let size = 3;
-    let take = 0;
-    while (take < chunks.length) {
-      const add = varintLength(chunks[take].length) + chunks[take].length;
-      if (size + add > maxBytes) break;
-      size += add;
-      take++;
-    }
-    if (take < minTake) return { data: null, take: minTake };
-    return { data: encodeXorPlain(chunks, take), take };
-  }
+  // Timestamps are sorted; within ±MAX_SCALED their delta-of-deltas tokens fit as values' do.
+  const timesScale = n === 0 || (Math.abs(ts[0]) <= MAX_SCALED && Math.abs(ts[n - 1]) <= MAX_SCALED);
+  if (!timesScale || decimalScale(vs, n) < 0) return plainRun(chunks, maxBytes, minTake);
   let take = chunks.length;
   for (;;) {
     const m = ends[take - 1];
     const data = encodeScaled(ts, vs, sts, m, decimalScale(vs, m));
+    // The row replaces its chunks: if it does not read back as them, keep them as XOR instead.
+    if (!decodesTo(data, ts, vs, sts, m)) return plainRun(chunks, maxBytes, minTake);
     if (data.length <= maxBytes) return { data, take };
     if (take <= minTake) return { data: null, take };
     // Aim at the bound from this size (rows shrink about linearly), at least one chunk less.
     take = Math.max(minTake, Math.min(take - 1, Math.floor((take * maxBytes) / data.length)));
   }
+}
+
+/** Plain XOR runs: the size is known up front, so take the longest prefix that fits. */
+function plainRun(chunks: readonly Uint8Array[], maxBytes: number, minTake: number): { data: Uint8Array | null; take: number } {
+  let size = 3;
+  let take = 0;
+  while (take < chunks.length) {
+    const add = varintLength(chunks[take].length) + chunks[take].length;
+    if (size + add > maxBytes) break;
+    size += add;
+    take++;
+  }
+  if (take < minTake) return { data: null, take: minTake };
+  return { data: encodeXorPlain(chunks, take), take };
+}
+
+/** Whether a scaled row decodes to exactly these n samples, bit for bit (start timestamps too). */
+function decodesTo(data: Uint8Array, ts: Float64Array, vs: Float64Array, sts: Float64Array | null, n: number): boolean {
+  const d = (scratch.check ??= new PackedDecoder());
+  try {
+    d.decode(data);
+  } catch {
+    return false;
+  }
+  if (d.n !== n || (d.sts === null) !== (sts === null)) return false;
+  const got = new Uint32Array(d.vs.buffer, 0, 2 * n);
+  const want = new Uint32Array(vs.buffer, 0, 2 * n);
+  for (let i = 0; i < 2 * n; i++) if (got[i] !== want[i]) return false;
+  for (let i = 0; i < n; i++) {
+    if (d.ts[i] !== ts[i]) return false;
+    if (sts !== null && !Object.is(d.sts![i], sts[i])) return false;
+  }
+  return true;
 }
 
 /**
@@ -229,6 +267,7 @@ export function packRun(chunks: readonly Uint8Array[], maxBytes: number): { data
  */
 const scratch = {
   it: null as XorIterator | null,
+  check: null as PackedDecoder | null,
   ts: new Float64Array(0),
   vs: new Float64Array(0),
   dd: new Float64Array(0),
