@@ -5,7 +5,6 @@
  * them everywhere, or changes nothing when any of them is invalid.
  */
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -42,7 +41,7 @@ import { Engine } from './promql/engine.ts';
 import { RemoteWriteManager } from './remote/remoteWriteManager.ts';
 import { TeeAppendable } from './remote/teeAppendable.ts';
 import { SqliteStorage } from './storage/sqliteStorage.ts';
-import { SERVE_FLAGS, type ServeFlags } from './cli/serveFlags.ts';
+import { SERVE_FLAGS, computeExternalURL, type ServeFlags } from './cli/serveFlags.ts';
 import { systemClock, type Clock } from './clock.ts';
 
 export interface ServerHandle {
@@ -91,7 +90,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
   const lookbackDeltaMs = parseDuration(flags.queryLookbackDelta);
   const queryTimeoutMs = parseDuration(flags.queryTimeout);
   const { host, port } = splitListenAddress(flags.listenAddress);
-  const externalURL = flags.externalUrl || `http://${hostname()}:${port}/`;
+  const externalURL = computeExternalURL(flags.externalUrl, port);
   const webConfig = flags.webConfigFile ? loadWebConfig(flags.webConfigFile) : null;
   for (const flag of flags.ignoredFlags) logger.warn({ flag: `--${flag}` }, 'Prometheus flag has no effect in promlite; ignored');
   let config: PrometheusConfig = loadConfigFile(flags.configFile);
@@ -226,6 +225,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
   const app = await buildApp({
     logger,
     registry,
+    routePrefix: flags.routePrefix,
     https: webConfig?.tls
       ? {
           cert: webConfig.tls.cert,
@@ -292,7 +292,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
   });
   if (webConfig) installWebConfig(app, webConfig);
   // After authentication's hook: a client without credentials gets 401, not 503.
-  app.addHook('onRequest', notReadyGate(() => ready));
+  app.addHook('onRequest', notReadyGate(() => ready, flags.routePrefix));
 
   await app.listen({ host, port });
   const addr = app.server.address();

@@ -12,6 +12,11 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
   registry: Registry;
   lifecycle: LifecycleOptions;
+  /**
+   * --web.route-prefix ("/" or "/a/b"): every route is served under it, as in Prometheus, and
+   * `/` redirects to it.
+   */
+  routePrefix?: string;
   /** Extra route plugins (API areas), registered in order after the built-in ones. */
   plugins?: Array<{ plugin: (app: FastifyInstance, opts: any) => Promise<void>; opts?: Record<string, unknown> }>;
   /** Largest request body accepted (bytes). */
@@ -58,13 +63,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     done(null, body),
   );
 
+  const prefix = deps.routePrefix ?? '/';
+  const base = prefix === '/' ? '' : prefix;
   app.setErrorHandler((e, req, reply) => {
     if (e instanceof ApiException) return sendError(reply, e.type, e.message);
     const err = e instanceof Error ? e : new Error(String(e));
     const status = (err as { statusCode?: number }).statusCode ?? 500;
     if (status >= 400 && status < 500) {
       // Keep fastify's status (413 body too large, 415 media type) with the API envelope.
-      if (req.url.startsWith('/api/')) {
+      if (req.url.startsWith(`${base}/api/`)) {
         return reply.code(status).header('content-type', 'application/json').send(JSON.stringify(envelope({ error: { type: 'bad_data', message: err.message } })));
       }
       return reply.code(status).send(err.message);
@@ -73,8 +80,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return sendError(reply, 'internal', err.message);
   });
 
-  await app.register(lifecycleRoutes, deps.lifecycle);
-  await app.register(selfMetricsRoutes, { registry: deps.registry });
-  for (const p of deps.plugins ?? []) await app.register(p.plugin, p.opts ?? {});
+  // One scope holds every route, so the prefix is applied in one place (plugins' own prefixes,
+  // such as '/api/v1', are appended to it).
+  if (base) app.get('/', async (_req, reply) => reply.redirect(base, 302));
+  await app.register(
+    async (routes) => {
+      await routes.register(lifecycleRoutes, deps.lifecycle);
+      await routes.register(selfMetricsRoutes, { registry: deps.registry });
+      for (const p of deps.plugins ?? []) await routes.register(p.plugin, p.opts ?? {});
+    },
+    { prefix: base },
+  );
   return app;
 }

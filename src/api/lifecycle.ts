@@ -17,11 +17,12 @@ export interface LifecycleOptions {
  * with 503 "Service Unavailable"; /-/healthy, /-/ready, /metrics and the replay progress at
  * /api/v1/status/walreplay stay reachable so orchestrators and the UI can watch start-up.
  */
-export function notReadyGate(isReady: () => boolean) {
+export function notReadyGate(isReady: () => boolean, routePrefix = '/') {
+  const base = routePrefix === '/' ? '' : routePrefix;
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (isReady()) return;
     const path = req.url.split('?', 1)[0]!;
-    const gated = (path.startsWith('/api/v1/') && path !== '/api/v1/status/walreplay') || path === '/federate';
+    const gated = (path.startsWith(`${base}/api/v1/`) && path !== `${base}/api/v1/status/walreplay`) || path === `${base}/federate`;
     if (gated) await reply.code(503).header('content-type', 'text/plain; charset=utf-8').send('Service Unavailable');
   };
 }

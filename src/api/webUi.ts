@@ -1,7 +1,12 @@
 /**
- * Serves the built UI (web/dist): `/` redirects to `/query`; the page paths return index.html;
+ * Serves the built UI (web/dist): `/` redirects to `query`; the page paths return index.html;
  * `/static/*` returns the bundle. The bundle is built by `npm install` (prepare script); if it
  * is missing, it is built once on first start.
+ *
+ * The page and its script refer to everything by relative URL (`static/app.js`,
+ * `api/v1/query`), so the UI works under any --web.route-prefix and behind a proxy that adds or
+ * strips a path. The redirects are relative for the same reason, and keep a page's URL without
+ * a trailing slash (`/prom/query/` would make `static/` resolve to `/prom/query/static/`).
  */
 import type { FastifyInstance } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
@@ -44,9 +49,17 @@ export async function webUiRoutes(app: FastifyInstance): Promise<void> {
     return b;
   };
 
-  app.get('/', async (_req, reply) => reply.redirect('/query', 302));
+  // Under a prefix this route is also `/prom` (the router ignores trailing slashes): send that
+  // to `/prom/` first, as Prometheus does, so relative URLs resolve under the prefix.
+  app.get('/', async (req, reply) => {
+    const [path, query] = splitUrl(req.url);
+    if (!path.endsWith('/')) return reply.redirect(`${path}/${query}`, 301);
+    return reply.redirect('query', 302);
+  });
   for (const page of PAGES) {
-    app.get(page, async (_req, reply) => {
+    app.get(page, async (req, reply) => {
+      const [path, query] = splitUrl(req.url);
+      if (path.endsWith('/')) return reply.redirect(`../${page.slice(1)}${query}`, 301);
       const html = built ? file('index.html') : null;
       if (!html) return reply.code(503).type('text/plain').send('The web UI is not built: run `npm run build:web`.\n');
       return reply.type('text/html; charset=utf-8').send(html);
@@ -58,4 +71,10 @@ export async function webUiRoutes(app: FastifyInstance): Promise<void> {
     if (!body) return reply.code(404).type('text/plain').send('404 page not found\n');
     return reply.type(TYPES[extname(rel)] ?? 'application/octet-stream').header('cache-control', 'no-cache').send(body);
   });
+}
+
+/** A request URL split into its path and its query string (with the `?`, or ''). */
+function splitUrl(url: string): [string, string] {
+  const i = url.indexOf('?');
+  return i < 0 ? [url, ''] : [url.slice(0, i), url.slice(i)];
 }

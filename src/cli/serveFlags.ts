@@ -3,6 +3,7 @@
  * existing docker-compose files and systemd units keep working.
  */
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { installPath } from '../installPaths.ts';
 
@@ -14,6 +15,8 @@ export interface ServeFlags {
   retentionSize: string;
   listenAddress: string;
   externalUrl: string;
+  /** Where the HTTP routes live: "/" or "/a/b" (no trailing slash); defaults to the external URL's path. */
+  routePrefix: string;
   enableLifecycle: boolean;
   enableAdminApi: boolean;
   enableRemoteWriteReceiver: boolean;
@@ -53,7 +56,8 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
   'storage.tsdb.retention.time': { key: 'retentionTime', type: 'string', default: '15d', help: 'How long to retain samples in storage.' },
   'storage.tsdb.retention.size': { key: 'retentionSize', type: 'string', default: '0', help: 'Maximum number of bytes that can be stored (units: B, KB, MB, GB, TB, PB, EB); 0 disables.' },
   'web.listen-address': { key: 'listenAddress', type: 'string', default: '0.0.0.0:9090', help: 'Address to listen on for UI, API, and telemetry.' },
-  'web.external-url': { key: 'externalUrl', type: 'string', default: '', help: 'The URL under which promlite is externally reachable.' },
+  'web.external-url': { key: 'externalUrl', type: 'string', default: '', help: 'The URL under which promlite is externally reachable; its path, if any, prefixes every HTTP endpoint.' },
+  'web.route-prefix': { key: 'routePrefix', type: 'string', default: '', help: 'Prefix for the internal routes of web endpoints. Defaults to path of --web.external-url.' },
   'web.enable-lifecycle': { key: 'enableLifecycle', type: 'boolean', default: false, help: 'Enable shutdown and reload via HTTP request.' },
   'web.enable-admin-api': { key: 'enableAdminApi', type: 'boolean', default: false, help: 'Enable API endpoints for admin control actions.' },
   'web.enable-remote-write-receiver': { key: 'enableRemoteWriteReceiver', type: 'boolean', default: false, help: 'Enable API endpoint accepting remote write requests.' },
@@ -116,17 +120,11 @@ export function parseServeFlags(args: string[]): ServeFlags {
   }
   // Prometheus's deprecated spelling of --storage.tsdb.retention.time.
   options['storage.tsdb.retention'] = { type: 'string' };
-  // Serving under a path prefix is not implemented; '/' (the default) is accepted.
-  options['web.route-prefix'] = { type: 'string' };
   let values: Record<string, string | boolean | Array<string | boolean> | undefined>;
   try {
     ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
   } catch (e) {
     throw new UsageError((e as Error).message);
-  }
-  const routePrefix = values['web.route-prefix'];
-  if (typeof routePrefix === 'string' && routePrefix.replace(/\/+$/, '') !== '') {
-    throw new UsageError(`--web.route-prefix=${routePrefix}: serving under a path prefix is not supported; run promlite behind a proxy that strips it`);
   }
   if (values['storage.tsdb.retention'] !== undefined && values['storage.tsdb.retention.time'] === undefined) {
     values['storage.tsdb.retention.time'] = values['storage.tsdb.retention'];
@@ -150,7 +148,26 @@ export function parseServeFlags(args: string[]): ServeFlags {
       out[spec.key] = v;
     }
   }
+  out.routePrefix = resolveRoutePrefix(out.routePrefix as string, out.externalUrl as string);
   return out as unknown as ServeFlags;
+}
+
+/**
+ * The route prefix as Prometheus computes it (cmd/prometheus/main.go): the flag, else the path
+ * of the external URL, always with one leading and no trailing slash ("/" when empty). The
+ * resolved value is what /api/v1/status/flags shows, as in Prometheus.
+ */
+export function resolveRoutePrefix(flag: string, externalUrl: string): string {
+  let prefix = flag;
+  if (prefix === '' && externalUrl !== '') {
+    try {
+      // A bare path (`--web.external-url=/prom/`) is accepted as Go's url.Parse accepts it.
+      prefix = new URL(externalUrl, 'http://localhost').pathname;
+    } catch {
+      throw new UsageError(`invalid value ${JSON.stringify(externalUrl)} for flag --web.external-url: not a URL`);
+    }
+  }
+  return '/' + prefix.replace(/^\/+|\/+$/g, '');
 }
 
 export function serveUsage(): string {
@@ -162,8 +179,24 @@ export function serveUsage(): string {
   }
   lines.push('', 'Accepted for compatibility with Prometheus command lines, with a warning, and ignored:');
   lines.push(...wrap(Object.keys(IGNORED_PROMETHEUS_FLAGS).map((n) => `--${n}`), 96).map((l) => `  ${l}`));
-  lines.push('  --storage.tsdb.retention (old name of --storage.tsdb.retention.time); --web.route-prefix=/ only.');
+  lines.push('  --storage.tsdb.retention (old name of --storage.tsdb.retention.time).');
   return lines.join('\n');
+}
+
+/**
+ * The URL promlite's own links start with (alert generatorURL, notification templates'
+ * ExternalURL), as Prometheus's computeExternalURL: the flag, or http://<hostname>:<port>, with
+ * the trailing slashes of its path removed.
+ */
+export function computeExternalURL(flag: string, port: number, host = hostname()): string {
+  const raw = flag || `http://${host}:${port}/`;
+  try {
+    const u = new URL(raw);
+    u.pathname = u.pathname.replace(/\/+$/, '');
+    return u.pathname === '/' && !u.search && !u.hash ? u.href.slice(0, -1) : u.href;
+  } catch {
+    return raw.replace(/\/+$/, ''); // a bare path, as Go's url.Parse accepts it
+  }
 }
 
 /** Joins words into lines of at most `width` characters. */

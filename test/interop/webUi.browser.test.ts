@@ -1,7 +1,8 @@
 /**
  * The web UI in a real browser (Debian Chromium driven by playwright-core): the query page
  * runs an instant query into a table and a range query into a uPlot chart; the targets and
- * alerts pages render the server's state.
+ * alerts pages render the server's state; under a path prefix (--web.external-url with a path)
+ * every request the page makes stays under it.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -85,4 +86,35 @@ test('targets and alerts pages show the server state', async () => {
   await page.waitForSelector('.rule-alerting');
   assert.match((await page.textContent('.rule-alerting')) ?? '', /AlwaysFiring/);
   await page.close();
+});
+
+test('under --web.external-url with a path: / leads to the query page, which queries under the prefix', async () => {
+  const port = await freePort();
+  const prefixed = await startPromlite([`--web.external-url=http://127.0.0.1:${port}/prom/`, '--web.enable-remote-write-receiver'], { port });
+  try {
+    const now = Date.now();
+    await pushSamples(`${prefixed.url}/prom`, [{ labels: { __name__: 'ui_prefixed', series: 'p' }, samples: [[now - 1000, 1]] }]);
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    const failed: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('response', (r) => r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
+    page.on('pageerror', (e) => failed.push(e.message));
+    await page.goto(`${prefixed.url}/`);
+    assert.equal(page.url(), `${prefixed.url}/prom/query`);
+    await page.click('#expr-editor .cm-content');
+    await page.keyboard.type('ui_prefixed');
+    await page.click('#execute');
+    await page.waitForSelector('#query-table tr');
+    assert.deepEqual(await page.$$eval('#query-table td.series', (tds) => tds.map((td) => td.textContent)), ['ui_prefixed{series="p"}']);
+    assert.match(page.url(), /\/prom\/query\?g0\.expr=ui_prefixed/);
+    assert.deepEqual(failed, []);
+    // `/` → `/prom` → `/prom/` → `query`, as Prometheus redirects; then everything is under /prom/.
+    const outside = requests.filter((u) => u !== `${prefixed.url}/` && u !== `${prefixed.url}/prom` && !u.startsWith(`${prefixed.url}/prom/`));
+    assert.deepEqual(outside, [], 'every request after the redirects is under /prom/');
+    assert.ok(requests.some((u) => u.startsWith(`${prefixed.url}/prom/api/v1/query`)), requests.join('\n'));
+    await page.close();
+  } finally {
+    await prefixed.stop();
+  }
 });

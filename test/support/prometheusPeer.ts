@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServerProcess } from './childProcess.ts';
-import { freePort } from './promliteProcess.ts';
+import { freePort, routePrefixOf } from './promliteProcess.ts';
 import { requireBinary } from './tools.ts';
 
 // Older imports take these from here.
@@ -46,7 +46,7 @@ export async function startPrometheusPeer(opts: { config: string; args?: string[
       '--log.level=warn',
       ...(opts.args ?? []),
     ],
-    readyURL: `${url}/-/ready`,
+    readyURL: `${url}${routePrefixOf(opts.args ?? [])}/-/ready`,
     readyTimeoutMs: 30_000,
     // Prometheus may wait up to a minute flushing remote-write queues to a dead endpoint.
     killAfterMs: 5000,

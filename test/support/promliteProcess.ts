@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServerProcess } from './childProcess.ts';
+import { resolveRoutePrefix } from '../../src/cli/serveFlags.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(REPO_ROOT, 'bin', 'promlite.mjs');
@@ -26,6 +27,16 @@ export async function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * The route prefix a Prometheus-style command line serves under ("" for "/"), by the rule both
+ * promlite and Prometheus use, so readiness is polled at `<prefix>/-/ready`.
+ */
+export function routePrefixOf(args: string[]): string {
+  const flag = (name: string) => args.filter((a) => a.startsWith(`--${name}=`)).pop()?.slice(name.length + 3) ?? '';
+  const prefix = resolveRoutePrefix(flag('web.route-prefix'), flag('web.external-url'));
+  return prefix === '/' ? '' : prefix;
 }
 
 export interface PromliteProcess {
@@ -59,7 +70,7 @@ export async function startPromlite(args: string[] = [], opts: {
     command: BIN,
     args: ['serve', `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${dataDir}`, ...configArg, ...args],
     cwd: opts.cwd ?? REPO_ROOT,
-    ...(opts.readyCheck === false ? { readyLogLine: READY_LOG_LINE } : { readyURL: `http://127.0.0.1:${port}/-/ready` }),
+    ...(opts.readyCheck === false ? { readyLogLine: READY_LOG_LINE } : { readyURL: `http://127.0.0.1:${port}${routePrefixOf(args)}/-/ready` }),
     readyTimeoutMs: 20_000,
     killAfterMs: 10_000,
   });

@@ -1,4 +1,7 @@
-/** Typed calls to promlite's own API (same origin). */
+/**
+ * Typed calls to promlite's own API (same origin). Paths are relative to the page (`api/v1/…`
+ * from `<prefix>/query`), so the UI works under any --web.route-prefix or proxy path.
+ */
 import type { ApiEnvelope, QueryData, RuleGroup, Target } from './responseTypes.ts';
 
 export class ApiError extends Error {}

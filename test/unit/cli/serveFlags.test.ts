@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { UsageError, parseServeFlags } from '../../../src/cli/serveFlags.ts';
+import { UsageError, computeExternalURL, parseServeFlags } from '../../../src/cli/serveFlags.ts';
 import { installPath } from '../../../src/installPaths.ts';
 
 describe('parseServeFlags', () => {
@@ -69,7 +69,31 @@ describe('parseServeFlags', () => {
     assert.deepEqual(flags.ignoredFlags.sort(), ['enable-feature', 'storage.tsdb.wal-compression', 'web.console.libraries', 'web.console.templates']);
     assert.equal(parseServeFlags(['--storage.tsdb.retention=30d', '--storage.tsdb.retention.time=7d']).retentionTime, '7d');
     assert.deepEqual(parseServeFlags(['--web.route-prefix=/']).ignoredFlags, []);
-    assert.throws(() => parseServeFlags(['--web.route-prefix=/prometheus']), /path prefix is not supported/);
     assert.throws(() => parseServeFlags(['--storage.agent.path=/x']), UsageError, 'agent mode is not a promlite mode');
+  });
+
+  it('defaults --web.route-prefix to the path of --web.external-url, as Prometheus 2.42 does', () => {
+    // [args, route prefix]; the values /api/v1/status/flags of `prometheus` shows for them.
+    const table: Array<[string[], string]> = [
+      [[], '/'],
+      [['--web.external-url=http://proxy.example/'], '/'],
+      [['--web.external-url=http://proxy.example/prometheus/'], '/prometheus'],
+      [['--web.external-url=http://proxy.example/a/b'], '/a/b'],
+      [['--web.external-url=/prom/'], '/prom'],
+      [['--web.route-prefix=/x'], '/x'],
+      [['--web.route-prefix=x/'], '/x'],
+      [['--web.route-prefix=/x', '--web.external-url=http://proxy.example/prometheus/'], '/x'],
+      // A proxy that strips the external path: the routes stay at the root.
+      [['--web.route-prefix=/', '--web.external-url=http://proxy.example/prometheus/'], '/'],
+    ];
+    for (const [args, prefix] of table) assert.equal(parseServeFlags(args).routePrefix, prefix, args.join(' '));
+    assert.throws(() => parseServeFlags(['--web.external-url=http://[bad/']), /--web\.external-url/);
+  });
+
+  it('computes the external URL for links as Prometheus does: no trailing slash', () => {
+    assert.equal(computeExternalURL('', 9090, 'host1'), 'http://host1:9090');
+    assert.equal(computeExternalURL('http://proxy.example/prometheus/', 9090), 'http://proxy.example/prometheus');
+    assert.equal(computeExternalURL('https://proxy.example/', 9090), 'https://proxy.example');
+    assert.equal(computeExternalURL('/prom/', 9090), '/prom');
   });
 });
