@@ -9,13 +9,17 @@
  *
  * - ChunkArena: head chunks, which have exactly one owner and a known end of life (cut, drop).
  *   Size classes of 64..4096 bytes carved from 64 KB slabs; a freed slot is zeroed and reused,
- *   a slab with no slot in use is kept as a spare (a few) or released.
+ *   a slab with no slot in use is kept as a spare (a few) or released. A bigger chunk (a cut
+ *   policy of thousands of samples) gets a slab of its own, so every head is one slot number.
  * - copyChunkBytes: copies that are only read (chunks cut and waiting to be written, head
  *   snapshots handed to queries). They are packed one after another into shared 64 KB blocks;
  *   a block goes back to the allocator when the garbage collector finds no copy in it in use.
  */
 
 const SLAB_BYTES = 64 * 1024;
+/** A slot number is slab << SLAB_SHIFT | offset (below 2^32: up to 65536 slabs, 4 GB). */
+const SLAB_SHIFT = 16;
+const OFFSET_MASK = SLAB_BYTES - 1;
 /** Size classes in half steps (waste under a third): 64, 96, 128, 192, ..., 3072, 4096 bytes. */
 const CLASS_BYTES = [64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096];
 const CLASSES = CLASS_BYTES.length;
@@ -28,8 +32,10 @@ const CLASSES = CLASS_BYTES.length;
  */
 const MAX_SPARE_SLABS = 8;
 
-/** Largest buffer the arena hands out; bigger chunks get their own allocation. */
+/** Largest size class; a bigger slot is a slab of its own, of exactly the size asked for. */
 export const ARENA_MAX_BYTES = CLASS_BYTES[CLASSES - 1];
+/** slabClass of a slab that is one slot of its own size. */
+const OWN_SLAB = -1;
 
 /** No slot: the buffer is its own allocation. */
 export const NO_SLOT = -1;
@@ -63,8 +69,9 @@ export class ChunkArena {
     throw new Error(`chunk arena: ${size} bytes is past the largest class`);
   }
 
-  /** A slot of at least `size` (<= ARENA_MAX_BYTES) zeroed bytes; view it with `view`. */
+  /** A slot of at least `size` zeroed bytes; view it with `view`. */
   alloc(size: number): number {
+    if (size > ARENA_MAX_BYTES) return this.allocOwn(size);
     const c = ChunkArena.classOf(size);
     this.slotsInUse++;
     const partial = this.partial[c];
@@ -93,25 +100,36 @@ export class ChunkArena {
     return slab * SLAB_BYTES + off;
   }
 
+  /** A slot past the largest class: a slab of exactly `size` bytes, released when the slot is freed. */
+  private allocOwn(size: number): number {
+    const slab = this.vacantSlabs.pop() ?? this.slabs.length;
+    this.slabs[slab] = new Uint8Array(size);
+    this.slabClass[slab] = OWN_SLAB;
+    this.slabUsed[slab] = 1;
+    this.slotsInUse++;
+    return slab * SLAB_BYTES;
+  }
+
   /** The slab holding the slot (its bytes are slab[offset(slot) .. offset(slot) + size(slot)]). */
   slab(slot: number): Uint8Array {
-    return this.slabs[Math.floor(slot / SLAB_BYTES)];
+    return this.slabs[slot >>> SLAB_SHIFT];
   }
 
   offset(slot: number): number {
-    return slot % SLAB_BYTES;
+    return slot & OFFSET_MASK;
   }
 
-  /** Bytes in the slot (its size class). */
+  /** Bytes in the slot (its size class, or its own slab's size). */
   size(slot: number): number {
-    return CLASS_BYTES[this.slabClass[Math.floor(slot / SLAB_BYTES)]];
+    const slab = slot >>> SLAB_SHIFT;
+    const c = this.slabClass[slab];
+    return c === OWN_SLAB ? this.slabs[slab].length : CLASS_BYTES[c];
   }
 
   /** The slot's bytes (a view; valid until the slot is freed). */
   view(slot: number): Uint8Array {
-    const slab = Math.floor(slot / SLAB_BYTES);
-    const off = slot - slab * SLAB_BYTES;
-    return this.slabs[slab].subarray(off, off + CLASS_BYTES[this.slabClass[slab]]);
+    const off = this.offset(slot);
+    return this.slab(slot).subarray(off, off + this.size(slot));
   }
 
   /**
@@ -119,14 +137,20 @@ export class ChunkArena {
    * slab left without slots in use goes back to the allocator (series that shrank, or went).
    */
   free(slot: number): void {
-    const slab = Math.floor(slot / SLAB_BYTES);
-    const off = slot - slab * SLAB_BYTES;
+    const slab = slot >>> SLAB_SHIFT;
+    const off = slot & OFFSET_MASK;
     const c = this.slabClass[slab];
+    this.slotsInUse--;
+    if (c === OWN_SLAB) {
+      this.slabUsed[slab] = 0;
+      this.slabs[slab] = NO_SLAB;
+      this.vacantSlabs.push(slab);
+      return;
+    }
     this.slabs[slab].fill(0, off, off + CLASS_BYTES[c]);
     const free = this.slabFree[slab];
     if (free.length === 0) this.partial[c].push(slab);
     free.push(off);
-    this.slotsInUse--;
     if (--this.slabUsed[slab] === 0 && this.carveSlab[c] !== slab) this.releaseSlab(slab, c);
   }
 

@@ -54,7 +54,7 @@ export function deleteSeriesData(store: SqliteStorage, s: HeadSeries, mint: numb
     if (r.min_t >= mint && r.max_t <= maxt) continue;
     for (const p of withoutRange(r.data, mint, maxt)) ins.run(s.id, p.minT, p.maxT, p.data);
   }
-  if (s.head && s.headMinT <= maxt && s.headMaxT >= mint) {
+  if (s.hasHead() && s.headMinT <= maxt && s.headMaxT >= mint) {
     // The head stays one chunk, however many samples the cut policy lets it hold.
     const kept = withoutRange(s.headBytes(), mint, maxt, 0xffff)[0];
     if (kept) {
@@ -77,7 +77,7 @@ export function refreshBounds(store: SqliteStorage, s: HeadSeries): boolean {
     .get(s.id)!;
   let minT = b.mn ?? Infinity;
   let maxT = b.mx ?? -Infinity;
-  if (s.head && s.head.numSamples() > 0) {
+  if (s.headNumSamples() > 0) {
     minT = Math.min(minT, s.headMinT);
     maxT = Math.max(maxT, s.headMaxT);
   }

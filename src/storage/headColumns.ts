@@ -1,11 +1,13 @@
 /**
- * Numeric state of a store's head series, one row per series in shared typed arrays.
+ * Numeric state of the head series, one row per series in shared typed arrays.
  *
  * A timestamp or a float64's bits held in an object field is a boxed number on the V8 heap
  * (16 bytes, plus the field); HeadSeries had thirteen of them, ~330 bytes per series with the
  * fields, 3 MB for 10k series. In a column it is 8 (or 4) bytes and no object. HeadSeries reads
- * and writes its row through accessors, so callers keep using `s.lastT`. The head chunk's
- * encoder state is here too, so a series needs no XorAppender object of its own.
+ * and writes its row through accessors, so callers keep using `s.lastT`. The head chunk is here
+ * too (its arena slot, bit length and encoder state), so a series needs no XorChunk or
+ * XorAppender object of its own, and so are its flags and counters: an object field costs 8
+ * bytes per series even when it holds a boolean.
  */
 
 /** Float64 fields of a row (timestamps, bounds, stamps). */
@@ -34,7 +36,23 @@ export const ENC_V_HI = 4;
 export const ENC_V_LO = 5;
 export const ENC_LEADING = 6;
 export const ENC_TRAILING = 7;
-export const U32_PER_ROW = 8;
+/**
+ * The head chunk's arena slot plus one (0: no head chunk), its bits after the header and its
+ * samples (also in its header, but apply need not read the chunk's memory to decide on a cut).
+ */
+export const HEAD_SLOT = 8;
+export const HEAD_BITS = 9;
+export const HEAD_SAMPLES = 10;
+/** FLAG_* bits. */
+export const FLAGS = 11;
+/** XOR rows of the series in the chunks table not yet packed (see packing.ts). */
+export const XOR_ROWS = 12;
+export const U32_PER_ROW = 13;
+
+/** Bits of the FLAGS field. */
+export const FLAG_PERSISTED = 1;
+export const FLAG_HEAD_DIRTY = 2;
+export const FLAG_HEAD_ROW_STORED = 4;
 
 /** What a new row holds: no samples yet (empty bounds), nothing packed. */
 const F64_DEFAULTS = new Float64Array(F64_PER_ROW);
@@ -48,7 +66,7 @@ F64_DEFAULTS[DB_MAX_T] = -Infinity;
 /**
  * Row 0 is never handed out: a series dropped from the store moves there, so a caller still
  * holding it (an appender mid-batch, which then skips it as deleted) cannot write into the
- * row of a series created later.
+ * row of a series created later. Being on row 0 is what marks a series deleted.
  */
 export const DETACHED_ROW = 0;
 
@@ -103,3 +121,10 @@ export class HeadColumns {
     this.u32 = u32;
   }
 }
+
+/**
+ * The rows of every store's head series in the process (like headChunkArena for their bytes):
+ * a series reaches its row without a pointer of its own to the columns. A store gives its
+ * rows back when it closes.
+ */
+export const headColumns = new HeadColumns();

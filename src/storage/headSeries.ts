@@ -1,7 +1,8 @@
 /**
  * In-memory state of one series: its open head chunk, chunks cut and not yet written, the last
- * committed sample (for out-of-order / duplicate checks) and its time bounds. The numbers live in
- * the store's HeadColumns (see headColumns.ts), the head's bytes in the chunk arena.
+ * committed sample (for out-of-order / duplicate checks) and its time bounds. The numbers, the
+ * flags and where the head chunk is live in headColumns (see headColumns.ts), the head's bytes
+ * in the chunk arena: the object itself holds little more than its id, labels and row.
  */
 import type { Labels } from './labels.ts';
 import type { ChunkRef } from './chunkSeqIterator.ts';
@@ -10,8 +11,9 @@ import { XorAppender, XorChunk, XorIterator } from './xorChunk.ts';
 import { splitChunk, StColumn, wrapStChunk } from './startTimestamps.ts';
 import {
   DB_MAX_T, DB_MIN_T, DETACHED_ROW, ENC_LEADING, ENC_T, ENC_T_DELTA, ENC_TRAILING, ENC_V_HI, ENC_V_LO, F64_PER_ROW,
-  HEAD_MAX_T, HEAD_MIN_T, LAST_HI, LAST_LO, LAST_T, MAX_T, MIN_T, PACK_CURSOR, PEND_HI, PEND_LO, PEND_STAMP, PEND_T,
-  U32_PER_ROW, type HeadColumns,
+  FLAG_HEAD_DIRTY, FLAG_HEAD_ROW_STORED, FLAG_PERSISTED, FLAGS, HEAD_BITS, HEAD_MAX_T, HEAD_MIN_T, HEAD_SAMPLES, HEAD_SLOT,
+  headColumns, LAST_HI, LAST_LO, LAST_T, MAX_T, MIN_T, PACK_CURSOR, PEND_HI, PEND_LO, PEND_STAMP, PEND_T, U32_PER_ROW,
+  XOR_ROWS,
 } from './headColumns.ts';
 
 export interface CutPolicy {
@@ -30,8 +32,21 @@ const HEAD_INITIAL_BYTES = 64;
  */
 export const NO_CHUNKS = Object.freeze([]) as unknown as ChunkRef[];
 
+/**
+ * The head chunk of whichever series is being appended to or read: a series keeps only its
+ * head's arena slot, bit length and sample count (in its row), and this chunk is pointed at
+ * them for the length of a call (see attachHead). A per-series XorChunk was ~72 bytes of heap.
+ */
+const headChunk = new XorChunk(new Uint8Array(2), headChunkArena);
 /** Appends to every head chunk in the process (see apply). */
-const headAppender = new XorAppender(new XorChunk());
+const headAppender = new XorAppender(headChunk);
+
+/**
+ * Arena slots of head chunks cut and not yet written or copied (they back the series' `closed`
+ * data). Held only from a cut to the end of the store call that made it (see closedWritten), so
+ * a few at a time: a map beside the series rather than a field on each of them.
+ */
+const cutSlotsOf = new Map<HeadSeries, number[]>();
 
 export const DEFAULT_CUT_POLICY: CutPolicy = { maxSamples: 120, maxRangeMs: 2 * 3600_000 };
 
@@ -44,88 +59,100 @@ export const DUPLICATE = 3;
 export const APPLIED_AFTER_CUT = 4;
 
 export class HeadSeries {
-  /** Whether the series row and its postings are in the database. */
-  persisted = false;
-  /** Set when deleteSeries/retention removed the series (appenders may still hold it). */
-  deleted = false;
-  /** The open chunk (its bytes in the head chunk arena; its encoder state in the columns). */
-  head: XorChunk | null = null;
   /** Start timestamps of the head's samples; null until one of them has an ST. */
   private headSt: StColumn | null = null;
-  /** Head changed since it was last checkpointed into head_chunks. */
-  headDirty = false;
-  /** Whether head_chunks holds a row for this series. */
-  headRowStored = false;
   /**
    * Chunks cut from the head and not yet written to the chunks table (NO_CHUNKS, shared, when
    * none). Right after a cut their data are views of the old head's arena slot, held in
-   * cutSlots: the store writes them before any query can see them and then calls
+   * cutSlotsOf: the store writes them before any query can see them and then calls
    * closedWritten(), or, if the write failed, keepClosedInMemory() (copies).
    */
   closed: ChunkRef[] = NO_CHUNKS;
-  /** Arena slots of head chunks cut and not yet written or copied (they back `closed` data). */
-  private cutSlots: number[] | null = null;
-  /** XOR rows in the chunks table newer than packCursor (candidates for packing). */
-  xorRowsInDb = 0;
-  /** This series' row in the store's HeadColumns (its numeric state, see the accessors below). */
+  /**
+   * This series' row in headColumns: its numbers, flags and head chunk (see the accessors
+   * below). DETACHED_ROW once the series was dropped.
+   */
   private row: number;
 
   constructor(
     readonly id: number,
     readonly labels: Labels,
-    private readonly cols: HeadColumns,
   ) {
-    this.row = cols.alloc();
+    this.row = headColumns.alloc();
   }
 
-  /** The series was dropped: frees its cut chunks' and head's arena bytes and gives its row back to the columns. */
+  /** The series was dropped: frees its cut chunks' and head's arena bytes and gives its row back (it is `deleted` from now on). */
   detach(): void {
     this.releaseCutSlots();
     this.closed = NO_CHUNKS;
     this.dropHead();
-    this.cols.free(this.row);
+    headColumns.free(this.row);
     this.row = DETACHED_ROW;
   }
 
+  /** Set when deleteSeries/retention removed the series (appenders may still hold it): it was detached. */
+  get deleted(): boolean { return this.row === DETACHED_ROW; }
+  /** Whether the series row and its postings are in the database. */
+  get persisted(): boolean { return this.flag(FLAG_PERSISTED); }
+  set persisted(on: boolean) { this.setFlag(FLAG_PERSISTED, on); }
+  /** Head changed since it was last checkpointed into head_chunks. */
+  get headDirty(): boolean { return this.flag(FLAG_HEAD_DIRTY); }
+  set headDirty(on: boolean) { this.setFlag(FLAG_HEAD_DIRTY, on); }
+  /** Whether head_chunks holds a row for this series. */
+  get headRowStored(): boolean { return this.flag(FLAG_HEAD_ROW_STORED); }
+  set headRowStored(on: boolean) { this.setFlag(FLAG_HEAD_ROW_STORED, on); }
+  /** XOR rows in the chunks table newer than packCursor (candidates for packing). */
+  get xorRowsInDb(): number { return headColumns.u32[this.row * U32_PER_ROW + XOR_ROWS]; }
+  set xorRowsInDb(n: number) { headColumns.u32[this.row * U32_PER_ROW + XOR_ROWS] = n; }
+
+  private flag(bit: number): boolean {
+    return (headColumns.u32[this.row * U32_PER_ROW + FLAGS] & bit) !== 0;
+  }
+
+  private setFlag(bit: number, on: boolean): void {
+    const u32 = headColumns.u32;
+    const w = this.row * U32_PER_ROW + FLAGS;
+    u32[w] = on ? u32[w] | bit : u32[w] & ~bit;
+  }
+
   /** Time bounds of the head chunk. */
-  get headMinT(): number { return this.cols.f64[this.row * F64_PER_ROW + HEAD_MIN_T]; }
-  set headMinT(t: number) { this.cols.f64[this.row * F64_PER_ROW + HEAD_MIN_T] = t; }
-  get headMaxT(): number { return this.cols.f64[this.row * F64_PER_ROW + HEAD_MAX_T]; }
-  set headMaxT(t: number) { this.cols.f64[this.row * F64_PER_ROW + HEAD_MAX_T] = t; }
+  get headMinT(): number { return headColumns.f64[this.row * F64_PER_ROW + HEAD_MIN_T]; }
+  set headMinT(t: number) { headColumns.f64[this.row * F64_PER_ROW + HEAD_MIN_T] = t; }
+  get headMaxT(): number { return headColumns.f64[this.row * F64_PER_ROW + HEAD_MAX_T]; }
+  set headMaxT(t: number) { headColumns.f64[this.row * F64_PER_ROW + HEAD_MAX_T] = t; }
   /** Rows with min_t <= packCursor are packed (or were found not worth packing). */
-  get packCursor(): number { return this.cols.f64[this.row * F64_PER_ROW + PACK_CURSOR]; }
-  set packCursor(t: number) { this.cols.f64[this.row * F64_PER_ROW + PACK_CURSOR] = t; }
+  get packCursor(): number { return headColumns.f64[this.row * F64_PER_ROW + PACK_CURSOR]; }
+  set packCursor(t: number) { headColumns.f64[this.row * F64_PER_ROW + PACK_CURSOR] = t; }
   /** Last committed sample: timestamp and value bits. */
-  get lastT(): number { return this.cols.f64[this.row * F64_PER_ROW + LAST_T]; }
-  set lastT(t: number) { this.cols.f64[this.row * F64_PER_ROW + LAST_T] = t; }
-  get lastHi(): number { return this.cols.u32[this.row * U32_PER_ROW + LAST_HI]; }
-  set lastHi(w: number) { this.cols.u32[this.row * U32_PER_ROW + LAST_HI] = w; }
-  get lastLo(): number { return this.cols.u32[this.row * U32_PER_ROW + LAST_LO]; }
-  set lastLo(w: number) { this.cols.u32[this.row * U32_PER_ROW + LAST_LO] = w; }
+  get lastT(): number { return headColumns.f64[this.row * F64_PER_ROW + LAST_T]; }
+  set lastT(t: number) { headColumns.f64[this.row * F64_PER_ROW + LAST_T] = t; }
+  get lastHi(): number { return headColumns.u32[this.row * U32_PER_ROW + LAST_HI]; }
+  set lastHi(w: number) { headColumns.u32[this.row * U32_PER_ROW + LAST_HI] = w; }
+  get lastLo(): number { return headColumns.u32[this.row * U32_PER_ROW + LAST_LO]; }
+  set lastLo(w: number) { headColumns.u32[this.row * U32_PER_ROW + LAST_LO] = w; }
   /** Last sample appended within the batch stamped pendStamp (not yet committed). */
-  get pendStamp(): number { return this.cols.f64[this.row * F64_PER_ROW + PEND_STAMP]; }
-  set pendStamp(n: number) { this.cols.f64[this.row * F64_PER_ROW + PEND_STAMP] = n; }
-  get pendT(): number { return this.cols.f64[this.row * F64_PER_ROW + PEND_T]; }
-  set pendT(t: number) { this.cols.f64[this.row * F64_PER_ROW + PEND_T] = t; }
-  get pendHi(): number { return this.cols.u32[this.row * U32_PER_ROW + PEND_HI]; }
-  set pendHi(w: number) { this.cols.u32[this.row * U32_PER_ROW + PEND_HI] = w; }
-  get pendLo(): number { return this.cols.u32[this.row * U32_PER_ROW + PEND_LO]; }
-  set pendLo(w: number) { this.cols.u32[this.row * U32_PER_ROW + PEND_LO] = w; }
+  get pendStamp(): number { return headColumns.f64[this.row * F64_PER_ROW + PEND_STAMP]; }
+  set pendStamp(n: number) { headColumns.f64[this.row * F64_PER_ROW + PEND_STAMP] = n; }
+  get pendT(): number { return headColumns.f64[this.row * F64_PER_ROW + PEND_T]; }
+  set pendT(t: number) { headColumns.f64[this.row * F64_PER_ROW + PEND_T] = t; }
+  get pendHi(): number { return headColumns.u32[this.row * U32_PER_ROW + PEND_HI]; }
+  set pendHi(w: number) { headColumns.u32[this.row * U32_PER_ROW + PEND_HI] = w; }
+  get pendLo(): number { return headColumns.u32[this.row * U32_PER_ROW + PEND_LO]; }
+  set pendLo(w: number) { headColumns.u32[this.row * U32_PER_ROW + PEND_LO] = w; }
   /** Bounds over all stored samples (chunks table, closed and head). */
-  get minT(): number { return this.cols.f64[this.row * F64_PER_ROW + MIN_T]; }
-  set minT(t: number) { this.cols.f64[this.row * F64_PER_ROW + MIN_T] = t; }
-  get maxT(): number { return this.cols.f64[this.row * F64_PER_ROW + MAX_T]; }
-  set maxT(t: number) { this.cols.f64[this.row * F64_PER_ROW + MAX_T] = t; }
+  get minT(): number { return headColumns.f64[this.row * F64_PER_ROW + MIN_T]; }
+  set minT(t: number) { headColumns.f64[this.row * F64_PER_ROW + MIN_T] = t; }
+  get maxT(): number { return headColumns.f64[this.row * F64_PER_ROW + MAX_T]; }
+  set maxT(t: number) { headColumns.f64[this.row * F64_PER_ROW + MAX_T] = t; }
   /** Bounds of the rows in the chunks table; may be wider than them (deletions do not shrink it). */
-  get dbMinT(): number { return this.cols.f64[this.row * F64_PER_ROW + DB_MIN_T]; }
-  set dbMinT(t: number) { this.cols.f64[this.row * F64_PER_ROW + DB_MIN_T] = t; }
-  get dbMaxT(): number { return this.cols.f64[this.row * F64_PER_ROW + DB_MAX_T]; }
-  set dbMaxT(t: number) { this.cols.f64[this.row * F64_PER_ROW + DB_MAX_T] = t; }
+  get dbMinT(): number { return headColumns.f64[this.row * F64_PER_ROW + DB_MIN_T]; }
+  set dbMinT(t: number) { headColumns.f64[this.row * F64_PER_ROW + DB_MIN_T] = t; }
+  get dbMaxT(): number { return headColumns.f64[this.row * F64_PER_ROW + DB_MAX_T]; }
+  set dbMaxT(t: number) { headColumns.f64[this.row * F64_PER_ROW + DB_MAX_T] = t; }
 
   /** Applies a committed sample (log order; st NaN = no start timestamp); returns APPLIED (or APPLIED_AFTER_CUT) or why it was skipped. */
   apply(t: number, hi: number, lo: number, cut: CutPolicy, st: number): number {
-    const f64 = this.cols.f64;
-    const u32 = this.cols.u32;
+    const { f64, u32 } = headColumns;
     const f = this.row * F64_PER_ROW;
     const w = this.row * U32_PER_ROW;
     const lastT = f64[f + LAST_T];
@@ -133,30 +160,34 @@ export class HeadSeries {
       if (t < lastT) return OUT_OF_ORDER;
       return hi === u32[w + LAST_HI] && lo === u32[w + LAST_LO] ? SAME_AS_LAST : DUPLICATE;
     }
-    let head = this.head;
+    const head = headChunk;
+    const slot = u32[w + HEAD_SLOT] - 1;
+    head.attach(slot, u32[w + HEAD_BITS] | 0);
+    let n = u32[w + HEAD_SAMPLES];
     let result = APPLIED;
-    if (head === null || head.numSamples() >= cut.maxSamples || t - f64[f + HEAD_MIN_T] >= cut.maxRangeMs) {
+    if (slot === NO_SLOT || n >= cut.maxSamples || t - f64[f + HEAD_MIN_T] >= cut.maxRangeMs) {
       // Start small: all series of a target cut at the same scrape, and heads reserved at their
       // final size would hold (for 10k series) megabytes that only fill up over the next chunk.
-      if (head !== null && head.numSamples() > 0) {
+      if (n > 0) {
         // The cut chunk keeps its arena bytes (no copy) until the store has written it, which it
         // does before the call that applied this sample returns (see closedWritten).
         if (this.closed === NO_CHUNKS) this.closed = [];
         const data = this.headSt === null ? head.bytes() : wrapStChunk(head.bytes(), this.headSt.bytes());
         this.closed.push({ minT: f64[f + HEAD_MIN_T], maxT: f64[f + HEAD_MAX_T], data, sid: this.id });
-        (this.cutSlots ??= []).push(head.takeSlot());
+        let slots = cutSlotsOf.get(this);
+        if (slots === undefined) cutSlotsOf.set(this, (slots = []));
+        slots.push(head.takeSlot());
         result = APPLIED_AFTER_CUT;
       }
-      if (head === null) head = this.head = new XorChunk(undefined, headChunkArena, HEAD_INITIAL_BYTES);
-      else head.restart(HEAD_INITIAL_BYTES);
+      head.restart(HEAD_INITIAL_BYTES); // (frees the slot of a head without samples)
+      n = 0;
       u32[w + ENC_LEADING] = 0xff; // no XOR window yet (the other encoder fields are set by the first sample)
       this.headSt = null;
       f64[f + HEAD_MIN_T] = t;
     }
     // The one shared appender takes this series' encoder state, appends, and gives it back.
     const app = headAppender;
-    app.c = head;
-    app.n = head.numSamples();
+    app.n = n;
     app.t = f64[f + ENC_T];
     app.tDelta = f64[f + ENC_T_DELTA];
     app.vHi = u32[w + ENC_V_HI];
@@ -165,10 +196,10 @@ export class HeadSeries {
     app.trailing = u32[w + ENC_TRAILING];
     app.appendBits(t, hi, lo);
     this.saveEncoderState(app);
-    if (st === st) (this.headSt ??= StColumn.withAbsentPrefix(this.head!.numSamples() - 1)).append(t, st);
+    if (st === st) (this.headSt ??= StColumn.withAbsentPrefix(n)).append(t, st);
     else if (this.headSt !== null) this.headSt.append(t, st);
     f64[f + HEAD_MAX_T] = t;
-    this.headDirty = true;
+    u32[w + FLAGS] |= FLAG_HEAD_DIRTY;
     f64[f + LAST_T] = t;
     u32[w + LAST_HI] = hi;
     u32[w + LAST_LO] = lo;
@@ -177,15 +208,26 @@ export class HeadSeries {
     return result;
   }
 
-  /** The head chunk's bytes (ST-wrapped when it has STs): a view valid until the next append. */
+  /** Whether the series has an open head chunk. */
+  hasHead(): boolean {
+    return headColumns.u32[this.row * U32_PER_ROW + HEAD_SLOT] !== 0;
+  }
+
+  /** Samples in the head chunk (0 without one). */
+  headNumSamples(): number {
+    return headColumns.u32[this.row * U32_PER_ROW + HEAD_SAMPLES];
+  }
+
+  /** The head chunk's bytes (ST-wrapped when it has STs): a view valid until the next append. Call only with a head. */
   headBytes(): Uint8Array {
-    const xor = this.head!.bytes();
+    const xor = this.attachHead().bytes();
     return this.headSt === null ? xor : wrapStChunk(xor, this.headSt.bytes());
   }
 
-  /** A copy of the head chunk (ST-wrapped when it has STs), unaffected by later appends and cuts. */
+  /** A copy of the head chunk (ST-wrapped when it has STs), unaffected by later appends and cuts. Call only with a head. */
   headSnapshot(): Uint8Array {
-    return this.headSt === null ? copyChunkBytes(this.head!.bytes()) : wrapStChunk(this.head!.bytes(), this.headSt.bytes());
+    const xor = this.attachHead().bytes();
+    return this.headSt === null ? copyChunkBytes(xor) : wrapStChunk(xor, this.headSt.bytes());
   }
 
   /** Restores the head from a checkpointed chunk (plain or ST-wrapped XOR). */
@@ -193,8 +235,8 @@ export class HeadSeries {
     const { xor, st } = splitChunk(data);
     const c = new XorChunk(xor, headChunkArena);
     const app = c.appender(); // copies the bytes into the arena...
-    this.head?.release(); // ...before the old head's slot is zeroed (data may be a view of it)
-    this.head = c;
+    if (c.slot === NO_SLOT) c.resize(Math.max(32, c.cap)); // (only a chunk with samples is decoded and copied)
+    this.freeHead(); // ...before the old head's slot is zeroed (data may be a view of it)
     this.saveEncoderState(app);
     this.headSt = null;
     if (st !== null) {
@@ -208,22 +250,44 @@ export class HeadSeries {
     this.headDirty = false;
   }
 
+  /** Points the shared head chunk at this series' head (its slot is NO_SLOT without one). */
+  private attachHead(): XorChunk {
+    const u32 = headColumns.u32;
+    const w = this.row * U32_PER_ROW;
+    headChunk.attach(u32[w + HEAD_SLOT] - 1, u32[w + HEAD_BITS] | 0);
+    return headChunk;
+  }
+
+  /** Saves the appender's encoder state, and where its chunk is and how long, into the row. */
   private saveEncoderState(app: XorAppender): void {
+    const { f64, u32 } = headColumns;
     const f = this.row * F64_PER_ROW;
     const w = this.row * U32_PER_ROW;
-    this.cols.f64[f + ENC_T] = app.t;
-    this.cols.f64[f + ENC_T_DELTA] = app.tDelta;
-    this.cols.u32[w + ENC_V_HI] = app.vHi;
-    this.cols.u32[w + ENC_V_LO] = app.vLo;
-    this.cols.u32[w + ENC_LEADING] = app.leading;
-    this.cols.u32[w + ENC_TRAILING] = app.trailing;
+    f64[f + ENC_T] = app.t;
+    f64[f + ENC_T_DELTA] = app.tDelta;
+    u32[w + ENC_V_HI] = app.vHi;
+    u32[w + ENC_V_LO] = app.vLo;
+    u32[w + ENC_LEADING] = app.leading;
+    u32[w + ENC_TRAILING] = app.trailing;
+    u32[w + HEAD_SLOT] = app.c.slot + 1;
+    u32[w + HEAD_BITS] = app.c.bitLen;
+    u32[w + HEAD_SAMPLES] = app.n;
   }
 
   dropHead(): void {
-    this.head?.release();
-    this.head = null;
+    this.freeHead();
     this.headSt = null;
     this.headDirty = true;
+  }
+
+  /** Gives the head chunk's slot back to the arena. */
+  private freeHead(): void {
+    const u32 = headColumns.u32;
+    const w = this.row * U32_PER_ROW;
+    if (u32[w + HEAD_SLOT] !== 0) headChunkArena.free(u32[w + HEAD_SLOT] - 1);
+    u32[w + HEAD_SLOT] = 0;
+    u32[w + HEAD_BITS] = 0;
+    u32[w + HEAD_SAMPLES] = 0;
   }
 
   /** The closed chunks are in the chunks table: forget them and free the arena bytes they used. */
@@ -234,19 +298,20 @@ export class HeadSeries {
 
   /** The closed chunks could not be written now: keep copies of them for the next compaction. */
   keepClosedInMemory(): void {
-    if (this.cutSlots === null) return;
+    if (!cutSlotsOf.has(this)) return;
     for (const c of this.closed) c.data = copyChunkBytes(c.data);
     this.releaseCutSlots();
   }
 
   private releaseCutSlots(): void {
-    if (this.cutSlots === null) return;
-    for (const slot of this.cutSlots) if (slot !== NO_SLOT) headChunkArena.free(slot);
-    this.cutSlots = null;
+    const slots = cutSlotsOf.get(this);
+    if (slots === undefined) return;
+    for (const slot of slots) if (slot !== NO_SLOT) headChunkArena.free(slot);
+    cutSlotsOf.delete(this);
   }
 
   /** Number of in-memory chunks (head + cut, not yet compacted). */
   memChunks(): number {
-    return this.closed.length + (this.head ? 1 : 0);
+    return this.closed.length + (this.hasHead() ? 1 : 0);
   }
 }

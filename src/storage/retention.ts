@@ -42,7 +42,7 @@ export function applyRetention(store: SqliteStorage, opts: RetentionOptions, now
   const dropBefore = (s: HeadSeries, cutoff: number, dropHead: boolean, reason: string): void => {
     const n = delBefore.run(s.id, cutoff).changes;
     let dropped = n;
-    if (dropHead && s.head && s.headMaxT < cutoff) {
+    if (dropHead && s.hasHead() && s.headMaxT < cutoff) {
       s.dropHead();
       s.headDirty = false;
       s.headRowStored = false;
@@ -80,7 +80,7 @@ export function applyRetention(store: SqliteStorage, opts: RetentionOptions, now
       let oldest = Infinity;
       for (const s of store.byId.values()) {
         // Only chunks in the table count here: the first of them ends before the head starts.
-        if (s.persisted && s.minT < (s.head ? s.headMinT : Infinity) && s.minT < oldest) oldest = s.minT;
+        if (s.persisted && s.minT < (s.hasHead() ? s.headMinT : Infinity) && s.minT < oldest) oldest = s.minT;
       }
       if (oldest === Infinity) break;
       const cutoff = oldest + step;
@@ -89,7 +89,7 @@ export function applyRetention(store: SqliteStorage, opts: RetentionOptions, now
         for (const s of [...store.byId.values()]) {
           if (!s.persisted || s.minT >= cutoff) continue;
           const before = result.deletedChunks;
-          dropBefore(s, Math.min(cutoff, s.head ? s.headMinT : cutoff), false, 'size');
+          dropBefore(s, Math.min(cutoff, s.hasHead() ? s.headMinT : cutoff), false, 'size');
           if (result.deletedChunks > before) any = true;
         }
       })();

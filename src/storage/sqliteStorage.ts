@@ -40,7 +40,6 @@ import { DecodedChunkCache, DEFAULT_DECODED_CHUNK_CACHE_BYTES } from './decodedC
 import { applyRetention, type RetentionOptions, type RetentionResult } from './retention.ts';
 import { computeTsdbStats, type TsdbStats } from './tsdbStats.ts';
 import { deleteSeriesData } from './deleteSeries.ts';
-import { HeadColumns } from './headColumns.ts';
 import { SeriesById } from './seriesById.ts';
 
 export type { RetentionOptions, RetentionRule, RetentionResult } from './retention.ts';
@@ -168,8 +167,6 @@ export class SqliteStorage implements Storage {
   /** @internal */ readonly packer: Packer;
   /** @internal decoded samples of closed chunks, reused across queries. */
   readonly chunkCache: DecodedChunkCache;
-  /** Numeric state of the head series (one row each). */
-  private readonly headColumns = new HeadColumns();
   private readonly byLabels = new LabelsMap<HeadSeries>((s) => s.labels);
   private readonly logger: StorageLogger;
   private retention: RetentionOptions;
@@ -295,7 +292,7 @@ export class SqliteStorage implements Storage {
   private load(): void {
     const t0 = performance.now();
     for (const row of this.db.prepare<[], { id: number; labels: string }>('SELECT id, labels FROM series').iterate()) {
-      const s = new HeadSeries(row.id, labelsFromText(row.labels), this.headColumns);
+      const s = new HeadSeries(row.id, labelsFromText(row.labels));
       s.persisted = true;
       this.byId.set(s);
       this.byLabels.set(s);
@@ -463,7 +460,7 @@ export class SqliteStorage implements Storage {
     let s = this.byLabels.get(labels);
     if (!s) {
       if (labels.size === 0) this.reject('invalid_labels', 'empty label set');
-      s = new HeadSeries(this.nextId++, labels, this.headColumns);
+      s = new HeadSeries(this.nextId++, labels);
       this.byId.set(s);
       this.byLabels.set(s);
     }
@@ -579,7 +576,7 @@ export class SqliteStorage implements Storage {
     let chunks = 0;
     let packed = 0;
     const saveHead = (s: HeadSeries) => {
-      if (s.head && s.head.numSamples() > 0) this.stmt.upsertHead.run(s.id, s.headBytes());
+      if (s.headNumSamples() > 0) this.stmt.upsertHead.run(s.id, s.headBytes());
       else if (s.headRowStored) this.stmt.deleteHead.run(s.id);
     };
     try {
@@ -602,7 +599,7 @@ export class SqliteStorage implements Storage {
         s.closedWritten();
         if (checkpoint) {
           s.headDirty = false;
-          s.headRowStored = s.head !== null && s.head.numSamples() > 0;
+          s.headRowStored = s.headNumSamples() > 0;
         } else {
           s.headRowStored = false; // dropped above; headDirty stays, so the next checkpoint saves it
         }
@@ -744,7 +741,7 @@ export class SqliteStorage implements Storage {
   /** Appends the in-memory chunks (cut, then head) of s overlapping [mint, maxt] to out. */
   private memChunksOf(s: HeadSeries, mint: number, maxt: number, out: ChunkRef[]): void {
     for (const c of s.closed) if (c.minT <= maxt && c.maxT >= mint) out.push(c);
-    if (s.head && s.head.numSamples() > 0 && s.headMinT <= maxt && s.headMaxT >= mint) {
+    if (s.headNumSamples() > 0 && s.headMinT <= maxt && s.headMaxT >= mint) {
       out.push({ minT: s.headMinT, maxT: s.headMaxT, data: s.headSnapshot() });
     }
   }
@@ -789,8 +786,7 @@ export class SqliteStorage implements Storage {
     this.postings.remove(s.id, s.labels);
     this.byId.delete(s.id);
     this.byLabels.delete(s.labels);
-    s.deleted = true;
-    s.detach();
+    s.detach(); // now `deleted`, for appenders still holding it
   }
 
   /** Online backup of the whole database (consistent snapshot) into a new file. */
@@ -888,7 +884,7 @@ export class SqliteStorage implements Storage {
       this.closed = true;
       this.db.close();
       this.releaseLock();
-      for (const s of this.byId.values()) s.dropHead(); // their bytes go back to the shared arena
+      for (const s of this.byId.values()) s.detach(); // their bytes and rows go back to the shared arena and columns
     }
   }
 }

@@ -38,7 +38,7 @@ export class XorChunk {
   cap: number;
   /** @internal bits written after the 2-byte header (exact only for chunks built by appending). */
   bitLen: number;
-  /** @internal the arena slot the bytes occupy, or NO_SLOT when buf is the chunk's own allocation. */
+  /** @internal the arena slot the bytes occupy, or NO_SLOT when buf is the chunk's own allocation (no arena, or read from data). */
   slot = NO_SLOT;
 
   /**
@@ -62,6 +62,25 @@ export class XorChunk {
       this.bitLen = 0;
       this.resize(Math.max(32, initialBytes));
     }
+  }
+
+  /**
+   * @internal points the chunk at the arena slot of a chunk kept by its slot number and bit
+   * length alone (or at nothing, for NO_SLOT): the store's heads share one XorChunk this way.
+   */
+  attach(slot: number, bitLen: number): void {
+    this.slot = slot;
+    this.bitLen = bitLen;
+    if (slot === NO_SLOT) {
+      this.buf = EMPTY;
+      this.base = 0;
+      this.cap = 0;
+      return;
+    }
+    const arena = this.arena!;
+    this.buf = arena.slab(slot);
+    this.base = arena.offset(slot);
+    this.cap = arena.size(slot);
   }
 
   numSamples(): number {
@@ -127,7 +146,7 @@ export class XorChunk {
     const old = this.buf.subarray(this.base, this.base + Math.min(this.cap, size));
     const oldSlot = this.slot;
     const arena = this.arena;
-    if (arena !== null && size <= ARENA_MAX_BYTES) {
+    if (arena !== null) {
       const slot = arena.alloc(size);
       this.slot = slot;
       this.buf = arena.slab(slot);

@@ -19,7 +19,32 @@ describe('ChunkArena', () => {
     assert.equal(arena.slotsInUse, 2);
     assert.equal(arena.view(arena.alloc(1)).length, 64);
     assert.equal(arena.view(arena.alloc(ARENA_MAX_BYTES)).length, ARENA_MAX_BYTES);
-    assert.throws(() => arena.alloc(ARENA_MAX_BYTES + 1), /past the largest class/);
+  });
+
+  it('gives a slot past the largest class a slab of its own, released when it is freed', () => {
+    const arena = new ChunkArena();
+    const small = arena.alloc(100);
+    const reserved = arena.bytesReserved();
+    const big = arena.alloc(ARENA_MAX_BYTES + 1);
+    assert.equal(arena.size(big), ARENA_MAX_BYTES + 1);
+    assert.equal(arena.offset(big), 0);
+    assert.ok(arena.view(big).every((x) => x === 0));
+    arena.view(big).fill(9);
+    assert.ok(arena.view(small).every((x) => x === 0), 'apart from the class slabs');
+    assert.equal(arena.bytesReserved(), reserved + ARENA_MAX_BYTES + 1);
+    assert.equal(arena.slotsInUse, 2);
+    arena.free(big);
+    assert.equal(arena.bytesReserved(), reserved, 'its memory is not kept');
+    assert.equal(arena.slotsInUse, 1);
+    const again = arena.alloc(10_000);
+    assert.equal(again, big, 'the slab number is reused');
+    assert.ok(arena.view(again).every((x) => x === 0));
+    arena.free(again);
+    const next = arena.alloc(200); // a class slab where the own slab was
+    assert.equal(Math.floor(next / (64 * 1024)), Math.floor(big / (64 * 1024)));
+    assert.equal(arena.view(next).length, 256);
+    arena.free(next);
+    assert.equal(arena.slotsInUse, 1);
   });
 
   it('keeps slots of different classes and slabs apart', () => {
@@ -66,7 +91,7 @@ describe('ChunkArena', () => {
         arena.free(slot);
         live.delete(slot);
       } else {
-        const size = 1 + Math.floor(rand() * ARENA_MAX_BYTES);
+        const size = 1 + Math.floor(rand() * ARENA_MAX_BYTES * 1.2); // some past the largest class
         const slot = arena.alloc(size);
         assert.ok(!live.has(slot), `slot ${slot} handed out twice`);
         const v = arena.view(slot);

@@ -9,6 +9,8 @@ import { Matcher } from '../../../src/storage/matcher.ts';
 import { Labels } from '../../../src/storage/labels.ts';
 import { runQuerierSuite } from './querierSuite.ts';
 import { SCHEMA_VERSION } from '../../../src/storage/schema.ts';
+import { headColumns } from '../../../src/storage/headColumns.ts';
+import { headChunkArena } from '../../../src/storage/chunkArena.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'promlite-sqlite-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -104,6 +106,45 @@ describe('SqliteStorage', () => {
     }
     assert.equal(its.length, 50);
     s.close();
+  });
+
+  it('gives its head rows and arena slots back on close; a deleted series held by an appender touches no other series', () => {
+    const rows = headColumns.rowsInUse();
+    const slots = headChunkArena.slotsInUse;
+    const dir = freshDir();
+    const s = openStorage({ path: dir, schedule: false, cutPolicy: { maxSamples: 10, maxRangeMs: 3600_000 } });
+    const gone = Labels.fromObject({ __name__: 'gone' });
+    const kept = Labels.fromObject({ __name__: 'kept' });
+    const a = s.appender();
+    for (let i = 0; i < 25; i++) {
+      a.append(0, gone, i * 1000, i);
+      a.append(0, kept, i * 1000, -i);
+    }
+    a.commit();
+    const late = s.appender();
+    late.append(0, gone, 30_000, 30); // holds the series across its deletion
+    assert.equal(s.deleteSeries([new Matcher('=', '__name__', 'gone')]), 1);
+    const fresh = s.appender(); // a new series may take the row (and slots) the deleted one gave back
+    for (let i = 0; i < 25; i++) fresh.append(0, Labels.fromObject({ __name__: 'new' }), i * 1000, 100 + i);
+    fresh.commit();
+    late.commit(); // its sample is skipped: the series it was for is gone
+    const read = (name: string, store: Storage = s) => {
+      const set = store.querier(0, 1e9).select([new Matcher('=', '__name__', name)]);
+      const out: number[] = [];
+      while (set.next()) for (const it = set.at().iterator(); it.next(); ) out.push(it.atV());
+      return out;
+    };
+    assert.deepEqual(read('gone'), []);
+    assert.deepEqual(read('kept'), Array.from({ length: 25 }, (_, i) => -i));
+    assert.deepEqual(read('new'), Array.from({ length: 25 }, (_, i) => 100 + i));
+    assert.equal(headColumns.rowsInUse(), rows + 2);
+    s.close();
+    assert.equal(headColumns.rowsInUse(), rows);
+    assert.equal(headChunkArena.slotsInUse, slots);
+    const again = openStorage({ path: dir, schedule: false });
+    assert.deepEqual(read('new', again), Array.from({ length: 25 }, (_, i) => 100 + i));
+    assert.deepEqual(read('kept', again), Array.from({ length: 25 }, (_, i) => -i));
+    again.close();
   });
 
   it('stores the database at <dir>/promlite.db in WAL mode with a schema version', () => {
