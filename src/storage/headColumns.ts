@@ -53,6 +53,8 @@ export const U32_PER_ROW = 13;
 export const FLAG_PERSISTED = 1;
 export const FLAG_HEAD_DIRTY = 2;
 export const FLAG_HEAD_ROW_STORED = 4;
+/** The store holds the series in its list of cut chunks to write (see SqliteStorage.cutApplied). */
+export const FLAG_CUT_PENDING = 8;
 
 /** What a new row holds: no samples yet (empty bounds), nothing packed. */
 const F64_DEFAULTS = new Float64Array(F64_PER_ROW);

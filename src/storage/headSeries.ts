@@ -11,7 +11,7 @@ import { XorAppender, XorChunk, XorIterator } from './xorChunk.ts';
 import { splitChunk, StColumn, wrapStChunk } from './startTimestamps.ts';
 import {
   DB_MAX_T, DB_MIN_T, DETACHED_ROW, ENC_LEADING, ENC_T, ENC_T_DELTA, ENC_TRAILING, ENC_V_HI, ENC_V_LO, F64_PER_ROW,
-  FLAG_HEAD_DIRTY, FLAG_HEAD_ROW_STORED, FLAG_PERSISTED, FLAGS, HEAD_BITS, HEAD_MAX_T, HEAD_MIN_T, HEAD_SAMPLES, HEAD_SLOT,
+  FLAG_CUT_PENDING, FLAG_HEAD_DIRTY, FLAG_HEAD_ROW_STORED, FLAG_PERSISTED, FLAGS, HEAD_BITS, HEAD_MAX_T, HEAD_MIN_T, HEAD_SAMPLES, HEAD_SLOT,
   headColumns, LAST_HI, LAST_LO, LAST_T, MAX_T, MIN_T, PACK_CURSOR, PEND_HI, PEND_LO, PEND_STAMP, PEND_T, U32_PER_ROW,
   XOR_ROWS,
 } from './headColumns.ts';
@@ -41,12 +41,6 @@ const headChunk = new XorChunk(new Uint8Array(2), headChunkArena);
 /** Appends to every head chunk in the process (see apply). */
 const headAppender = new XorAppender(headChunk);
 
-/**
- * Arena slots of head chunks cut and not yet written or copied (they back the series' `closed`
- * data). Held only from a cut to the end of the store call that made it (see closedWritten), so
- * a few at a time: a map beside the series rather than a field on each of them.
- */
-const cutSlotsOf = new Map<HeadSeries, number[]>();
 
 export const DEFAULT_CUT_POLICY: CutPolicy = { maxSamples: 120, maxRangeMs: 2 * 3600_000 };
 
@@ -64,10 +58,16 @@ export class HeadSeries {
   /**
    * Chunks cut from the head and not yet written to the chunks table (NO_CHUNKS, shared, when
    * none). Right after a cut their data are views of the old head's arena slot, held in
-   * cutSlotsOf: the store writes them before any query can see them and then calls
+   * cutSlots: the store writes them before any query can see them and then calls
    * closedWritten(), or, if the write failed, keepClosedInMemory() (copies).
    */
   closed: ChunkRef[] = NO_CHUNKS;
+  /**
+   * Arena slots of head chunks cut and not yet written or copied (they back `closed` data).
+   * A field, not a Map beside the series: a Map filled and emptied by a 10k-series cut wave
+   * kept ~2 MB of the wave's records alive into the old generation (bench:scrape heap).
+   */
+  private cutSlots: number[] | null = null;
   /**
    * This series' row in headColumns: its numbers, flags and head chunk (see the accessors
    * below). DETACHED_ROW once the series was dropped.
@@ -101,6 +101,9 @@ export class HeadSeries {
   /** Whether head_chunks holds a row for this series. */
   get headRowStored(): boolean { return this.flag(FLAG_HEAD_ROW_STORED); }
   set headRowStored(on: boolean) { this.setFlag(FLAG_HEAD_ROW_STORED, on); }
+  /** Listed by the store among the series whose cut chunks it is about to write. */
+  get cutPending(): boolean { return this.flag(FLAG_CUT_PENDING); }
+  set cutPending(on: boolean) { this.setFlag(FLAG_CUT_PENDING, on); }
   /** XOR rows in the chunks table newer than packCursor (candidates for packing). */
   get xorRowsInDb(): number { return headColumns.u32[this.row * U32_PER_ROW + XOR_ROWS]; }
   set xorRowsInDb(n: number) { headColumns.u32[this.row * U32_PER_ROW + XOR_ROWS] = n; }
@@ -174,9 +177,7 @@ export class HeadSeries {
         if (this.closed === NO_CHUNKS) this.closed = [];
         const data = this.headSt === null ? head.bytes() : wrapStChunk(head.bytes(), this.headSt.bytes());
         this.closed.push({ minT: f64[f + HEAD_MIN_T], maxT: f64[f + HEAD_MAX_T], data, sid: this.id });
-        let slots = cutSlotsOf.get(this);
-        if (slots === undefined) cutSlotsOf.set(this, (slots = []));
-        slots.push(head.takeSlot());
+        (this.cutSlots ??= []).push(head.takeSlot());
         result = APPLIED_AFTER_CUT;
       }
       head.restart(HEAD_INITIAL_BYTES); // (frees the slot of a head without samples)
@@ -298,16 +299,16 @@ export class HeadSeries {
 
   /** The closed chunks could not be written now: keep copies of them for the next compaction. */
   keepClosedInMemory(): void {
-    if (!cutSlotsOf.has(this)) return;
+    if (this.cutSlots === null) return;
     for (const c of this.closed) c.data = copyChunkBytes(c.data);
     this.releaseCutSlots();
   }
 
   private releaseCutSlots(): void {
-    const slots = cutSlotsOf.get(this);
-    if (slots === undefined) return;
+    const slots = this.cutSlots;
+    if (slots === null) return;
     for (const slot of slots) if (slot !== NO_SLOT) headChunkArena.free(slot);
-    cutSlotsOf.delete(this);
+    this.cutSlots = null;
   }
 
   /** Number of in-memory chunks (head + cut, not yet compacted). */

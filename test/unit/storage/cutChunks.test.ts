@@ -104,3 +104,35 @@ test('a commit cutting more series than one write group writes every group', () 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a commit that cuts one series several times writes each of its chunks once', () => {
+  const { s, done } = storeWithCommits();
+  try {
+    const headSlots = headChunkArena.slotsInUse;
+    // Seven samples of one series in one commit (a remote-write batch): cut at 2, 4 and 6.
+    const app = s.appender();
+    let ref = 0;
+    for (let t = 1000; t <= 7000; t += 1000) ref = app.append(ref, series[0]!, t, t / 1000);
+    app.commit();
+    assert.deepEqual(
+      s.db.prepare('SELECT min_t, max_t FROM chunks ORDER BY min_t').all(),
+      [
+        { min_t: 1000, max_t: 2000 },
+        { min_t: 3000, max_t: 4000 },
+        { min_t: 5000, max_t: 6000 },
+      ],
+    );
+    assert.equal(s.numMemChunks(), 1, 'only the head is in memory');
+    assert.equal(headChunkArena.slotsInUse - headSlots, 1, 'the three cut heads gave their arena bytes back');
+    assert.equal(samplesRead(s), 7);
+    // The series can be cut again by a later commit (its pending mark was cleared).
+    const app2 = s.appender();
+    app2.append(ref, series[0]!, 8000, 8);
+    app2.append(ref, series[0]!, 9000, 9);
+    app2.commit();
+    assert.equal(chunkRows(s), 4);
+    assert.equal(samplesRead(s), 9);
+  } finally {
+    done();
+  }
+});
