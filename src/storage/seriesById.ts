@@ -26,6 +26,18 @@ export class SeriesById<T extends { readonly id: number }> {
     this.count--;
   }
 
+  /**
+   * Calls fn with each series in id order, as values() yields them but without an iterator
+   * result per series (the head's time bounds, read at every /metrics scrape, visit all of them).
+   */
+  forEach(fn: (s: T) => void): void {
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i];
+      if (s !== undefined) fn(s);
+    }
+  }
+
   /** The series in id order; deleting the current one while iterating is safe. */
   *values(): IterableIterator<T> {
     const slots = this.slots;

@@ -862,13 +862,17 @@ export class SqliteStorage implements Storage {
 
   minTime(): number {
     let t = Infinity;
-    for (const s of this.byId.values()) if (s.minT < t) t = s.minT;
+    this.byId.forEach((s) => {
+      if (s.minT < t) t = s.minT;
+    });
     return t;
   }
 
   maxTime(): number {
     let t = -Infinity;
-    for (const s of this.byId.values()) if (s.maxT > t) t = s.maxT;
+    this.byId.forEach((s) => {
+      if (s.maxT > t) t = s.maxT;
+    });
     return t;
   }
 

@@ -18,6 +18,9 @@ describe('SeriesById', () => {
     assert.equal(m.size, 3);
     assert.deepEqual([...m.keys()], [1, 3, 7]);
     assert.deepEqual([...m.values()].map((s) => s.name), ['s1', 'again', 's7']);
+    const visited: string[] = [];
+    m.forEach((s) => visited.push(s.name));
+    assert.deepEqual(visited, ['s1', 'again', 's7']);
   });
 
   it('lets the caller delete the series it is visiting', () => {
