@@ -4,7 +4,7 @@
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Registry } from 'prom-client';
-import { lifecycleRoutes, type LifecycleOptions } from './lifecycle.ts';
+import { lifecycleRoutes, routeBase, type LifecycleOptions } from './lifecycle.ts';
 import { selfMetricsRoutes } from './selfMetrics.ts';
 import { ApiException, envelope, sendError } from './respond.ts';
 
@@ -63,8 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     done(null, body),
   );
 
-  const prefix = deps.routePrefix ?? '/';
-  const base = prefix === '/' ? '' : prefix;
+  const base = routeBase(deps.routePrefix ?? '/');
   app.setErrorHandler((e, req, reply) => {
     if (e instanceof ApiException) return sendError(reply, e.type, e.message);
     const err = e instanceof Error ? e : new Error(String(e));

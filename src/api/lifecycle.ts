@@ -12,13 +12,18 @@ export interface LifecycleOptions {
   quit: () => void;
 }
 
+/** What route paths start with under a resolved --web.route-prefix: '' for "/", else the prefix. */
+export function routeBase(routePrefix: string): string {
+  return routePrefix === '/' ? '' : routePrefix;
+}
+
 /**
  * Until the server is ready (storage replayed), Prometheus answers its query API and /federate
  * with 503 "Service Unavailable"; /-/healthy, /-/ready, /metrics and the replay progress at
  * /api/v1/status/walreplay stay reachable so orchestrators and the UI can watch start-up.
  */
 export function notReadyGate(isReady: () => boolean, routePrefix = '/') {
-  const base = routePrefix === '/' ? '' : routePrefix;
+  const base = routeBase(routePrefix);
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (isReady()) return;
     const path = req.url.split('?', 1)[0]!;
