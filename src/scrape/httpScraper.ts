@@ -1,11 +1,15 @@
 /**
  * Fetches one target's /metrics over node:http(s) with a keep-alive agent (cheaper per MB than
  * fetch(), see DESIGN measured costs). Sends the Accept header Prometheus 2.42 sends, accepts
- * gzip, enforces the scrape timeout and body_size_limit (on the decompressed body).
+ * gzip, enforces the scrape timeout and body_size_limit (on the decompressed body). https
+ * targets speak HTTP/2 when the server picks it and `enable_http2` is on (http2Client.ts);
+ * plain-http targets always use HTTP/1.1 (no h2c), as in Prometheus.
  */
 import http from 'node:http';
 import https from 'node:https';
+import type tls from 'node:tls';
 import { gunzipBody, type GunzipError } from './gunzip.ts';
+import { Http1Socket, Http2Client } from './http2Client.ts';
 import { RawHttpClient } from './rawHttpClient.ts';
 import { authorizationHeader, tlsConnectionOptions, type HttpClientConfig } from '../config/httpClientConfig.ts';
 
@@ -38,6 +42,8 @@ export class ScrapeRedirect extends ScrapeHttpError {
     super(message);
   }
 }
+
+type Via = { agent: http.Agent } | { socket: tls.TLSSocket };
 
 /** Go's http.Client stops after 10 redirects. */
 const MAX_REDIRECTS = 10;
@@ -85,6 +91,13 @@ export class HttpScraper {
   private agent: http.Agent | null = null;
   /** Plain-http targets use the raw keep-alive client (cheaper per scrape than node:http). */
   private readonly raw: RawHttpClient | null;
+  /** https targets with enable_http2: h2 when the server picks it. */
+  private readonly h2: Http2Client | null;
+  /**
+   * The server picked HTTP/1.1 on the last ALPN connection: scrapes go through the keep-alive
+   * agent until one fails, then the next one offers h2 again.
+   */
+  private http1 = false;
 
   constructor(private readonly o: HttpScraperOptions) {
     const url = (this.url = o.url);
@@ -98,6 +111,7 @@ export class HttpScraper {
     if (o.enableCompression) headers['Accept-Encoding'] = 'gzip';
     else headers['Accept-Encoding'] = 'identity';
     this.raw = url.protocol === 'http:' ? new RawHttpClient({ url, headers: { ...headers }, timeoutMs: o.timeoutMs, bodySizeLimit: o.bodySizeLimit }) : null;
+    this.h2 = url.protocol === 'https:' && o.client.enableHttp2 ? this.http2Client(url) : null;
     this.headers = headers;
   }
 
@@ -123,17 +137,39 @@ export class HttpScraper {
       if (to.protocol !== 'http:' && to.protocol !== 'https:') throw new ScrapeHttpError(`Get "${to.href}": unsupported protocol scheme "${to.protocol.slice(0, -1)}"`);
       const headers = { ...this.headers };
       if (to.host !== this.url.host) delete headers.Authorization;
-      const agent = to.protocol === 'https:' ? new https.Agent({ keepAlive: false, ...(await tlsConnectionOptions(this.o.client.tls)) }) : new http.Agent({ keepAlive: false });
       try {
-        return await this.fetch(agent, to, headers);
+        return await this.fetchOnce(to, headers);
       } catch (e) {
         if (!(e instanceof ScrapeRedirect)) throw e;
         redirect = e;
         from = to;
-      } finally {
-        agent.destroy();
       }
     }
+  }
+
+  /** One request on a new connection (a redirect hop): h2 for https when enabled and offered. */
+  private async fetchOnce(url: URL, headers: Record<string, string>): Promise<ScrapeResponse> {
+    if (url.protocol === 'https:' && this.o.client.enableHttp2) {
+      const h2 = this.http2Client(url);
+      try {
+        const started = Date.now();
+        const r = await h2.get(headers, this.timeoutMs);
+        if (!(r instanceof Http1Socket)) return r;
+        return await this.fetch({ socket: r.socket }, url, headers, this.timeoutMs - (Date.now() - started));
+      } finally {
+        h2.close();
+      }
+    }
+    const agent = url.protocol === 'https:' ? new https.Agent({ keepAlive: false, ...(await tlsConnectionOptions(this.o.client.tls)) }) : new http.Agent({ keepAlive: false });
+    try {
+      return await this.fetch({ agent }, url, headers, this.timeoutMs);
+    } finally {
+      agent.destroy();
+    }
+  }
+
+  private http2Client(url: URL): Http2Client {
+    return new Http2Client({ url, tls: () => tlsConnectionOptions(this.o.client.tls), bodySizeLimit: this.bodySizeLimit });
   }
 
   private async scrapeTarget(): Promise<ScrapeResponse> {
@@ -146,18 +182,38 @@ export class HttpScraper {
       if (auth !== null) this.raw.setHeader('Authorization', auth);
       return this.raw.scrape();
     }
+    if (this.h2 !== null && !this.http1) {
+      const started = Date.now();
+      const r = await this.h2.get(this.headers, this.timeoutMs);
+      if (!(r instanceof Http1Socket)) return r;
+      // The server picked HTTP/1.1: this request goes over the socket it was negotiated on.
+      this.http1 = true;
+      return this.fetchHttp1({ socket: r.socket }, this.timeoutMs - (Date.now() - started));
+    }
     if (this.agent === null) {
       if (this.o.agent === null) throw new ScrapeHttpError('no HTTPS agent configured');
       this.agent = await this.o.agent;
     }
-    return this.fetch(this.agent, this.url, this.headers);
+    return this.fetchHttp1({ agent: this.agent }, this.timeoutMs);
+  }
+
+  /** HTTP/1.1 to the target; with h2 enabled, a failure makes the next scrape offer h2 again. */
+  private async fetchHttp1(via: Via, timeoutMs: number): Promise<ScrapeResponse> {
+    try {
+      return await this.fetch(via, this.url, this.headers, timeoutMs);
+    } catch (e) {
+      this.http1 = false;
+      throw e;
+    }
   }
 
   close(): void {
     this.raw?.close();
+    this.h2?.close();
   }
 
-  private fetch(agent: http.Agent, url: URL, headers: Record<string, string>): Promise<ScrapeResponse> {
+  /** A request goes through a keep-alive agent, or over a TLS socket that negotiated http/1.1. */
+  private fetch(via: Via, url: URL, headers: Record<string, string>, timeoutMs: number): Promise<ScrapeResponse> {
     return new Promise((resolve, reject) => {
       let done = false;
       const fail = (msg: string) => {
@@ -173,7 +229,8 @@ export class HttpScraper {
         port: url.port || (url.protocol === 'https:' ? 443 : 80),
         path: url.pathname + url.search,
         headers,
-        agent,
+        // Without an agent node:http would take port 80 as the default one for the Host header.
+        ...('agent' in via ? { agent: via.agent } : { createConnection: () => via.socket, defaultPort: 443 }),
       };
       const request = url.protocol === 'https:' ? https.request : http.request;
       const req = request(options, (res) => {
@@ -219,7 +276,7 @@ export class HttpScraper {
         });
       });
       req.on('error', (e) => fail(`Get "${url.href}": ${e.message}`));
-      const timer = setTimeout(() => fail(`Get "${url.href}": context deadline exceeded`), this.timeoutMs);
+      const timer = setTimeout(() => fail(`Get "${url.href}": context deadline exceeded`), Math.max(timeoutMs, 1));
       req.end();
     });
   }
