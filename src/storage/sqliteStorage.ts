@@ -2,13 +2,17 @@
  * SqliteStorage: the persistent time-series store (DESIGN.md "Storage").
  *
  *  - series + postings tables index label sets; all series are also kept in memory (HeadSeries).
- *  - Samples go into an in-memory XOR head chunk per series. Each commit writes ONE append_log
- *    row (the whole batch) in one transaction, so a committed batch survives kill -9.
+ *  - Samples go into an in-memory XOR head chunk per series. Each commit inserts its new series
+ *    (one transaction, only when there are some), then appends ONE record (the whole batch) to
+ *    the append log's segment files in <dir>/log (appendLogFile.ts), so a committed batch
+ *    survives kill -9. The log is a plain append-only file: SQLite's WAL would write each
+ *    batch twice plus its page overhead.
  *  - A commit that cuts head chunks writes them into `chunks` (and packs runs of them, stage
  *    two) before it returns. compact() writes any whose write failed and, once the log is big
- *    enough, checkpoints the open heads into `head_chunks` and truncates the append log — each
- *    in one transaction. Opening replays head_chunks + the log
- *    (idempotently: samples already stored are skipped).
+ *    enough, checkpoints the open heads into `head_chunks` in one transaction made durable
+ *    (synchronous=FULL), then deletes the log segments. Opening replays head_chunks, rows of
+ *    the old `append_log` table (written by earlier versions), then the segments
+ *    (idempotently: samples already stored are skipped), and checkpoints.
  *  - Retention (time, size, per-selector rules) and compaction run on wall-clock-aligned schedules;
  *    runRetention(now) / compact() can be called directly (tests inject a clock).
  */
@@ -24,6 +28,7 @@ import { compareLabels, Labels } from './labels.ts';
 import { LabelsMap } from './labelsMap.ts';
 import type { Matcher } from './matcher.ts';
 import { SampleBatch, decodeBatch, encodeBatch, tsAt } from './appendLog.ts';
+import { AppendLogFile, LOG_DIR_NAME, RECORD_HEADER_BYTES } from './appendLogFile.ts';
 import { APPLIED, APPLIED_AFTER_CUT, DEFAULT_CUT_POLICY, DUPLICATE, HeadSeries, OUT_OF_ORDER, type CutPolicy } from './headSeries.ts';
 import { PostingsIndex } from './postings.ts';
 import { migrate, prepareNewDatabase } from './schema.ts';
@@ -66,7 +71,7 @@ export interface OpenStorageOptions {
   compactEveryMs?: number;
   /** Retention period in ms (default 15 minutes). */
   retentionEveryMs?: number;
-  /** Compact with a checkpoint right after a commit once the append log exceeds this many bytes (default 64 MiB). */
+  /** Compact with a checkpoint right after a commit once the append log holds more than this many bytes since the last checkpoint (default 64 MiB). */
   maxAppendLogBytes?: number;
   /** Scheduled compactions also checkpoint heads and truncate the log once it exceeds this (default 16 MiB). */
   checkpointLogBytes?: number;
@@ -92,9 +97,11 @@ export interface OpenStorageOptions {
 }
 
 /**
- * Append-log replay progress, in append-log rows (one row = one committed batch), shaped like
- * Prometheus's /api/v1/status/walreplay: min is 0, max the rows in the log when the store was
- * opened, current the rows replayed so far (current === max once replayed).
+ * Append-log replay progress, in logged batches (one per committed batch: a record of a log
+ * segment, or a row of the old append_log table), shaped like Prometheus's
+ * /api/v1/status/walreplay: min is 0, max the batches in the log when the store was opened
+ * (counted from the segments' record headers), current the batches replayed so far
+ * (current === max once replayed).
  */
 export interface ReplayProgress {
   min: number;
@@ -104,7 +111,7 @@ export interface ReplayProgress {
 
 export const DB_FILE_NAME = 'promlite.db';
 
-/** Append-log rows read per statement during replay (bounds memory held per read). */
+/** Rows of the old append_log table read per statement during replay (bounds memory held per read). */
 const REPLAY_ROWS_PER_READ = 64;
 /**
  * A commit writes the chunks it cuts in groups of this many series, not all at its end. The
@@ -178,11 +185,16 @@ export class SqliteStorage implements Storage {
   private readonly tasks: ScheduledJob[] = [];
   private nextId = 1;
   private batchStamp = 0;
-  private lastLogId = 0;
+  /** Bytes in the log (segment records with their headers, old append_log rows) since the last checkpoint. */
   private logBytes = 0;
   private closed = false;
-  /** Id of the last append-log row replayed (replay reads rows after it). */
+  /** @internal the append log's segment files. */
+  readonly log: AppendLogFile;
+  /** Id of the last old-format append_log row replayed (replay reads rows after it). */
   private replayedId = 0;
+  /** Rows of the old append_log table at open; once replayed, checkpoints delete them. */
+  private legacyRows = 0;
+  private legacyDone = false;
   private readonly progress: ReplayProgress = { min: 0, max: 0, current: 0 };
   private replaying: Promise<void> | null = null;
   private readonly replaySliceMs: number;
@@ -193,7 +205,6 @@ export class SqliteStorage implements Storage {
 
   private readonly stmt: {
     insertSeries: Database.Statement<[number, string]>;
-    insertLog: Database.Statement<[Buffer]>;
     insertChunk: Database.Statement<[number, number, number, Uint8Array]>;
     upsertHead: Database.Statement<[number, Uint8Array]>;
     deleteHead: Database.Statement<[number]>;
@@ -225,8 +236,10 @@ export class SqliteStorage implements Storage {
     try {
       prepareNewDatabase(this.db);
       this.db.pragma('journal_mode = WAL');
-      // WAL + NORMAL: a commit is in the OS before commit() returns, so it survives a process
-      // crash (kill -9); only an OS crash / power loss can lose the last commits.
+      // WAL + NORMAL: a transaction is in the OS when it returns, so it survives a process
+      // crash (kill -9); only an OS crash / power loss can lose the last ones (and the log's
+      // last records, which are in the OS's page cache too). A checkpoint is made durable
+      // before log segments are deleted (compact).
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('busy_timeout = 5000');
       // better-sqlite3 builds SQLite with a 16 MB page cache, which stays resident once the
@@ -236,11 +249,11 @@ export class SqliteStorage implements Storage {
       // CPU per sample within run-to-run noise.
       this.db.pragma(`cache_size = -${Math.round((opts.pageCacheBytes ?? 1 << 20) / 1024)}`);
       migrate(this.db);
+      this.log = new AppendLogFile(path.join(opts.path, LOG_DIR_NAME), this.logger, () => this.metrics.appendLogCorruptions.inc());
       this.postings = new PostingsIndex(this.db);
       this.packer = new Packer(this.db);
       this.stmt = {
         insertSeries: this.db.prepare('INSERT INTO series (id, labels) VALUES (?, ?)'),
-        insertLog: this.db.prepare('INSERT INTO append_log (data) VALUES (?)'),
         insertChunk: this.db.prepare('INSERT OR REPLACE INTO chunks (series_id, min_t, max_t, data) VALUES (?, ?, ?, ?)'),
         upsertHead: this.db.prepare('INSERT OR REPLACE INTO head_chunks (series_id, data) VALUES (?, ?)'),
         deleteHead: this.db.prepare('DELETE FROM head_chunks WHERE series_id = ?'),
@@ -271,6 +284,7 @@ export class SqliteStorage implements Storage {
         this.finishReplay();
       }
     } catch (e) {
+      (this as { log?: AppendLogFile }).log?.close(); // unset if its constructor threw
       this.db.close();
       this.releaseLock();
       throw new Error(`cannot open storage ${this.dbPath}: ${(e as Error).message}`, { cause: e });
@@ -353,7 +367,9 @@ export class SqliteStorage implements Storage {
       s.lastHi = it.decodeState.vHi;
       s.lastLo = it.decodeState.vLo;
     }
-    this.progress.max = this.db.prepare('SELECT COUNT(*) FROM append_log').pluck().get() as number;
+    this.legacyRows = this.db.prepare('SELECT COUNT(*) FROM append_log').pluck().get() as number;
+    this.legacyDone = this.legacyRows === 0;
+    this.progress.max = this.legacyRows + this.log.recordsAtOpen;
     this.openedAt = t0;
   }
 
@@ -380,49 +396,61 @@ export class SqliteStorage implements Storage {
     return this.replaying;
   }
 
-  /** Replay progress in append-log rows (see ReplayProgress). */
+  /** Replay progress in logged batches (see ReplayProgress). */
   replayProgress(): ReplayProgress {
     return { ...this.progress };
   }
 
-  /** Applies append-log rows after replayedId for up to `budgetMs`; true when the log is exhausted. */
+  /**
+   * Applies logged batches for up to `budgetMs`: rows of the old append_log table after
+   * replayedId, then the records of the log segments. True when the log is exhausted.
+   */
   private replaySlice(budgetMs: number): boolean {
     const stop = performance.now() + budgetMs;
-    const rowsAfter = (this.stmtReplay ??= this.db.prepare<[number, number], { id: number; data: Buffer }>(
-      'SELECT id, data FROM append_log WHERE id > ? ORDER BY id LIMIT ?',
-    ));
-    for (;;) {
+    while (!this.legacyDone) {
+      const rowsAfter = (this.stmtReplay ??= this.db.prepare<[number, number], { id: number; data: Buffer }>(
+        'SELECT id, data FROM append_log WHERE id > ? ORDER BY id LIMIT ?',
+      ));
       // Small reads: no statement stays open across a yield, so other statements may run in between.
       const rows = rowsAfter.all(this.replayedId, REPLAY_ROWS_PER_READ);
-      if (rows.length === 0) return true;
-      // A short read is the end of the log (nothing appends before replay is done): say so
-      // with the last row, rather than in a slice of its own that would replay nothing.
+      // A short read reaches the end of the table (nothing appends to it any more).
       const last = rows.length < REPLAY_ROWS_PER_READ;
       for (let i = 0; i < rows.length; i++) {
-        this.replayRow(rows[i].id, rows[i].data);
-        if (performance.now() >= stop) return last && i === rows.length - 1;
+        this.replayedId = rows[i].id;
+        this.replayBatch(rows[i].data, rows[i].data.length, { row: rows[i].id });
+        if (performance.now() >= stop) {
+          if (last && i === rows.length - 1) this.legacyDone = true;
+          // The slice that replays the last batch says so itself, rather than leaving it to a slice that would replay nothing.
+          return this.legacyDone && this.log.replayDone();
+        }
       }
-      if (last) return true;
+      if (last) this.legacyDone = true;
+    }
+    for (;;) {
+      const r = this.log.nextRecord();
+      if (r === null) return true;
+      this.replayBatch(r.data, RECORD_HEADER_BYTES + r.data.length, { segment: r.segment, offset: r.offset });
+      if (performance.now() >= stop) return this.log.replayDone();
     }
   }
   private stmtReplay: Database.Statement<[number, number], { id: number; data: Buffer }> | undefined;
 
-  private replayRow(id: number, data: Buffer): void {
-    this.replayedId = id;
-    this.lastLogId = id;
-    this.logBytes += data.length;
+  /** Applies one logged batch (`logBytes`: what it takes in the log); `where` names it in errors. */
+  private replayBatch(data: Buffer, logBytes: number, where: object): void {
+    this.logBytes += logBytes;
     this.progress.current++;
     if (this.progress.current > this.progress.max) this.progress.max = this.progress.current;
     let b;
     try {
       b = decodeBatch(data);
     } catch (e) {
-      this.logger.error({ row: id, err: e }, 'skipping corrupt append log row');
+      this.logger.error({ ...where, err: e }, 'skipping corrupt append log batch');
       return;
     }
     const sts = b.sts;
     for (let i = 0; i < b.n; i++) {
-      const s = this.byId.get(b.ids[i]);
+      const id = b.ids[i];
+      const s = this.byId.get(id);
       if (s) {
         const r = s.apply(tsAt(b, i), b.vw[2 * i + 1], b.vw[2 * i], this.cut, sts === null ? NaN : sts[i]);
         if (r === APPLIED) this.replayedSamples++;
@@ -430,6 +458,9 @@ export class SqliteStorage implements Storage {
           this.replayedSamples++;
           this.cutApplied(s);
         }
+      } else if (id >= this.nextId) {
+        // A series whose row did not survive (power loss) or was deleted: its id is never handed out again.
+        this.nextId = id + 1;
       }
     }
     this.writeCutChunks();
@@ -440,9 +471,18 @@ export class SqliteStorage implements Storage {
     this.ready = true;
     this.progress.current = this.progress.max;
     this.logger.info(
-      { series: this.byId.size, logRows: this.progress.max, samples: this.replayedSamples, ms: Math.round(performance.now() - this.openedAt) },
+      { series: this.byId.size, logBatches: this.progress.max, samples: this.replayedSamples, ms: Math.round(performance.now() - this.openedAt) },
       'storage opened, append log replayed',
     );
+    // Checkpoint what was replayed, so the old segments and rows go: the next open replays
+    // nothing twice, and no log record outlives a series id it names.
+    if (this.legacyRows > 0 || this.log.hasCheckpointable()) {
+      try {
+        this.compact({ checkpoint: true });
+      } catch (e) {
+        this.logger.error({ err: e }, 'checkpoint after replay failed; the log is kept and replayed again at the next open');
+      }
+    }
   }
 
   // ---- writing ----
@@ -489,29 +529,34 @@ export class SqliteStorage implements Storage {
     throw new AppendError(reason, message);
   }
 
-  private readonly commitTx = (newSeries: HeadSeries[], blob: Buffer | null): void => {
+  private readonly insertSeriesTx = (newSeries: HeadSeries[]): void => {
     // Created once: better-sqlite3 builds a wrapper per db.transaction() call.
-    this.commitTxFn ??= this.db.transaction((ns: HeadSeries[], b: Buffer | null) => {
+    this.insertSeriesTxFn ??= this.db.transaction((ns: HeadSeries[]) => {
       for (const s of ns) {
         if (s.persisted || s.deleted) continue;
         this.stmt.insertSeries.run(s.id, labelsToText(s.labels));
         s.labels.forEach((n, v) => this.postings.add(n, v, s.id));
       }
-      if (b !== null) this.lastLogId = Number(this.stmt.insertLog.run(b).lastInsertRowid);
     });
-    this.commitTxFn(newSeries, blob);
+    this.insertSeriesTxFn(newSeries);
   };
-  private commitTxFn: ((ns: HeadSeries[], b: Buffer | null) => void) | undefined;
+  private insertSeriesTxFn: ((ns: HeadSeries[]) => void) | undefined;
 
-  /** @internal one transaction: new series + postings + one append_log row; then the heads. */
+  /**
+   * @internal new series + postings in one transaction (when there are any), then one record
+   * appended to the log (after the rows of the series it names), then the heads. A failed
+   * append throws with the heads unchanged and nothing of the batch in the log (the new
+   * series stay, without samples).
+   */
   commitBatch(batch: SampleBatch<HeadSeries>, newSeries: HeadSeries[]): void {
     this.assertOpen();
     if (batch.n === 0 && newSeries.length === 0) return;
-    const blob = batch.n > 0 ? encodeBatch(batch) : null;
-    this.commitTx(newSeries, blob);
-    for (const s of newSeries) s.persisted = true;
-    if (blob === null) return;
-    this.logBytes += blob.length;
+    if (newSeries.length > 0) {
+      this.insertSeriesTx(newSeries);
+      for (const s of newSeries) s.persisted = true;
+    }
+    if (batch.n === 0) return;
+    this.logBytes += this.log.append(encodeBatch(batch));
     let applied = 0;
     const { series, ts, vw } = batch;
     const sts = batch.hasSt ? batch.sts : null;
@@ -557,11 +602,14 @@ export class SqliteStorage implements Storage {
    * Writes chunks cut from the heads into `chunks` (and packs full runs of them); in the same
    * transaction the head_chunks rows of those series are dropped (or, with a checkpoint,
    * rewritten), so head_chunks never repeats a written chunk. With `checkpoint` (default: once
-   * the log passes checkpointLogBytes) every changed head is checkpointed into head_chunks and
-   * the append log is truncated.
+   * the log passes checkpointLogBytes) every changed head is checkpointed into head_chunks, in
+   * a transaction made durable (synchronous=FULL: the WAL is fsynced, with every earlier
+   * transaction in it) before the log segments it covers are deleted; rows of the old
+   * append_log table go in that same transaction.
    *
    * Replay is idempotent — a logged sample at or before a series' stored data is skipped — so
-   * chunks can be written without truncating the log.
+   * chunks can be written without truncating the log, and a crash between the checkpoint and
+   * the deletion of the segments is harmless.
    */
   compact(opts: { checkpoint?: boolean } = {}): void {
     this.assertOpen();
@@ -581,21 +629,31 @@ export class SqliteStorage implements Storage {
       if (s.headNumSamples() > 0) this.stmt.upsertHead.run(s.id, s.headBytes());
       else if (s.headRowStored) this.stmt.deleteHead.run(s.id);
     };
+    const truncateLegacy = checkpoint && this.legacyRows > 0 && this.replayedId > 0;
+    let legacyRemoved = 0;
+    // Segments are deleted after the transaction: it must be on disk first, not only in the OS.
+    const durable = checkpoint && this.log.hasCheckpointable();
     try {
-      this.db.transaction(() => {
-        for (const s of withClosed) {
-          chunks += s.closed.length;
-          packed += this.writeClosed(s);
-          if (checkpoint) saveHead(s);
-          else if (s.headRowStored) this.stmt.deleteHead.run(s.id);
-        }
-        for (const s of dirty) saveHead(s);
-        if (checkpoint) this.stmt.truncateLog.run(this.lastLogId);
-      })();
+      if (durable) this.db.pragma('synchronous = FULL');
+      try {
+        this.db.transaction(() => {
+          for (const s of withClosed) {
+            chunks += s.closed.length;
+            packed += this.writeClosed(s);
+            if (checkpoint) saveHead(s);
+            else if (s.headRowStored) this.stmt.deleteHead.run(s.id);
+          }
+          for (const s of dirty) saveHead(s);
+          if (truncateLegacy) legacyRemoved = this.stmt.truncateLog.run(this.replayedId).changes;
+        })();
+      } finally {
+        if (durable) this.db.pragma('synchronous = NORMAL');
+      }
     } catch (e) {
       this.metrics.compactionFailures.inc();
       throw e;
     }
+    this.legacyRows -= legacyRemoved;
     for (const list of [withClosed, dirty]) {
       for (const s of list) {
         s.closedWritten();
@@ -607,7 +665,15 @@ export class SqliteStorage implements Storage {
         }
       }
     }
-    if (checkpoint) this.logBytes = 0;
+    if (checkpoint) {
+      this.logBytes = 0;
+      try {
+        this.log.checkpointed();
+      } catch (e) {
+        this.metrics.compactionFailures.inc();
+        throw e;
+      }
+    }
     this.closedSinceCompaction = 0;
     this.metrics.compactions.inc();
     this.logger.info({ chunks, packed, heads: withClosed.length + dirty.length, checkpoint, ms: Math.round(performance.now() - t0) }, 'storage compaction done');
@@ -683,7 +749,7 @@ export class SqliteStorage implements Storage {
    */
   private readonly pendingCuts: HeadSeries[] = [];
 
-  /** Gives free pages back to the OS once they exceed `fraction` of the file (the log reuses the rest). */
+  /** Gives free pages back to the OS once they exceed `fraction` of the file (later writes reuse the rest). */
   /** @internal */
   releaseFreePages(fraction: number): void {
     const free = this.db.pragma('freelist_count', { simple: true }) as number;
@@ -799,11 +865,16 @@ export class SqliteStorage implements Storage {
     s.detach(); // now `deleted`, for appenders still holding it
   }
 
-  /** Online backup of the whole database (consistent snapshot) into a new file. */
+  /**
+   * Online backup of the whole database (consistent snapshot) into a new file. The heads are
+   * checkpointed first, so the file alone holds every committed sample (the log is not copied).
+   */
   backup(destFile: string): void {
     this.assertOpen();
+    this.assertReady('back up');
     if (fs.existsSync(destFile)) throw new Error(`backup target ${destFile} already exists`);
     fs.mkdirSync(path.dirname(path.resolve(destFile)), { recursive: true });
+    this.compact({ checkpoint: true });
     this.db.prepare('VACUUM INTO ?').run(destFile);
   }
 
@@ -835,9 +906,9 @@ export class SqliteStorage implements Storage {
     return n;
   }
 
-  /** @internal bytes of the db file + WAL. */
+  /** @internal bytes of the db file + WAL + append log segments. */
   fileBytes(): number {
-    let n = 0;
+    let n = this.log.diskBytes();
     for (const f of [this.dbPath, this.dbPath + '-wal']) {
       try {
         n += fs.statSync(f).size;
@@ -886,7 +957,10 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  /** Stops schedules, compacts (so the next open replays little) and closes the database. */
+  /**
+   * Stops schedules, compacts with a checkpoint (so the log is left empty, or during replay holds
+   * only what was not replayed yet) and closes the database.
+   */
   close(): void {
     if (this.closed) return;
     for (const t of this.tasks) t.stop();
@@ -896,6 +970,7 @@ export class SqliteStorage implements Storage {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
       this.closed = true;
+      this.log.close();
       this.db.close();
       this.releaseLock();
       for (const s of this.byId.values()) s.detach(); // their bytes and rows go back to the shared arena and columns

@@ -17,6 +17,7 @@ export class StorageMetrics {
   readonly samplesRejected: Counter<'reason'>;
   readonly compactions: Counter;
   readonly compactionFailures: Counter;
+  readonly appendLogCorruptions: Counter;
   readonly retentionDeletedChunks: Counter<'reason'>;
   readonly retentionDeletedSeries: Counter;
 
@@ -30,8 +31,13 @@ export class StorageMetrics {
       registers,
     });
     for (const r of ['out_of_order', 'duplicate_timestamp', 'invalid_labels']) this.samplesRejected.inc({ reason: r }, 0);
-    this.compactions = new Counter({ name: 'promlite_tsdb_compactions_total', help: 'Head compactions (cut chunks written, append log truncated).', registers });
+    this.compactions = new Counter({ name: 'promlite_tsdb_compactions_total', help: 'Head compactions (cut chunks written; with a checkpoint, heads saved and the append log deleted).', registers });
     this.compactionFailures = new Counter({ name: 'promlite_tsdb_compactions_failed_total', help: 'Head compactions that failed.', registers });
+    this.appendLogCorruptions = new Counter({
+      name: 'promlite_tsdb_append_log_corruptions_total',
+      help: 'Bad records found replaying the append log (a torn tail truncated, or the rest of a segment skipped).',
+      registers,
+    });
     this.retentionDeletedChunks = new Counter({
       name: 'promlite_tsdb_retention_deleted_chunks_total',
       help: 'Chunks deleted by retention, by reason (time, size, rule).',
@@ -51,8 +57,8 @@ export class StorageMetrics {
       });
     gauge('promlite_tsdb_head_series', 'Series currently known to the store.', () => src.numSeries());
     gauge('promlite_tsdb_head_chunks', 'Chunks held in memory (open head chunks and cut chunks awaiting compaction).', () => src.numMemChunks());
-    gauge('promlite_tsdb_append_log_bytes', 'Bytes in the append log since the last compaction.', () => src.appendLogBytes());
-    gauge('promlite_tsdb_storage_bytes', 'Size of the database file plus its WAL.', () => src.dbFileBytes());
+    gauge('promlite_tsdb_append_log_bytes', 'Bytes in the append log since the last checkpoint.', () => src.appendLogBytes());
+    gauge('promlite_tsdb_storage_bytes', 'Size of the database file, its WAL and the append log segments.', () => src.dbFileBytes());
     const cache = src.chunkCache?.bind(src);
     if (cache) {
       // Counted as plain numbers on the read path; turned into counters only when scraped.

@@ -12,6 +12,7 @@ import { openStorage, type SqliteStorage } from '../../../src/storage/sqliteStor
 import { Labels } from '../../../src/storage/labels.ts';
 import { Matcher } from '../../../src/storage/matcher.ts';
 import { SCHEMA_VERSION } from '../../../src/storage/schema.ts';
+import { logRecords } from './logFiles.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'promlite-st-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -237,12 +238,13 @@ describe('start timestamps: SqliteStorage', () => {
       a.append(0, Labels.fromObject({ __name__: 'with_st' }), i * 1000, i, 0);
     }
     a.commit();
-    const flags = s.db.prepare('SELECT data FROM append_log').pluck().all() as Buffer[];
+    const logDirOf = path.dirname(s.dbPath);
+    const flags = logRecords(logDirOf).map((r) => r.payload);
     assert.equal(flags[0].readUInt32LE(4) & 2, 2, 'the mixed batch carries an ST column');
     const b = s.appender();
     b.append(0, Labels.fromObject({ __name__: 'plain' }), 100_000, 1);
     b.commit();
-    const rows = s.db.prepare('SELECT data FROM append_log ORDER BY id').pluck().all() as Buffer[];
+    const rows = logRecords(logDirOf).map((r) => r.payload);
     assert.equal(rows[1].readUInt32LE(4) & 2, 0, 'a batch without STs has no ST column');
     s.compact();
     const chunks = s.db
