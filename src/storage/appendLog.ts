@@ -49,10 +49,16 @@ export class SampleBatch<S = unknown> {
     this.hasSt = true;
   }
 
+  /**
+   * Empties the batch, keeping its capacity. `series.length = 0` would drop the array's backing
+   * store, so every commit regrew a 10k-slot array that lived across a scrape wake-up and was
+   * promoted to the old generation as garbage; the used slots are cleared instead, so no
+   * (possibly deleted) series stays referenced.
+   */
   clear(): void {
+    this.series.fill(undefined as S, 0, this.n);
     this.n = 0;
     this.hasSt = false;
-    this.series.length = 0;
   }
 
   private grow(): void {

@@ -41,4 +41,19 @@ describe('append log batch rows', () => {
     for (let i = 0; i < 500; i++) b.add(null, 1000 + i, 60_000, 0, i, NaN);
     assert.equal(encodeBatch(b).length, 8 + 4 + 4 /* pad */ + 8 + 8 * 500);
   });
+
+  it('clear() drops the previous batch\'s series references and the batch is reusable', () => {
+    const b = new SampleBatch<{ id: number }>();
+    const first = Array.from({ length: 300 }, (_, i) => ({ id: i }));
+    for (const s of first) b.add(s, s.id, 1000, 0, s.id, NaN);
+    b.clear();
+    assert.equal(b.n, 0);
+    // No slot may keep a series of the old batch alive (a deleted series would leak until overwritten).
+    assert.ok(b.series.every((s) => s === undefined));
+    b.add({ id: 7 }, 7, 2000, 0, 1, NaN);
+    const d = decodeBatch(encodeBatch(b));
+    assert.equal(d.n, 1);
+    assert.equal(d.ids[0], 7);
+    assert.equal(tsAt(d, 0), 2000);
+  });
 });
