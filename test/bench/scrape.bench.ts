@@ -49,6 +49,17 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
+/**
+ * Bytes a process wrote: `wchar` (what it passed to write(2)/pwrite(2), sockets included: here a
+ * few KB of scrape requests) and `write_bytes` (page-cache pages it dirtied, i.e. what reaches
+ * the disk; a page rewritten while still dirty counts once). From /proc/<pid>/io.
+ */
+function ioWritten(pid: number): { wchar: number; disk: number } {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const field = (k: string) => Number(new RegExp(`^${k}: (\\d+)$`, 'm').exec(io)?.[1] ?? NaN);
+  return { wchar: field('wchar'), disk: field('write_bytes') };
+}
+
 function rssBytes(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) * 1024 : 0;
@@ -303,10 +314,14 @@ async function endToEnd(durationS: number, storageKind: string) {
     const m0 = await promlite.appended();
     const plCpu0 = cpuSeconds(promlite.pid);
     const prCpu0 = cpuSeconds(prom.proc.pid!);
+    const plIo0 = ioWritten(promlite.pid);
+    const prIo0 = ioWritten(prom.proc.pid!);
     await new Promise((r) => setTimeout(r, durationS * 1000));
     const m1 = await promlite.appended();
     const plCpu1 = cpuSeconds(promlite.pid);
     const prCpu1 = cpuSeconds(prom.proc.pid!);
+    const plIo1 = ioWritten(promlite.pid);
+    const prIo1 = ioWritten(prom.proc.pid!);
     const plRss = rssBytes(promlite.pid);
     const prRss = rssBytes(prom.proc.pid!);
     const plSamples = m1.appended - m0.appended;
@@ -321,6 +336,10 @@ async function endToEnd(durationS: number, storageKind: string) {
       rss: plRss,
       promRss: prRss,
       downTargets: m1.down,
+      wcharPerSample: (plIo1.wchar - plIo0.wchar) / plSamples,
+      promWcharPerSample: (prIo1.wchar - prIo0.wchar) / prSamples,
+      diskPerSample: (plIo1.disk - plIo0.disk) / plSamples,
+      promDiskPerSample: (prIo1.disk - prIo0.disk) / prSamples,
     };
   } finally {
     await prom.stop();
@@ -344,8 +363,8 @@ async function main(): Promise<void> {
   const e = await endToEnd(durationS, storageKind);
   log(
     `end-to-end ${TARGETS}x${SERIES} @1s for ${durationS}s (storage: ${storageKind}):\n` +
-      `  promlite:   ${e.promliteCpu.toFixed(2)} CPU-s for ${e.promliteSamples} samples = ${e.cpuPerMillion.toFixed(3)} CPU-s/M, RSS ${(e.rss / 2 ** 20).toFixed(1)} MiB, down targets ${e.downTargets}\n` +
-      `  prometheus: ${e.prometheusCpu.toFixed(2)} CPU-s for ${e.prometheusSamples} samples = ${e.promCpuPerMillion.toFixed(3)} CPU-s/M, RSS ${(e.promRss / 2 ** 20).toFixed(1)} MiB\n` +
+      `  promlite:   ${e.promliteCpu.toFixed(2)} CPU-s for ${e.promliteSamples} samples = ${e.cpuPerMillion.toFixed(3)} CPU-s/M, RSS ${(e.rss / 2 ** 20).toFixed(1)} MiB, wrote ${e.wcharPerSample.toFixed(1)} B/sample (disk ${e.diskPerSample.toFixed(1)}), down targets ${e.downTargets}\n` +
+      `  prometheus: ${e.prometheusCpu.toFixed(2)} CPU-s for ${e.prometheusSamples} samples = ${e.promCpuPerMillion.toFixed(3)} CPU-s/M, RSS ${(e.promRss / 2 ** 20).toFixed(1)} MiB, wrote ${e.promWcharPerSample.toFixed(1)} B/sample (disk ${e.promDiskPerSample.toFixed(1)})\n` +
       `  ratio: CPU ${(e.cpuPerMillion / e.promCpuPerMillion).toFixed(2)}x, RSS ${(e.rss / e.promRss).toFixed(2)}x`,
   );
   if (json) {
@@ -358,6 +377,10 @@ async function main(): Promise<void> {
         prometheus_cpu_s_per_million: Number(e.promCpuPerMillion.toFixed(4)),
         rss_bytes: e.rss,
         prometheus_rss_bytes: e.promRss,
+        written_bytes_per_sample: Number(e.wcharPerSample.toFixed(2)),
+        prometheus_written_bytes_per_sample: Number(e.promWcharPerSample.toFixed(2)),
+        disk_bytes_per_sample: Number(e.diskPerSample.toFixed(2)),
+        prometheus_disk_bytes_per_sample: Number(e.promDiskPerSample.toFixed(2)),
         storage: storageKind,
         duration_s: durationS,
       }),
