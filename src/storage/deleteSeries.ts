@@ -1,12 +1,14 @@
 /**
  * Deleting samples of one series in [mint, maxt] (admin API). Runs inside a transaction after
- * a compaction, so the series' data lives only in `chunks` and its head (checkpointed).
+ * a compaction, so the series' data lives only in `chunks`, staged_chunks (moved into `chunks`
+ * first) and its head (checkpointed).
  * Chunks straddling the range are re-encoded without the deleted samples.
  */
 import type { HeadSeries } from './headSeries.ts';
 import type { SqliteStorage } from './sqliteStorage.ts';
 import { ChunkDecoder } from './chunkDecoder.ts';
 import { encodeXorChunks } from './packedChunk.ts';
+import { STAGED_IDS_SQL, stagedRowIds } from './packing.ts';
 
 interface Piece {
   minT: number;
@@ -44,6 +46,10 @@ export function deleteSeriesData(store: SqliteStorage, s: HeadSeries, mint: numb
     return;
   }
   const db = store.db;
+  // Staged chunks go into `chunks` first, and their slots are emptied: the deletion below may
+  // take `chunks` rows that moved staged rows were copies of (packing.ts), which must not come back.
+  store.packer.moveAll(s);
+  store.packer.dropStaged(s);
   const rows = db
     .prepare<[number, number, number], { min_t: number; max_t: number; data: Buffer }>('SELECT min_t, max_t, data FROM chunks WHERE series_id = ? AND min_t <= ? AND max_t >= ?')
     .all(s.id, maxt, mint);
@@ -70,13 +76,19 @@ export function deleteSeriesData(store: SqliteStorage, s: HeadSeries, mint: numb
   refreshBounds(store, s);
 }
 
-/** Recomputes a series' time bounds from its chunks and head; drops it when nothing is left. */
+/** Recomputes a series' time bounds (and live staged row count) from its chunks and head; drops it when nothing is left. */
 export function refreshBounds(store: SqliteStorage, s: HeadSeries): boolean {
   const b = store.db
     .prepare<[number], { mn: number | null; mx: number | null }>('SELECT MIN(min_t) AS mn, MAX(max_t) AS mx FROM chunks WHERE series_id = ?')
     .get(s.id)!;
-  let minT = b.mn ?? Infinity;
-  let maxT = b.mx ?? -Infinity;
+  const st = store.db
+    .prepare<unknown[], { mn: number | null; mx: number | null; n: number }>(
+      `SELECT MIN(min_t) AS mn, MAX(max_t) AS mx, COUNT(*) AS n FROM staged_chunks WHERE id IN ${STAGED_IDS_SQL} AND min_t > ?`,
+    )
+    .get(...stagedRowIds(s.id), s.chunksMaxT)!;
+  s.stagedRows = st.n;
+  let minT = Math.min(b.mn ?? Infinity, st.mn ?? Infinity);
+  let maxT = Math.max(b.mx ?? -Infinity, st.mx ?? -Infinity);
   if (s.headNumSamples() > 0) {
     minT = Math.min(minT, s.headMinT);
     maxT = Math.max(maxT, s.headMaxT);

@@ -13,7 +13,8 @@
 /** Float64 fields of a row (timestamps, bounds, stamps). */
 export const HEAD_MIN_T = 0;
 export const HEAD_MAX_T = 1;
-export const PACK_CURSOR = 2;
+/** The newest max_t of a series' rows in `chunks` (see HeadSeries.chunksMaxT). */
+export const CHUNKS_MAX_T = 2;
 export const LAST_T = 3;
 export const PEND_T = 4;
 export const PEND_STAMP = 5;
@@ -45,8 +46,11 @@ export const HEAD_BITS = 9;
 export const HEAD_SAMPLES = 10;
 /** FLAG_* bits. */
 export const FLAGS = 11;
-/** XOR rows of the series in the chunks table not yet packed (see packing.ts). */
-export const XOR_ROWS = 12;
+/**
+ * The series' live rows in staged_chunks (bits 0-7: cut chunks not yet moved into chunks by
+ * stage two, see packing.ts) and the slot its next cut chunk goes to (bits 8-15).
+ */
+export const STAGED = 12;
 export const U32_PER_ROW = 13;
 
 /** Bits of the FLAGS field. */
@@ -58,7 +62,7 @@ export const FLAG_CUT_PENDING = 8;
 
 /** What a new row holds: no samples yet (empty bounds), nothing packed. */
 const F64_DEFAULTS = new Float64Array(F64_PER_ROW);
-F64_DEFAULTS[PACK_CURSOR] = -Infinity;
+F64_DEFAULTS[CHUNKS_MAX_T] = -Infinity;
 F64_DEFAULTS[LAST_T] = -Infinity;
 F64_DEFAULTS[MIN_T] = Infinity;
 F64_DEFAULTS[MAX_T] = -Infinity;

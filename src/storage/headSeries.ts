@@ -10,10 +10,10 @@ import { copyChunkBytes, headChunkArena, NO_SLOT } from './chunkArena.ts';
 import { XorAppender, XorChunk, XorIterator } from './xorChunk.ts';
 import { splitChunk, StColumn, wrapStChunk } from './startTimestamps.ts';
 import {
-  DB_MAX_T, DB_MIN_T, DETACHED_ROW, ENC_LEADING, ENC_T, ENC_T_DELTA, ENC_TRAILING, ENC_V_HI, ENC_V_LO, F64_PER_ROW,
+  CHUNKS_MAX_T, DB_MAX_T, DB_MIN_T, DETACHED_ROW, ENC_LEADING, ENC_T, ENC_T_DELTA, ENC_TRAILING, ENC_V_HI, ENC_V_LO, F64_PER_ROW,
   FLAG_CUT_PENDING, FLAG_HEAD_DIRTY, FLAG_HEAD_ROW_STORED, FLAG_PERSISTED, FLAGS, HEAD_BITS, HEAD_MAX_T, HEAD_MIN_T, HEAD_SAMPLES, HEAD_SLOT,
-  headColumns, LAST_HI, LAST_LO, LAST_T, MAX_T, MIN_T, PACK_CURSOR, PEND_HI, PEND_LO, PEND_STAMP, PEND_T, U32_PER_ROW,
-  XOR_ROWS,
+  headColumns, LAST_HI, LAST_LO, LAST_T, MAX_T, MIN_T, PEND_HI, PEND_LO, PEND_STAMP, PEND_T, U32_PER_ROW,
+  STAGED,
 } from './headColumns.ts';
 
 export interface CutPolicy {
@@ -104,9 +104,18 @@ export class HeadSeries {
   /** Listed by the store among the series whose cut chunks it is about to write. */
   get cutPending(): boolean { return this.flag(FLAG_CUT_PENDING); }
   set cutPending(on: boolean) { this.setFlag(FLAG_CUT_PENDING, on); }
-  /** XOR rows in the chunks table newer than packCursor (candidates for packing). */
-  get xorRowsInDb(): number { return headColumns.u32[this.row * U32_PER_ROW + XOR_ROWS]; }
-  set xorRowsInDb(n: number) { headColumns.u32[this.row * U32_PER_ROW + XOR_ROWS] = n; }
+  /** Live rows in staged_chunks: cut chunks waiting for stage two to move them into chunks (packing.ts). */
+  get stagedRows(): number { return headColumns.u32[this.row * U32_PER_ROW + STAGED] & 0xff; }
+  set stagedRows(n: number) {
+    const w = this.row * U32_PER_ROW + STAGED;
+    headColumns.u32[w] = (headColumns.u32[w] & ~0xff) | n;
+  }
+  /** The staged_chunks slot (0..PACK_CHUNKS-1) the series' next cut chunk goes into. */
+  get stagedSlot(): number { return (headColumns.u32[this.row * U32_PER_ROW + STAGED] >>> 8) & 0xff; }
+  set stagedSlot(k: number) {
+    const w = this.row * U32_PER_ROW + STAGED;
+    headColumns.u32[w] = (headColumns.u32[w] & ~0xff00) | (k << 8);
+  }
 
   private flag(bit: number): boolean {
     return (headColumns.u32[this.row * U32_PER_ROW + FLAGS] & bit) !== 0;
@@ -123,9 +132,14 @@ export class HeadSeries {
   set headMinT(t: number) { headColumns.f64[this.row * F64_PER_ROW + HEAD_MIN_T] = t; }
   get headMaxT(): number { return headColumns.f64[this.row * F64_PER_ROW + HEAD_MAX_T]; }
   set headMaxT(t: number) { headColumns.f64[this.row * F64_PER_ROW + HEAD_MAX_T] = t; }
-  /** Rows with min_t <= packCursor are packed (or were found not worth packing). */
-  get packCursor(): number { return headColumns.f64[this.row * F64_PER_ROW + PACK_CURSOR]; }
-  set packCursor(t: number) { headColumns.f64[this.row * F64_PER_ROW + PACK_CURSOR] = t; }
+  /**
+   * The newest max_t of the series' rows in `chunks` (-Infinity without any). Stage two moves
+   * the oldest live staged rows, which come after every `chunks` row, so a staged row is live
+   * (not yet moved) exactly when its min_t is after this; a moved one stays in its slot until a
+   * later cut overwrites it.
+   */
+  get chunksMaxT(): number { return headColumns.f64[this.row * F64_PER_ROW + CHUNKS_MAX_T]; }
+  set chunksMaxT(t: number) { headColumns.f64[this.row * F64_PER_ROW + CHUNKS_MAX_T] = t; }
   /** Last committed sample: timestamp and value bits. */
   get lastT(): number { return headColumns.f64[this.row * F64_PER_ROW + LAST_T]; }
   set lastT(t: number) { headColumns.f64[this.row * F64_PER_ROW + LAST_T] = t; }
@@ -147,7 +161,7 @@ export class HeadSeries {
   set minT(t: number) { headColumns.f64[this.row * F64_PER_ROW + MIN_T] = t; }
   get maxT(): number { return headColumns.f64[this.row * F64_PER_ROW + MAX_T]; }
   set maxT(t: number) { headColumns.f64[this.row * F64_PER_ROW + MAX_T] = t; }
-  /** Bounds of the rows in the chunks table; may be wider than them (deletions do not shrink it). */
+  /** Bounds of the rows in `chunks` and the live ones in staged_chunks; may be wider than them (deletions do not shrink it). */
   get dbMinT(): number { return headColumns.f64[this.row * F64_PER_ROW + DB_MIN_T]; }
   set dbMinT(t: number) { headColumns.f64[this.row * F64_PER_ROW + DB_MIN_T] = t; }
   get dbMaxT(): number { return headColumns.f64[this.row * F64_PER_ROW + DB_MAX_T]; }

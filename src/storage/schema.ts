@@ -4,6 +4,18 @@
  */
 import type { Database } from 'better-sqlite3';
 
+/**
+ * Columns of staged_chunks as created by migration 3 (SqliteStorage rewrites the table with
+ * them when it closes). Changing them takes a migration.
+ */
+export const STAGED_CHUNKS_COLUMNS = `(
+    id INTEGER PRIMARY KEY,         -- slot * 2^32 + series_id
+    series_id INTEGER NOT NULL,
+    min_t INTEGER NOT NULL,
+    max_t INTEGER NOT NULL,
+    data BLOB NOT NULL              -- XOR chunk (plain or ST-wrapped), as cut
+  )`;
+
 const MIGRATIONS: string[] = [
   // 1: series index, chunks, head checkpoint, append log.
   `
@@ -40,6 +52,40 @@ const MIGRATIONS: string[] = [
   // Version 1 data is valid version 2 data; the bump makes an older promlite refuse the file
   // instead of misreading those rows.
   `SELECT 1;`,
+  // 3: staging of cut chunks (see SqliteStorage: "Staged chunks"). A cut wave (every series of a
+  // target cut at the same scrape) inserted one row per series into `chunks`, keyed by series:
+  // nearly every leaf page of the table was rewritten for ~200 bytes each. A cut chunk now goes
+  // into one of PACK_CHUNKS slots of its series here, rowid = slot * 2^32 + series_id: a wave's
+  // rows share a slot, so they share pages, and overwrite the rows of the same slot from
+  // PACK_CHUNKS cuts earlier (moved into `chunks` since; no deletes, no index). The XOR rows
+  // after each series' last packed row (what stage two had not packed yet) move here, newest
+  // in slot 6, so everything left in `chunks` is final. The condition on data is
+  // packedChunk.ts's PACKED_ROW_SQL as of this version.
+  `
+  CREATE TABLE staged_chunks (
+    id INTEGER PRIMARY KEY,         -- slot * 2^32 + series_id
+    series_id INTEGER NOT NULL,
+    min_t INTEGER NOT NULL,
+    max_t INTEGER NOT NULL,
+    data BLOB NOT NULL              -- XOR chunk (plain or ST-wrapped), as cut
+  );
+  INSERT INTO staged_chunks (id, series_id, min_t, max_t, data)
+    SELECT (7 - r) * 4294967296 + series_id, series_id, min_t, max_t, data FROM (
+      SELECT c.series_id, c.min_t, c.max_t, c.data,
+             ROW_NUMBER() OVER (PARTITION BY c.series_id ORDER BY c.min_t DESC) AS r
+      FROM chunks c
+      LEFT JOIN (
+        SELECT series_id, MAX(min_t) AS packed_t FROM chunks
+        WHERE substr(data, 1, 2) = x'0000' AND substr(data, 3, 1) <> x'03'
+        GROUP BY series_id
+      ) p ON p.series_id = c.series_id
+      WHERE NOT (substr(c.data, 1, 2) = x'0000' AND substr(c.data, 3, 1) <> x'03')
+        AND (p.packed_t IS NULL OR c.min_t > p.packed_t)
+    )
+    WHERE r <= 7
+    ORDER BY 1;
+  DELETE FROM chunks WHERE (series_id, min_t) IN (SELECT series_id, min_t FROM staged_chunks);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

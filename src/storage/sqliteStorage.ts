@@ -7,8 +7,12 @@
  *    the append log's segment files in <dir>/log (appendLogFile.ts), so a committed batch
  *    survives kill -9. The log is a plain append-only file: SQLite's WAL would write each
  *    batch twice plus its page overhead.
- *  - A commit that cuts head chunks writes them into `chunks` (and packs runs of them, stage
- *    two) before it returns. compact() writes any whose write failed and, once the log is big
+ *  - A commit that cuts head chunks writes them into `staged_chunks` before it returns, into
+ *    slots where the rows of a cut wave are neighbours (packing.ts), rather than one leaf of
+ *    `chunks` (keyed by series) per series. Stage two moves a series' staged chunks into
+ *    `chunks`, packed, when a run of them is complete (in the same transaction) or, at
+ *    compaction, once the series has been idle for stagedIdleMs.
+ *    compact() writes any cut chunks whose write failed and, once the log is big
  *    enough, checkpoints the open heads into `head_chunks` in one transaction made durable
  *    (synchronous=FULL), then deletes the log segments. Opening replays head_chunks, rows of
  *    the old `append_log` table (written by earlier versions), then the segments
@@ -31,15 +35,14 @@ import { SampleBatch, decodeBatch, encodeBatch, tsAt } from './appendLog.ts';
 import { AppendLogFile, LOG_DIR_NAME, RECORD_HEADER_BYTES } from './appendLogFile.ts';
 import { APPLIED, APPLIED_AFTER_CUT, DEFAULT_CUT_POLICY, DUPLICATE, HeadSeries, OUT_OF_ORDER, type CutPolicy } from './headSeries.ts';
 import { PostingsIndex } from './postings.ts';
-import { migrate, prepareNewDatabase } from './schema.ts';
+import { migrate, prepareNewDatabase, STAGED_CHUNKS_COLUMNS } from './schema.ts';
 import { acquireDirLock } from './dirLock.ts';
-import { Packer } from './packing.ts';
+import { Packer, pushLiveSlotIds, STAGED_IDS_SQL, STAGED_SLOTS, stagedSlotOf } from './packing.ts';
 import { checkSelectMatchers } from './selectSemantics.ts';
 import { SqliteQuerier } from './sqliteQuerier.ts';
 import { StorageMetrics } from './storageMetrics.ts';
 import { XorIterator } from './xorChunk.ts';
 import { splitChunk } from './startTimestamps.ts';
-import { PACKED_ROW_SQL } from './packedChunk.ts';
 import type { ChunkRef } from './chunkSeqIterator.ts';
 import { DecodedChunkCache, DEFAULT_DECODED_CHUNK_CACHE_BYTES } from './decodedChunkCache.ts';
 import { applyRetention, type RetentionOptions, type RetentionResult } from './retention.ts';
@@ -94,6 +97,12 @@ export interface OpenStorageOptions {
   deferReplay?: boolean;
   /** Longest stretch (ms) replay() runs before yielding to the event loop (default 10). */
   replaySliceMs?: number;
+  /**
+   * Compaction moves the staged cut chunks of a series with no sample this long (ms, before the
+   * newest sample in the store) into `chunks`, packed as a short run, rather than waiting for
+   * its run to fill (default 2 h). A live series is cut at least every cutPolicy.maxRangeMs.
+   */
+  stagedIdleMs?: number;
 }
 
 /**
@@ -120,6 +129,8 @@ const REPLAY_ROWS_PER_READ = 64;
  * generation (~6 MB of garbage waiting there for the next major GC).
  */
 const CUT_WRITE_GROUP = 256;
+/** Default OpenStorageOptions.stagedIdleMs. */
+const STAGED_IDLE_MS = 2 * 3600_000;
 
 const silentLogger: StorageLogger = { info() {}, warn() {}, error() {} };
 
@@ -179,6 +190,7 @@ export class SqliteStorage implements Storage {
   private retention: RetentionOptions;
   private readonly maxLogBytes: number;
   private readonly flushClosedChunks: number;
+  private readonly stagedIdleMs: number;
   private closedSinceCompaction = 0;
   private flushScheduled = false;
   private readonly checkpointLogBytes: number;
@@ -205,13 +217,14 @@ export class SqliteStorage implements Storage {
 
   private readonly stmt: {
     insertSeries: Database.Statement<[number, string]>;
-    insertChunk: Database.Statement<[number, number, number, Uint8Array]>;
     upsertHead: Database.Statement<[number, Uint8Array]>;
     deleteHead: Database.Statement<[number]>;
     truncateLog: Database.Statement<[number]>;
     chunksInRange: Database.Statement<[number, number, number, number], { min_t: number; max_t: number; data: Buffer }>;
+    stagedInRange: Database.Statement<unknown[], { min_t: number; max_t: number; data: Buffer }>;
     /** Raw rows [series_id, min_t, max_t, data] (arrays are cheaper than row objects). */
     chunksOfIds: Database.Statement<[string, number, number, number], [number, number, number, Buffer]>;
+    stagedOfIds: Database.Statement<[string, number, number, number], [number, number, number, Buffer]>;
   };
 
   constructor(opts: OpenStorageOptions) {
@@ -220,6 +233,7 @@ export class SqliteStorage implements Storage {
     this.retention = opts.retention ?? {};
     this.maxLogBytes = opts.maxAppendLogBytes ?? 64 * 1024 * 1024;
     this.flushClosedChunks = opts.flushClosedChunks ?? (opts.schedule === false ? Infinity : 2000);
+    this.stagedIdleMs = opts.stagedIdleMs ?? STAGED_IDLE_MS;
     this.checkpointLogBytes = opts.checkpointLogBytes ?? 16 * 1024 * 1024;
     this.cut = opts.cutPolicy ?? DEFAULT_CUT_POLICY;
     this.replaySliceMs = opts.replaySliceMs ?? 10;
@@ -254,18 +268,28 @@ export class SqliteStorage implements Storage {
       this.packer = new Packer(this.db);
       this.stmt = {
         insertSeries: this.db.prepare('INSERT INTO series (id, labels) VALUES (?, ?)'),
-        insertChunk: this.db.prepare('INSERT OR REPLACE INTO chunks (series_id, min_t, max_t, data) VALUES (?, ?, ?, ?)'),
         upsertHead: this.db.prepare('INSERT OR REPLACE INTO head_chunks (series_id, data) VALUES (?, ?)'),
         deleteHead: this.db.prepare('DELETE FROM head_chunks WHERE series_id = ?'),
         truncateLog: this.db.prepare('DELETE FROM append_log WHERE id <= ?'),
         chunksInRange: this.db.prepare(
           'SELECT min_t, max_t, data FROM chunks WHERE series_id = ? AND min_t >= ? AND min_t <= ? AND max_t >= ? ORDER BY min_t',
         ),
+        // A series' live staged rows: its slots whose row starts after its chunksMaxT (packing.ts).
+        stagedInRange: this.db.prepare(
+          `SELECT min_t, max_t, data FROM staged_chunks WHERE id IN ${STAGED_IDS_SQL} AND min_t > ? AND min_t >= ? AND min_t <= ? AND max_t >= ? ORDER BY min_t`,
+        ),
         chunksOfIds: this.db
           .prepare<[string, number, number, number], [number, number, number, Buffer]>(
             `SELECT series_id, min_t, max_t, data FROM chunks
              WHERE series_id IN (SELECT value FROM json_each(?)) AND min_t >= ? AND min_t <= ? AND max_t >= ?
              ORDER BY series_id, min_t`,
+          )
+          .raw(true),
+        // Rows of the given slots (rowids), live or moved: the caller keeps the live ones.
+        stagedOfIds: this.db
+          .prepare<[string, number, number, number], [number, number, number, Buffer]>(
+            `SELECT series_id, min_t, max_t, data FROM staged_chunks
+             WHERE id IN (SELECT value FROM json_each(?)) AND min_t >= ? AND min_t <= ? AND max_t >= ?`,
           )
           .raw(true),
       };
@@ -315,28 +339,43 @@ export class SqliteStorage implements Storage {
       s.labels.forEach((n, v) => this.postings.index(n, v, s.id));
       if (s.id >= this.nextId) this.nextId = s.id + 1;
     }
-    // One pass over the chunks table: bounds, longest row, packing progress (PACKED_ROW_SQL: packed rows start with 0x0000, ST-wrapped XOR rows are not packed).
-    const bounds = this.db.prepare<[], { id: number; mn: number; mx: number; span: number; packed: number | null; xor: number }>(
-      `SELECT series_id AS id, MIN(min_t) AS mn, MAX(max_t) AS mx, MAX(max_t - min_t) AS span,
-              MAX(CASE WHEN ${PACKED_ROW_SQL} THEN min_t END) AS packed,
-              SUM(NOT ${PACKED_ROW_SQL}) AS xor
-       FROM chunks GROUP BY series_id`,
+    // One pass over `chunks`: bounds, longest row, where each series' rows end (chunksMaxT).
+    const bounds = this.db.prepare<[], { id: number; mn: number; mx: number; span: number }>(
+      'SELECT series_id AS id, MIN(min_t) AS mn, MAX(max_t) AS mx, MAX(max_t - min_t) AS span FROM chunks GROUP BY series_id',
     );
     for (const row of bounds.iterate()) {
       if (row.span > this.packer.maxRowSpanMs) this.packer.maxRowSpanMs = row.span;
       const s = this.byId.get(row.id);
       if (!s) continue;
-      s.minT = row.mn;
-      s.maxT = row.mx;
-      s.dbMinT = row.mn;
-      s.dbMaxT = row.mx;
-      s.xorRowsInDb = row.xor;
-      if (row.packed !== null) s.packCursor = row.packed;
+      s.minT = s.dbMinT = row.mn;
+      s.maxT = s.dbMaxT = row.mx;
+      s.chunksMaxT = row.mx;
+    }
+    // Then over staged_chunks (without the chunk bytes): live rows (those starting after the
+    // series' chunksMaxT) count and bound the series; its next slot follows its newest row.
+    const newest = new Map<number, number>(); // series id -> min_t of its newest staged row
+    const staged = this.db.prepare<[], { id: number; sid: number; mn: number; mx: number }>('SELECT id, series_id AS sid, min_t AS mn, max_t AS mx FROM staged_chunks');
+    for (const row of staged.iterate()) {
+      if (row.mx - row.mn > this.packer.maxRowSpanMs) this.packer.maxRowSpanMs = row.mx - row.mn;
+      const s = this.byId.get(row.sid);
+      if (!s) continue;
+      const prev = newest.get(s.id);
+      if (prev === undefined || row.mn > prev) {
+        newest.set(s.id, row.mn);
+        s.stagedSlot = (stagedSlotOf(row.id) + 1) % STAGED_SLOTS;
+      }
+      if (!(row.mn > s.chunksMaxT)) continue; // moved into chunks already
+      s.stagedRows = s.stagedRows + 1;
+      if (row.mn < s.dbMinT) s.minT = s.dbMinT = row.mn;
+      if (row.mx > s.dbMaxT) s.maxT = s.dbMaxT = row.mx;
+    }
+    this.byId.forEach((s) => {
+      if (s.dbMaxT === -Infinity) return;
       // The last value's bits are unknown here; a sample at exactly lastT is then a duplicate.
-      s.lastT = row.mx;
+      s.lastT = s.dbMaxT;
       s.lastHi = 0x7ff80000;
       s.lastLo = 0xdeadbeef;
-    }
+    });
     const it = new XorIterator();
     for (const row of this.db.prepare<[], { id: number; data: Buffer }>('SELECT series_id AS id, data FROM head_chunks').iterate()) {
       const s = this.byId.get(row.id);
@@ -599,8 +638,9 @@ export class SqliteStorage implements Storage {
   }
 
   /**
-   * Writes chunks cut from the heads into `chunks` (and packs full runs of them); in the same
-   * transaction the head_chunks rows of those series are dropped (or, with a checkpoint,
+   * Writes chunks cut from the heads whose write failed (staged, or packed: writeClosed), and
+   * moves the staged chunks of series idle for stagedIdleMs into `chunks` (packing.ts); in the
+   * same transaction the head_chunks rows of those series are dropped (or, with a checkpoint,
    * rewritten), so head_chunks never repeats a written chunk. With `checkpoint` (default: once
    * the log passes checkpointLogBytes) every changed head is checkpointed into head_chunks, in
    * a transaction made durable (synchronous=FULL: the WAL is fsynced, with every earlier
@@ -617,12 +657,19 @@ export class SqliteStorage implements Storage {
     const t0 = performance.now();
     const withClosed: HeadSeries[] = [];
     const dirty: HeadSeries[] = [];
+    // Series idle for stagedIdleMs (before the newest sample, or now if that is later): their
+    // staged rows will not complete a run soon, so stage two moves them as they are.
+    const idleBefore = Math.min(this.maxTime(), this.clock.now()) - this.stagedIdleMs;
+    const idle: HeadSeries[] = [];
     for (const s of this.byId.values()) {
       if (!s.persisted) continue;
       if (s.closed.length > 0) withClosed.push(s);
       else if (checkpoint && s.headDirty) dirty.push(s);
+      if (s.stagedRows > 0 && s.maxT < idleBefore) idle.push(s);
     }
     withClosed.sort((a, b) => a.id - b.id);
+    idle.sort((a, b) => a.id - b.id);
+    const touched = idle.length === 0 ? withClosed : withClosed.concat(idle);
     let chunks = 0;
     let packed = 0;
     const saveHead = (s: HeadSeries) => {
@@ -633,6 +680,7 @@ export class SqliteStorage implements Storage {
     let legacyRemoved = 0;
     // Segments are deleted after the transaction: it must be on disk first, not only in the OS.
     const durable = checkpoint && this.log.hasCheckpointable();
+    this.saveStaged(touched);
     try {
       if (durable) this.db.pragma('synchronous = FULL');
       try {
@@ -643,6 +691,7 @@ export class SqliteStorage implements Storage {
             if (checkpoint) saveHead(s);
             else if (s.headRowStored) this.stmt.deleteHead.run(s.id);
           }
+          for (const s of idle) packed += this.packer.moveAll(s);
           for (const s of dirty) saveHead(s);
           if (truncateLegacy) legacyRemoved = this.stmt.truncateLog.run(this.replayedId).changes;
         })();
@@ -650,6 +699,7 @@ export class SqliteStorage implements Storage {
         if (durable) this.db.pragma('synchronous = NORMAL');
       }
     } catch (e) {
+      this.restoreStaged(touched);
       this.metrics.compactionFailures.inc();
       throw e;
     }
@@ -676,24 +726,59 @@ export class SqliteStorage implements Storage {
     }
     this.closedSinceCompaction = 0;
     this.metrics.compactions.inc();
-    this.logger.info({ chunks, packed, heads: withClosed.length + dirty.length, checkpoint, ms: Math.round(performance.now() - t0) }, 'storage compaction done');
+    this.logger.info(
+      { chunks, packed, idleSeriesMoved: idle.length, heads: withClosed.length + dirty.length, checkpoint, ms: Math.round(performance.now() - t0) },
+      'storage compaction done',
+    );
   }
 
   /**
-   * Writes a series' closed chunks into `chunks` and packs its XOR rows when enough have
-   * gathered (call inside a transaction); returns the packed rows written. Its head_chunks row
-   * may hold samples now in these chunks: the caller drops or rewrites it. (Without a
-   * checkpoint the log still holds the whole head, so dropping the row is enough, and cheaper
-   * than rewriting it at every cut.)
+   * Writes a series' closed chunks into its staged slots, or with the staged ones into `chunks`
+   * as a packed row once they complete a run (packing.ts; call inside a transaction); returns
+   * the packed rows written. Its head_chunks row may hold samples now in these chunks: the
+   * caller drops or rewrites it. (Without a checkpoint the log still holds the whole head, so
+   * dropping the row is enough, and cheaper than rewriting it at every cut.)
    */
   private writeClosed(s: HeadSeries): number {
+    let packed = 0;
     for (const c of s.closed) {
-      this.stmt.insertChunk.run(s.id, c.minT, c.maxT, c.data);
+      packed += this.packer.stage(s, c);
       if (c.minT < s.dbMinT) s.dbMinT = c.minT;
       if (c.maxT > s.dbMaxT) s.dbMaxT = c.maxT;
     }
-    s.xorRowsInDb += s.closed.length;
-    return this.packer.packSeries(s);
+    return packed;
+  }
+
+  /**
+   * Saves what a transaction writing, moving or deleting the series' chunks changes in memory,
+   * besides bounds that only widen (chunksMaxT, staged row count and next slot), for
+   * restoreStaged to put back when the transaction fails: a chunksMaxT past staged rows that the
+   * rollback kept live would hide them from reads, a count or slot off would have the next cut
+   * aim at a live row. @internal (retention and deleteSeries use it too)
+   */
+  saveStaged(list: readonly HeadSeries[]): Float64Array {
+    if (this.stagedSave.length < 3 * list.length) this.stagedSave = new Float64Array(3 * list.length);
+    const saved = this.stagedSave;
+    for (let i = 0; i < list.length; i++) {
+      saved[3 * i] = list[i].stagedRows;
+      saved[3 * i + 1] = list[i].stagedSlot;
+      saved[3 * i + 2] = list[i].chunksMaxT;
+    }
+    return saved;
+  }
+
+  /** saveStaged's buffer, reused (a cut wave saves 256 series at a time). */
+  private stagedSave = new Float64Array(3 * CUT_WRITE_GROUP);
+
+  /** @internal puts back what saveStaged saved (the last call's buffer). */
+  restoreStaged(list: readonly HeadSeries[]): void {
+    const saved = this.stagedSave;
+    for (let i = 0; i < list.length; i++) {
+      if (list[i].deleted) continue;
+      list[i].stagedRows = saved[3 * i];
+      list[i].stagedSlot = saved[3 * i + 1];
+      list[i].chunksMaxT = saved[3 * i + 2];
+    }
   }
 
   /** Notes a series whose head was just cut; its chunk is written with the group it falls in. */
@@ -721,8 +806,10 @@ export class SqliteStorage implements Storage {
           if (s.headRowStored) this.stmt.deleteHead.run(s.id);
         }
       });
+      this.saveStaged(cut);
       this.writeCutTx(cut);
     } catch (e) {
+      this.restoreStaged(cut);
       this.metrics.compactionFailures.inc();
       this.logger.error({ err: e }, 'writing cut chunks failed; keeping them in memory for the next compaction');
       for (const s of cut) {
@@ -748,6 +835,28 @@ export class SqliteStorage implements Storage {
    * in a 10k-series cut wave left its tables' garbage in the old generation.
    */
   private readonly pendingCuts: HeadSeries[] = [];
+
+  /**
+   * Rewrites staged_chunks with its live rows only (close). While the store runs, a row moved
+   * into `chunks` waits in its slot for a later cut to overwrite it (deleting it would write its
+   * page once more); a store being closed keeps each sample once, in full pages: the live rows
+   * are copied into a new table and the old one is dropped (its pages freed without being
+   * written). A row is live when it starts after the series' newest `chunks` row (as load()
+   * decides; read here from the newest row by min_t, which never keeps fewer).
+   */
+  private rewriteStaged(): void {
+    this.db.transaction(() => {
+      this.db.exec(`
+        CREATE TABLE staged_chunks_live ${STAGED_CHUNKS_COLUMNS};
+        INSERT INTO staged_chunks_live (id, series_id, min_t, max_t, data)
+          SELECT s.id, s.series_id, s.min_t, s.max_t, s.data FROM staged_chunks s
+          WHERE s.min_t > COALESCE((SELECT c.max_t FROM chunks c WHERE c.series_id = s.series_id ORDER BY c.min_t DESC LIMIT 1), -9e18)
+          ORDER BY s.id;
+        DROP TABLE staged_chunks;
+        ALTER TABLE staged_chunks_live RENAME TO staged_chunks;
+      `);
+    })();
+  }
 
   /** Gives free pages back to the OS once they exceed `fraction` of the file (later writes reuse the rest). */
   /** @internal */
@@ -795,23 +904,50 @@ export class SqliteStorage implements Storage {
   chunksOfMany(list: readonly HeadSeries[], mint: number, maxt: number): ChunkRef[][] {
     const out: ChunkRef[][] = list.map(() => []);
     const ids: number[] = [];
-    for (const s of list) if (s.dbMinT <= maxt && s.dbMaxT >= mint) ids.push(s.id);
-    if (ids.length > 0) {
-      const at = new Map<number, ChunkRef[]>();
-      for (let i = 0; i < list.length; i++) at.set(list[i].id, out[i]);
+    const slotIds: number[] = [];
+    for (const s of list) {
+      if (s.dbMinT > maxt || s.dbMaxT < mint) continue;
+      if (this.chunksMayOverlap(s, mint)) ids.push(s.id);
+      if (this.stagedMayOverlap(s, maxt)) pushLiveSlotIds(s, slotIds);
+    }
+    if (ids.length > 0 || slotIds.length > 0) {
+      const at = new Map<number, number>();
+      for (let i = 0; i < list.length; i++) at.set(list[i].id, i);
       const span = Math.max(this.cut.maxRangeMs, this.packer.maxRowSpanMs);
-      // Rows come ordered by (series_id, min_t): each series' chunks oldest first.
-      const rows = this.stmt.chunksOfIds.all(JSON.stringify(ids), mint - span, maxt, mint);
-      let sid = -1;
-      let dest: ChunkRef[] = [];
-      for (let i = 0; i < rows.length; i++) {
-        const r = rows[i];
-        if (r[0] !== sid) dest = at.get((sid = r[0]))!;
-        dest.push({ minT: r[1], maxT: r[2], data: r[3], sid });
+      if (ids.length > 0) {
+        // Rows come ordered by (series_id, min_t): each series' chunks oldest first.
+        const rows = this.stmt.chunksOfIds.all(JSON.stringify(ids), mint - span, maxt, mint);
+        let sid = -1;
+        let dest: ChunkRef[] = [];
+        for (let i = 0; i < rows.length; i++) {
+          const r = rows[i];
+          if (r[0] !== sid) dest = out[at.get((sid = r[0]))!];
+          dest.push({ minT: r[1], maxT: r[2], data: r[3], sid });
+        }
+      }
+      if (slotIds.length > 0) {
+        // Slot order; a series' live staged rows all come after its `chunks` rows.
+        const rows = this.stmt.stagedOfIds.all(JSON.stringify(slotIds), mint - span, maxt, mint);
+        rows.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+        for (let i = 0; i < rows.length; i++) {
+          const r = rows[i];
+          const j = at.get(r[0])!;
+          if (r[1] > list[j].chunksMaxT) out[j].push({ minT: r[1], maxT: r[2], data: r[3], sid: r[0] });
+        }
       }
     }
     for (let i = 0; i < list.length; i++) this.memChunksOf(list[i], mint, maxt, out[i]);
     return out;
+  }
+
+  /** Whether the series' `chunks` rows (all ending by chunksMaxT) may reach [mint, ...]. */
+  private chunksMayOverlap(s: HeadSeries, mint: number): boolean {
+    return s.chunksMaxT >= mint;
+  }
+
+  /** Whether the series' live staged rows (all starting after chunksMaxT) may reach [..., maxt]. */
+  private stagedMayOverlap(s: HeadSeries, maxt: number): boolean {
+    return s.stagedRows > 0 && s.chunksMaxT < maxt;
   }
 
   /** Appends the in-memory chunks (cut, then head) of s overlapping [mint, maxt] to out. */
@@ -830,7 +966,14 @@ export class SqliteStorage implements Storage {
     // in-memory data (the common recent query) needs no SQL at all.
     if (s.dbMinT <= maxt && s.dbMaxT >= mint) {
       const span = Math.max(this.cut.maxRangeMs, this.packer.maxRowSpanMs);
-      for (const r of this.stmt.chunksInRange.all(s.id, mint - span, maxt, mint)) out.push({ minT: r.min_t, maxT: r.max_t, data: r.data, sid: s.id });
+      if (this.chunksMayOverlap(s, mint)) {
+        for (const r of this.stmt.chunksInRange.all(s.id, mint - span, maxt, mint)) out.push({ minT: r.min_t, maxT: r.max_t, data: r.data, sid: s.id });
+      }
+      if (this.stagedMayOverlap(s, maxt)) {
+        for (const r of this.stmt.stagedInRange.all(...this.packer.liveRowIds(s), s.chunksMaxT, mint - span, maxt, mint)) {
+          out.push({ minT: r.min_t, maxT: r.max_t, data: r.data, sid: s.id });
+        }
+      }
     }
     this.memChunksOf(s, mint, maxt, out);
     return out;
@@ -848,15 +991,22 @@ export class SqliteStorage implements Storage {
     this.assertReady('delete series');
     this.compact({ checkpoint: true }); // everything in chunks / head_chunks, empty log: no replay can resurrect deleted samples
     const victims = this.matchingSeries(matchers, mint, maxt);
-    this.db.transaction(() => {
-      for (const s of victims) deleteSeriesData(this, s, mint, maxt);
-    })();
+    this.saveStaged(victims);
+    try {
+      this.db.transaction(() => {
+        for (const s of victims) deleteSeriesData(this, s, mint, maxt);
+      })();
+    } catch (e) {
+      this.restoreStaged(victims);
+      throw e;
+    }
     return victims.length;
   }
 
   /** @internal forget a series entirely (rows, postings, memory). Call inside a transaction. */
   dropSeries(s: HeadSeries): void {
     this.db.prepare('DELETE FROM chunks WHERE series_id = ?').run(s.id);
+    this.packer.dropStaged(s);
     this.stmt.deleteHead.run(s.id);
     this.db.prepare('DELETE FROM series WHERE id = ?').run(s.id);
     this.postings.remove(s.id, s.labels);
@@ -966,6 +1116,7 @@ export class SqliteStorage implements Storage {
     for (const t of this.tasks) t.stop();
     try {
       this.compact({ checkpoint: true });
+      if (this.ready) this.rewriteStaged();
       this.releaseFreePages(0);
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } finally {

@@ -42,7 +42,7 @@ describe('HeadColumns', () => {
     assert.equal(fresh.minT, Infinity);
     assert.equal(fresh.maxT, -Infinity);
     assert.equal(fresh.dbMinT, Infinity);
-    assert.equal(fresh.packCursor, -Infinity);
+    assert.equal(fresh.chunksMaxT, -Infinity);
     assert.equal(fresh.pendStamp, 0);
     for (const [i, s] of all.entries()) {
       assert.equal(s.apply(1_700_000_000_000 + i, 0x80000000 + i, 0xffffffff - i, DEFAULT_CUT_POLICY, NaN), APPLIED);
@@ -52,7 +52,8 @@ describe('HeadColumns', () => {
     }
     all[7].persisted = true;
     all[8].headRowStored = true;
-    all[9].xorRowsInDb = 0xfffffff0;
+    all[9].stagedRows = 0xf0;
+    all[9].stagedSlot = 7;
     // Enough rows that the shared columns (1024 rows to start with) grow at least once.
     const more = Array.from({ length: 2000 }, (_, i) => series(1000 + i));
     for (const [i, s] of all.entries()) {
@@ -67,7 +68,8 @@ describe('HeadColumns', () => {
       assert.equal(s.persisted, i === 7, 'flags are per series');
       assert.equal(s.headRowStored, i === 8);
       assert.equal(s.headDirty, true, 'apply marks the head dirty');
-      assert.equal(s.xorRowsInDb, i === 9 ? 0xfffffff0 : 0);
+      assert.equal(s.stagedRows, i === 9 ? 0xf0 : 0);
+      assert.equal(s.stagedSlot, i === 9 ? 7 : 0);
       assert.deepEqual(samplesOf(s), [[1_700_000_000_000 + i, 0x80000000 + i, 0xffffffff - i]]);
     }
     all[8].headDirty = false;
