@@ -71,6 +71,35 @@ runQuerierSuite({
   },
 });
 
+// 300 samples in chunks of 8: packed runs, staged chunks (live and moved) and the head.
+const tiny = { maxSamples: 8, maxRangeMs: 3600_000 };
+runQuerierSuite({
+  name: 'SqliteStorage (tiny chunks, staged and packed, crash and reopen)',
+  open: () => openStorage({ path: freshDir(), schedule: false, cutPolicy: tiny, maxAppendLogBytes: Infinity }),
+  settle: (s: Storage) => {
+    const dir = path.dirname((s as SqliteStorage).dbPath);
+    (s as SqliteStorage).db.close();
+    return openStorage({ path: dir, schedule: false, cutPolicy: tiny });
+  },
+});
+runQuerierSuite({
+  name: 'SqliteStorage (tiny chunks, staged ones moved at compaction as idle)',
+  open: () => openStorage({ path: freshDir(), schedule: false, cutPolicy: tiny, stagedIdleMs: 0 }),
+  settle: (s: Storage) => {
+    (s as SqliteStorage).compact();
+    return s;
+  },
+});
+runQuerierSuite({
+  name: 'SqliteStorage (tiny chunks, closed and reopened: staged rows rewritten)',
+  open: () => openStorage({ path: freshDir(), schedule: false, cutPolicy: tiny }),
+  settle: (s: Storage) => {
+    const dir = path.dirname((s as SqliteStorage).dbPath);
+    s.close();
+    return openStorage({ path: dir, schedule: false, cutPolicy: tiny });
+  },
+});
+
 describe('SqliteStorage', () => {
   it('packs runs of closed chunks into stage-two rows during compaction', () => {
     const s = openStorage({ path: freshDir(), schedule: false, cutPolicy: { maxSamples: 8, maxRangeMs: 3600_000 } });
