@@ -394,6 +394,13 @@ export class SqliteStorage implements Storage {
         continue;
       }
       const ts = it.timestamps();
+      if (ts[0] <= s.dbMaxT) {
+        // Checkpointed before the head was cut: its samples are in a stored chunk (a cut leaves
+        // the row, see writeCutChunks). The next checkpoint deletes it or writes the head over it.
+        s.headRowStored = true;
+        s.headDirty = true;
+        continue;
+      }
       try {
         s.restoreHead(new Uint8Array(row.data), ts[0], ts[n - 1]);
       } catch (e) {
@@ -639,9 +646,9 @@ export class SqliteStorage implements Storage {
 
   /**
    * Writes chunks cut from the heads whose write failed (staged, or packed: writeClosed), and
-   * moves the staged chunks of series idle for stagedIdleMs into `chunks` (packing.ts); in the
-   * same transaction the head_chunks rows of those series are dropped (or, with a checkpoint,
-   * rewritten), so head_chunks never repeats a written chunk. With `checkpoint` (default: once
+   * moves the staged chunks of series idle for stagedIdleMs into `chunks` (packing.ts). A
+   * head_chunks row may be older than a chunk written since its head was cut (load() ignores
+   * such a row; with a checkpoint it is rewritten). With `checkpoint` (default: once
    * the log passes checkpointLogBytes) every changed head is checkpointed into head_chunks, in
    * a transaction made durable (synchronous=FULL: the WAL is fsynced, with every earlier
    * transaction in it) before the log segments it covers are deleted; rows of the old
@@ -689,7 +696,6 @@ export class SqliteStorage implements Storage {
             chunks += s.closed.length;
             packed += this.writeClosed(s);
             if (checkpoint) saveHead(s);
-            else if (s.headRowStored) this.stmt.deleteHead.run(s.id);
           }
           for (const s of idle) packed += this.packer.moveAll(s);
           for (const s of dirty) saveHead(s);
@@ -710,8 +716,6 @@ export class SqliteStorage implements Storage {
         if (checkpoint) {
           s.headDirty = false;
           s.headRowStored = s.headNumSamples() > 0;
-        } else {
-          s.headRowStored = false; // dropped above; headDirty stays, so the next checkpoint saves it
         }
       }
     }
@@ -735,9 +739,9 @@ export class SqliteStorage implements Storage {
   /**
    * Writes a series' closed chunks into its staged slots, or with the staged ones into `chunks`
    * as a packed row once they complete a run (packing.ts; call inside a transaction); returns
-   * the packed rows written. Its head_chunks row may hold samples now in these chunks: the
-   * caller drops or rewrites it. (Without a checkpoint the log still holds the whole head, so
-   * dropping the row is enough, and cheaper than rewriting it at every cut.)
+   * the packed rows written. Its head_chunks row may hold samples now in these chunks: it
+   * stays until the next checkpoint rewrites it, and load() ignores it meanwhile (the log still
+   * holds the whole head; deleting the rows of a 10k-series cut wave wrote their pages again).
    */
   private writeClosed(s: HeadSeries): number {
     let packed = 0;
@@ -801,10 +805,9 @@ export class SqliteStorage implements Storage {
     try {
       // Created once, like commitTx: better-sqlite3 builds a wrapper per db.transaction() call.
       this.writeCutTx ??= this.db.transaction((list: Iterable<HeadSeries>) => {
-        for (const s of list) {
-          this.writeClosed(s);
-          if (s.headRowStored) this.stmt.deleteHead.run(s.id);
-        }
+        // A head_chunks row of these series now holds samples of the chunks written: it stays
+        // (see writeClosed).
+        for (const s of list) this.writeClosed(s);
       });
       this.saveStaged(cut);
       this.writeCutTx(cut);
@@ -822,7 +825,6 @@ export class SqliteStorage implements Storage {
     }
     for (const s of cut) {
       s.closedWritten();
-      s.headRowStored = false;
       s.cutPending = false;
     }
     cut.length = 0;

@@ -137,3 +137,35 @@ test('a commit that cuts one series several times writes each of its chunks once
     done();
   }
 });
+
+test('a cut leaves the head_chunks row of its series: open ignores it, the next checkpoint replaces it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'promlite-cut-'));
+  let s = openStorage({ path: dir, schedule: false, maxAppendLogBytes: Infinity, cutPolicy: { maxSamples: 2, maxRangeMs: 3600_000 } });
+  const headRow = (id: number) => (s.db.prepare('SELECT data FROM head_chunks WHERE series_id = ?').get(id) as { data: Buffer } | undefined)?.data;
+  try {
+    let ref = 0;
+    const at = (t: number) => {
+      const app = s.appender();
+      ref = app.append(ref, series[0]!, t, t / 1000);
+      app.commit();
+    };
+    at(1000);
+    s.compact({ checkpoint: true }); // head_chunks: the head holding 1000
+    const stale = headRow(ref);
+    assert.ok(stale);
+    at(2000);
+    at(3000); // cut [1000, 2000]: the row of [1000] stays
+    assert.deepEqual(headRow(ref), stale, 'the cut did not touch head_chunks');
+    assert.equal(samplesRead(s), 3);
+    s.db.close(); // crash
+    s = openStorage({ path: dir, schedule: false, cutPolicy: { maxSamples: 2, maxRangeMs: 3600_000 } });
+    assert.equal(samplesRead(s), 3, 'the stale row was not restored as a head beside the chunk holding its samples');
+    assert.notDeepEqual(headRow(ref), stale, 'the checkpoint after replay wrote the head over it');
+    s.close();
+    s = openStorage({ path: dir, schedule: false });
+    assert.equal(samplesRead(s), 3);
+  } finally {
+    s.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
