@@ -1054,7 +1054,8 @@ export class SqliteStorage implements Storage {
   /** @internal */
   numMemChunks(): number {
     let n = 0;
-    for (const s of this.byId.values()) n += s.memChunks();
+    // forEach, not values(): read at every /metrics scrape, an iterator result per series is garbage.
+    this.byId.forEach((s) => (n += s.memChunks()));
     return n;
   }
 
