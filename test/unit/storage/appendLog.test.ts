@@ -36,6 +36,60 @@ describe('append log batch rows', () => {
     );
   });
 
+  it('round-trip batches of runs (targets woken together: consecutive ids at one scrape time each) (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(2 ** 31), fc.integer({ min: 1, max: 60 }), fc.integer({ min: -(2 ** 50), max: 2 ** 50 }), fc.boolean()), { minLength: 1, maxLength: 30 }),
+        (runs) => {
+          const b = new SampleBatch();
+          const want: Array<[number, number, number]> = [];
+          for (const [id0, len, t, sameT] of runs) {
+            for (let k = 0; k < len; k++) {
+              const sample: [number, number, number] = [id0 + k, sameT ? t : t + k, want.length];
+              want.push(sample);
+              b.add(null, sample[0], sample[1], sample[2], ~sample[2] >>> 0, NaN);
+            }
+          }
+          const d = decodeBatch(encodeBatch(b));
+          assert.equal(d.n, want.length);
+          want.forEach(([id, t, hi], i) => {
+            assert.equal(d.ids[i], id);
+            assert.equal(tsAt(d, i), t);
+            assert.equal(d.vw[2 * i + 1], hi);
+            assert.equal(d.vw[2 * i], ~hi >>> 0);
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('stores a wake-up of 20 targets x 500 series as runs: ids and timestamps once per target', () => {
+    const b = new SampleBatch();
+    for (let target = 0; target < 20; target++) {
+      for (let i = 0; i < 500; i++) b.add(null, 1 + target * 1000 + i, 60_000 + target * 37, 0, i, NaN);
+    }
+    const row = encodeBatch(b);
+    // header, id runs (count + 20 pairs), timestamp runs (count + 20 lengths), pad, 20 timestamps, values
+    assert.equal(row.length, 8 + (4 + 20 * 8) + (4 + 20 * 4) + 0 + 20 * 8 + 8 * 10_000);
+    assert.ok(row.length < 8.1 * 10_000);
+    const d = decodeBatch(row);
+    assert.equal(d.ids[500], 1001);
+    assert.equal(tsAt(d, 9_999), 60_000 + 19 * 37);
+  });
+
+  it('rejects rows whose runs do not add up to the sample count', () => {
+    const b = new SampleBatch();
+    for (let target = 0; target < 4; target++) for (let i = 0; i < 50; i++) b.add(null, target * 100 + i, target, 0, 0, NaN);
+    const row = encodeBatch(b);
+    const bad = Buffer.from(row);
+    bad.writeUInt32LE(51, 16); // the first id run claims one sample more
+    assert.throws(() => decodeBatch(bad), /does not hold/);
+    const zeroRuns = Buffer.from(row);
+    zeroRuns.writeUInt32LE(0, 8);
+    assert.throws(() => decodeBatch(zeroRuns), /does not hold/);
+  });
+
   it('stores consecutive ids and a shared timestamp once', () => {
     const b = new SampleBatch();
     for (let i = 0; i < 500; i++) b.add(null, 1000 + i, 60_000, 0, i, NaN);
