@@ -161,3 +161,19 @@ export function useFallbackForTests(on: boolean): void {
   dropContext();
   unsupported = on;
 }
+
+/**
+ * A response body from its streamed chunks, inflated when gzip (body_size_limit applied to the
+ * inflated size); throws an Error whose message is the scrape error. Shared by the HTTP/1.1 and
+ * HTTP/2 paths.
+ */
+export function responseBody(chunks: Buffer[], size: number, gzip: boolean, limit: number): { body: Buffer; release?: () => void } {
+  const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+  if (!gzip) return { body };
+  try {
+    return gunzipBody(body, limit, 0);
+  } catch (e) {
+    const err = e as GunzipError;
+    throw new Error(err.tooLarge ? err.message : `gzip: ${err.message}`);
+  }
+}

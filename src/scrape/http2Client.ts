@@ -19,7 +19,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
 import tls from 'node:tls';
-import { gunzipBody, type GunzipError } from './gunzip.ts';
+import { responseBody } from './gunzip.ts';
 import { ScrapeHttpError, ScrapeRedirect, type ScrapeResponse } from './httpScraper.ts';
 
 const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM } = http2.constants;
@@ -145,18 +145,14 @@ export class Http2Client {
         });
         st.on('end', () => {
           if (done || !responded) return;
-          let body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-          let release: (() => void) | undefined;
-          if (gzip) {
-            try {
-              ({ body, release } = gunzipBody(body, limit, 0));
-            } catch (e) {
-              const err = e as GunzipError;
-              return fail(new ScrapeHttpError(err.tooLarge ? err.message : `gzip: ${err.message}`));
-            }
+          let inflated;
+          try {
+            inflated = responseBody(chunks, size, gzip, limit);
+          } catch (e) {
+            return fail(new ScrapeHttpError((e as Error).message));
           }
           settle();
-          resolve({ body, contentType, release });
+          resolve({ ...inflated, contentType });
         });
         st.on('error', (e) => {
           streamError = e;

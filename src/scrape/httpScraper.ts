@@ -8,7 +8,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type tls from 'node:tls';
-import { gunzipBody, type GunzipError } from './gunzip.ts';
+import { responseBody } from './gunzip.ts';
 import { Http1Socket, Http2Client } from './http2Client.ts';
 import { RawHttpClient } from './rawHttpClient.ts';
 import { authorizationHeader, tlsConnectionOptions, type HttpClientConfig } from '../config/httpClientConfig.ts';
@@ -260,19 +260,15 @@ export class HttpScraper {
         res.on('error', (e) => fail(e.message));
         res.on('end', () => {
           if (done) return;
-          let body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-          let release: (() => void) | undefined;
-          if (gzip) {
-            try {
-              ({ body, release } = gunzipBody(body, limit, 0));
-            } catch (e) {
-              const err = e as GunzipError;
-              return fail(err.tooLarge ? err.message : `gzip: ${err.message}`);
-            }
+          let inflated;
+          try {
+            inflated = responseBody(chunks, size, gzip, limit);
+          } catch (e) {
+            return fail((e as Error).message);
           }
           done = true;
           clearTimeout(timer);
-          resolve({ body, contentType: String(res.headers['content-type'] ?? ''), release });
+          resolve({ ...inflated, contentType: String(res.headers['content-type'] ?? '') });
         });
       });
       req.on('error', (e) => fail(`Get "${url.href}": ${e.message}`));
