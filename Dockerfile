@@ -15,5 +15,5 @@ WORKDIR /promlite
 COPY --from=build /promlite /promlite
 EXPOSE 9090
 VOLUME ["/promlite/data"]
-ENTRYPOINT ["bin/promlite.mjs", "serve"]
+ENTRYPOINT ["bin/promlite", "serve"]
 CMD ["--config.file=config/promlite.yml", "--storage.tsdb.path=data/", "--web.listen-address=0.0.0.0:9090"]

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, startPromlite } from '../support/promliteProcess.ts';
 
@@ -29,6 +30,23 @@ test('serve starts on the default config, answers health, readiness, queries and
     const bi = await (await fetch(`${p.url}/api/v1/status/buildinfo`)).json();
     assert.match(bi.data.version, /^\d+\.\d+\.\d+/);
     assert.equal(bi.data.features, undefined, 'no features field, so Grafana treats promlite as Prometheus');
+  } finally {
+    assert.equal(await p.stop(), 0);
+  }
+});
+
+test('bin/promlite becomes the node server with its memory settings; an environment variable already set wins', async () => {
+  const p = await startPromlite([], { env: { MALLOC_TRIM_THRESHOLD_: '131072' } });
+  try {
+    const pid = p.proc.pid!;
+    // exec: the launcher's pid is the server's, so stop() (SIGTERM) and SIGHUP reach node itself.
+    assert.match(readFileSync(`/proc/${pid}/comm`, 'utf8'), /^node/);
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    for (const flag of ['--max-semi-space-size=2', '--heap-growing-percent=50', '--no-sparkplug', '--bytecode-old-age=1']) assert.ok(argv.includes(flag), flag);
+    assert.ok(argv.some((a) => a.endsWith('/bin/promlite.mjs')), argv.join(' '));
+    const env = new Set(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0'));
+    for (const kv of ['MALLOC_ARENA_MAX=1', 'MALLOC_MMAP_THRESHOLD_=32768', 'MALLOC_TRIM_THRESHOLD_=131072']) assert.ok(env.has(kv), kv);
+    assert.equal((await fetch(`${p.url}/-/ready`)).status, 200);
   } finally {
     assert.equal(await p.stop(), 0);
   }

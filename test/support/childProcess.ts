@@ -28,10 +28,12 @@ export async function startServerProcess(opts: ReadyWhen & {
   readyTimeoutMs: number;
   killAfterMs: number;
   cwd?: string;
+  /** Variables added to the process's environment. */
+  env?: Record<string, string>;
   /** Runs when the process does not start (e.g. to remove its temp dir). */
   onStartFailure?: () => void;
 }): Promise<ServerProcess> {
-  const proc = spawn(opts.command, opts.args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(opts.command, opts.args, { cwd: opts.cwd, env: opts.env ? { ...process.env, ...opts.env } : undefined, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));

@@ -13,7 +13,7 @@ import { startServerProcess } from './childProcess.ts';
 import { resolveRoutePrefix } from '../../src/cli/serveFlags.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(REPO_ROOT, 'bin', 'promlite.mjs');
+const BIN = join(REPO_ROOT, 'bin', 'promlite');
 
 /** What `promlite serve` logs once it listens (src/server.ts), as Prometheus does. */
 const READY_LOG_LINE = 'Server is ready to receive web requests';
@@ -57,6 +57,8 @@ export async function startPromlite(args: string[] = [], opts: {
     embeddedConfig?: boolean;
     /** Poll /-/ready over plain HTTP (default); false waits for the log line instead (TLS, auth). */
     readyCheck?: boolean;
+    /** Variables added to the server's environment. */
+    env?: Record<string, string>;
   } = {}): Promise<PromliteProcess> {
   const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'promlite-test-'));
@@ -65,9 +67,10 @@ export async function startPromlite(args: string[] = [], opts: {
   const configArg = args.some((a) => a.startsWith('--config.file')) || opts.embeddedConfig ? [] : [`--config.file=${join(REPO_ROOT, 'test/fixtures/server/empty.yml')}`];
   const server = await startServerProcess({
     name: 'promlite',
-    // Executed through its shebang, so the server runs with the node flags and environment
+    // Started through its launcher, so the server runs with the node flags and environment
     // it ships with (npm start and the Dockerfile run it the same way).
     command: BIN,
+    env: opts.env,
     args: ['serve', `--web.listen-address=127.0.0.1:${port}`, `--storage.tsdb.path=${dataDir}`, ...configArg, ...args],
     cwd: opts.cwd ?? REPO_ROOT,
     ...(opts.readyCheck === false ? { readyLogLine: READY_LOG_LINE } : { readyURL: `http://127.0.0.1:${port}${routePrefixOf(args)}/-/ready` }),
