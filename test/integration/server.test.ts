@@ -42,7 +42,7 @@ test('bin/promlite becomes the node server with its memory settings; an environm
     // exec: the launcher's pid is the server's, so stop() (SIGTERM) and SIGHUP reach node itself.
     assert.match(readFileSync(`/proc/${pid}/comm`, 'utf8'), /^node/);
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    for (const flag of ['--max-semi-space-size=2', '--heap-growing-percent=50', '--no-sparkplug', '--bytecode-old-age=1']) assert.ok(argv.includes(flag), flag);
+    for (const flag of ['--max-semi-space-size=2', '--heap-growing-percent=50', '--no-sparkplug']) assert.ok(argv.includes(flag), flag);
     assert.ok(argv.some((a) => a.endsWith('/bin/promlite.mjs')), argv.join(' '));
     const env = new Set(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0'));
     for (const kv of ['MALLOC_ARENA_MAX=1', 'MALLOC_MMAP_THRESHOLD_=32768', 'MALLOC_TRIM_THRESHOLD_=131072']) assert.ok(env.has(kv), kv);
