@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Run it through bin/promlite, which sets the memory settings promlite is measured and
-// shipped with; run directly, it works the same with node's defaults.
 // Entry point. Runs the bundle built by `npm install` / `npm run build` (dist/promlite.mjs);
 // without one (or with PROMLITE_FROM_SOURCE=1) it runs the TypeScript sources through tsx.
+// Start it through bin/promlite, which sets the memory settings promlite is measured and
+// shipped with; run directly, it works the same with node's defaults.
 import { existsSync } from 'node:fs';
 
 const bundle = new URL('../dist/promlite.mjs', import.meta.url);
